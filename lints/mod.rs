@@ -1,0 +1,82 @@
+//! The lint registry: one line per lint. Each lint lives in its own file beside this one, with its
+//! documentation (the doc comment of its `declare_lint!`) and its check, a pure query over the index.
+
+use crate::diagnostic::{Finding, Level};
+use crate::index::Index;
+
+/// A lint's identity and documentation. `doc` is the markdown of its doc comment, used by `explain`.
+#[derive(Debug)]
+pub struct Lint {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default_level: Level,
+    /// One line: what the lint reports (the table row of SPEC 4).
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+impl Lint {
+    /// The name as written in attributes (`log_leak`).
+    pub fn snake_name(&self) -> String {
+        self.name.replace('-', "_")
+    }
+}
+
+/// Declares a lint: its doc comment becomes `Lint::doc`, like clippy's `declare_clippy_lint!`.
+macro_rules! declare_lint {
+    ($(#[doc = $doc:literal])* pub $ident:ident, $code:literal, $name:literal, $level:ident, $summary:literal) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::lints::Lint = $crate::lints::Lint {
+            code: $code,
+            name: $name,
+            default_level: $crate::diagnostic::Level::$level,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+/// A lint's check: reads the frozen index (and, from the flow issue on, flow facts) and appends findings.
+pub type Check = fn(&Index, &mut Vec<Finding>);
+
+mod parse_error;
+mod missing_purpose;
+mod invalid_annotation;
+mod purpose_mismatch;
+mod missing_consent;
+mod log_leak;
+mod export_leak;
+mod unsolicited_commercial_message;
+mod unprotected_storage;
+mod undeclared_personal_data;
+mod no_erasure_path;
+mod unused_personal_data;
+
+/// Every lint with its check, in code order.
+pub static REGISTRY: &[(&Lint, Check)] = &[
+    (&parse_error::PARSE_ERROR, parse_error::check),
+    (&missing_purpose::MISSING_PURPOSE, missing_purpose::check),
+    (&invalid_annotation::INVALID_ANNOTATION, invalid_annotation::check),
+    (&purpose_mismatch::PURPOSE_MISMATCH, purpose_mismatch::check),
+    (&missing_consent::MISSING_CONSENT, missing_consent::check),
+    (&log_leak::LOG_LEAK, log_leak::check),
+    (&export_leak::EXPORT_LEAK, export_leak::check),
+    (&unsolicited_commercial_message::UNSOLICITED_COMMERCIAL_MESSAGE, unsolicited_commercial_message::check),
+    (&unprotected_storage::UNPROTECTED_STORAGE, unprotected_storage::check),
+    (&undeclared_personal_data::UNDECLARED_PERSONAL_DATA, undeclared_personal_data::check),
+    (&no_erasure_path::NO_ERASURE_PATH, no_erasure_path::check),
+    (&unused_personal_data::UNUSED_PERSONAL_DATA, unused_personal_data::check),
+];
+
+/// All lints, in code order.
+pub fn all() -> impl Iterator<Item = &'static Lint> {
+    REGISTRY.iter().map(|(lint, _)| *lint)
+}
+
+/// Finds a lint by code (`PII005`, any case) or name (`log-leak` or `log_leak`).
+pub fn find(name_or_code: &str) -> Option<&'static Lint> {
+    let wanted = name_or_code.trim();
+    all().find(|lint| {
+        lint.code.eq_ignore_ascii_case(wanted) || lint.name == wanted.replace('_', "-")
+    })
+}

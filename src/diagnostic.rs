@@ -1,0 +1,153 @@
+//! Findings are plain data: what a lint says, where, about which personal data. Rendering is `report`'s job.
+
+use crate::workspace::FileId;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Allow,
+    Warn,
+    Deny,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "allow" => Some(Level::Allow),
+            "warn" => Some(Level::Warn),
+            "deny" => Some(Level::Deny),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+}
+
+/// A place in a file: 1-based lines, 1-based columns counted in characters, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+impl Span {
+    /// The whole of one line, used where only a line is known (a parse error, a non-UTF-8 file).
+    pub fn line(file: FileId, line: u32) -> Span {
+        Span { file, line, column: 1, end_line: line, end_column: 1 }
+    }
+
+    /// The span of a token range from syn (proc-macro2 `span-locations`: columns are 0-based chars).
+    pub fn from_syn(file: FileId, span: proc_macro2::Span) -> Span {
+        let (start, end) = (span.start(), span.end());
+        Span {
+            file,
+            line: start.line as u32,
+            column: start.column as u32 + 1,
+            end_line: end.line as u32,
+            end_column: end.column as u32 + 1,
+        }
+    }
+
+    /// The span of a byte range in a text (config files, comments found by scanning).
+    pub fn from_byte_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> Span {
+        let (line, column) = line_column(text, range.start);
+        let (end_line, end_column) = line_column(text, range.end.max(range.start));
+        Span { file, line, column, end_line, end_column }
+    }
+
+    pub fn contains_line(&self, line: u32) -> bool {
+        self.line <= line && line <= self.end_line
+    }
+}
+
+/// 1-based line and character column of a byte offset (clamped to the text and to a char boundary).
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() as u32 + 1;
+    (line, column)
+}
+
+/// A piece of personal data a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DataRef {
+    #[serde(rename = "type")]
+    pub type_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub category: String,
+    pub sensitive: bool,
+}
+
+impl DataRef {
+    /// `Customer.phone (phone)` or `EmailAddress (email)`.
+    pub fn describe(&self) -> String {
+        match &self.field {
+            Some(field) => format!("`{}.{}` ({})", self.type_name, field, self.category),
+            None => format!("`{}` ({})", self.type_name, self.category),
+        }
+    }
+}
+
+/// One step of the path personal data took (declaration, binding, call, return).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceStep {
+    pub span: Span,
+    pub note: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub lint: &'static crate::lints::Lint,
+    /// Filled in from the configured levels after the checks ran.
+    pub level: Level,
+    pub message: String,
+    pub span: Span,
+    pub data: Vec<DataRef>,
+    pub trace: Vec<TraceStep>,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(lint: &'static crate::lints::Lint, span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            lint,
+            level: lint.default_level,
+            message: message.into(),
+            span,
+            data: Vec::new(),
+            trace: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_data(mut self, data: Vec<DataRef>) -> Finding {
+        self.data = data;
+        self
+    }
+
+    pub fn with_trace(mut self, trace: Vec<TraceStep>) -> Finding {
+        self.trace = trace;
+        self
+    }
+}

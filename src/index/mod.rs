@@ -1,0 +1,3 @@
+//! The frozen, workspace-wide index that lints query.
+
+pub struct Index {}
