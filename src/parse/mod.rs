@@ -1,1 +1,72 @@
-//! Per-file summaries.
+//! Parse: one file at a time, in parallel, never failing. Each file becomes a `FileSummary` (its items
+//! lowered, its annotations read, its errors recorded) and the syn tree is dropped.
+
+mod attrs;
+mod comments;
+mod items;
+pub mod model;
+
+pub use model::*;
+
+use crate::diagnostic::Span;
+use crate::workspace::{FileId, FileText, Workspace};
+use rayon::prelude::*;
+
+pub struct ParseOptions {
+    pub include_tests: bool,
+}
+
+/// Every Rust file of the workspace, parsed in parallel; the result is indexed by `FileId`.
+pub fn parse_workspace(workspace: &Workspace, options: &ParseOptions) -> Vec<FileSummary> {
+    let summaries: Vec<FileSummary> = workspace
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(index, source)| {
+            let file = FileId(index as u32);
+            let summary = match &source.text {
+                _ if source.kind == crate::workspace::FileKind::Config => FileSummary::default(),
+                FileText::Utf8(text) => parse_file(file, text, options),
+                FileText::NotUtf8 => unreadable(file, "the file is not valid UTF-8".to_string()),
+                FileText::Unreadable(error) => unreadable(file, format!("the file cannot be read: {error}")),
+            };
+            // Spans of this thread's files are no longer needed once lowered into our own `Span`s.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            summary
+        })
+        .collect();
+    summaries
+}
+
+fn unreadable(file: FileId, message: String) -> FileSummary {
+    FileSummary { parse_error: Some(ParseError { span: Span::line(file, 1), message }), ..Default::default() }
+}
+
+/// One file's summary. A syntax error leaves the items empty but suppression comments are still read,
+/// so a `parse-error` can be allowed like any other finding.
+pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSummary {
+    let mut summary = FileSummary::default();
+    comments::suppressions(file, text, &mut summary.suppressions, &mut summary.annotation_errors);
+    match syn::parse_file(text) {
+        Ok(syntax) => {
+            let imports = attrs::PiiImports::of_file(&syntax);
+            let mut lowerer = items::Lowerer {
+                reader: attrs::AttrReader {
+                    file,
+                    imports: &imports,
+                    errors: &mut summary.annotation_errors,
+                    suppressions: &mut summary.suppressions,
+                },
+                include_tests: options.include_tests,
+            };
+            summary.items = lowerer.items(&syntax.items);
+        }
+        Err(error) => {
+            let start = error.span().start();
+            let line = start.line.max(1) as u32;
+            let span = Span { file, line, column: start.column as u32 + 1, end_line: line, end_column: start.column as u32 + 1 };
+            summary.parse_error = Some(ParseError { span, message: error.to_string() });
+        }
+    }
+    summary
+}

@@ -1,0 +1,194 @@
+//! The compact per-file summary that later stages read; the syn tree is dropped once it is built.
+
+use crate::diagnostic::Span;
+
+/// A name written in an annotation (a category, purpose, consent, lint) and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FileSummary {
+    pub items: Vec<Item>,
+    /// Malformed `pii_lint` attributes and suppression comments.
+    pub annotation_errors: Vec<AnnotationError>,
+    pub suppressions: Vec<Suppression>,
+    pub parse_error: Option<ParseError>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnnotationError {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub name: String,
+    /// The item's name (or, for an impl, its self type).
+    pub name_span: Span,
+    /// The whole item, attributes included: what an `allow` attribute on it covers.
+    pub item_span: Span,
+    pub is_pub: bool,
+    pub annotations: Vec<Annotation>,
+    pub kind: ItemKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ItemKind {
+    Struct(TypeDef),
+    Enum(TypeDef),
+    Union(TypeDef),
+    Fn(FnDef),
+    Impl(ImplDef),
+    Trait(Vec<Item>),
+    Mod(ModDef),
+    Use(Vec<UseEntry>),
+    TypeAlias(TypeRef),
+    Other,
+}
+
+/// A `pii_lint` attribute on an item, its arguments read.
+#[derive(Debug, Clone)]
+pub enum Annotation {
+    Purpose(Named),
+    ConsentCheck(Named),
+    ConsentProof(Named),
+    Sink { kind: Named, purpose: Option<Named> },
+    Sanitizer,
+    Encryptor,
+    Erasure,
+}
+
+/// `#[pii(...)]` on a type or a field.
+#[derive(Debug, Clone)]
+pub enum PiiAttr {
+    Declared(PiiDecl),
+    /// Written but malformed: reported as `invalid-annotation`, and counts as declared for the other lints.
+    Malformed,
+}
+
+#[derive(Debug, Clone)]
+pub struct PiiDecl {
+    pub category: Named,
+    pub purposes: Vec<Named>,
+    pub sensitive: bool,
+    /// The `#[pii(...)]` attribute itself.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TypeDef {
+    pub derives: Vec<String>,
+    /// Derives `Pii` or `RedactedDebug`, so `#[pii]` helpers are read.
+    pub derives_pii_helper: bool,
+    pub pii: Option<PiiAttr>,
+    pub fields: Vec<FieldDef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    /// `None` for a tuple field (see `index`).
+    pub name: Option<String>,
+    pub index: usize,
+    pub variant: Option<String>,
+    /// The field's name, or its type for a tuple field.
+    pub span: Span,
+    pub ty: TypeRef,
+    pub pii: Option<PiiAttr>,
+    pub serde_skip: bool,
+}
+
+impl FieldDef {
+    /// `phone`, `0`, or `Variant.phone` for enum variant fields.
+    pub fn display_name(&self) -> String {
+        let own = self.name.clone().unwrap_or_else(|| self.index.to_string());
+        match &self.variant {
+            Some(variant) => format!("{variant}.{own}"),
+            None => own,
+        }
+    }
+}
+
+/// A type as written, reduced to what the analysis asks of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `a::b::Name<Args>`; `segments` holds the path, `args` the generic type arguments of the last segment.
+    Path { segments: Vec<String>, args: Vec<TypeRef> },
+    Ref(Box<TypeRef>),
+    Slice(Box<TypeRef>),
+    Array(Box<TypeRef>),
+    Tuple(Vec<TypeRef>),
+    /// Trait objects, `impl Trait`, function pointers, macros, `_`.
+    Other,
+}
+
+impl TypeRef {
+    pub fn last_name(&self) -> Option<&str> {
+        match self {
+            TypeRef::Path { segments, .. } => segments.last().map(String::as_str),
+            TypeRef::Ref(inner) => inner.last_name(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FnDef {
+    pub params: Vec<Param>,
+    pub has_self: bool,
+    pub output: Option<TypeRef>,
+    pub is_async: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The binding name when the pattern is a plain identifier.
+    pub name: Option<String>,
+    pub ty: TypeRef,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImplDef {
+    pub self_ty: TypeRef,
+    pub trait_path: Option<Vec<String>>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModDef {
+    /// `Some` for `mod x { ... }`, `None` for `mod x;` whose items live in another file.
+    pub inline: Option<Vec<Item>>,
+    /// `#[path = "..."]`
+    pub path_attr: Option<String>,
+}
+
+/// One name brought in by a `use` (a `use a::{b, c as d}` gives two).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseEntry {
+    /// Leading `::` is dropped; `crate`, `self`, `super` are kept as segments.
+    pub path: Vec<String>,
+    /// The name it is known by here; `None` for a glob import.
+    pub alias: Option<String>,
+    pub is_pub: bool,
+}
+
+/// An `allow` attribute or a `// pii-lint: allow(...)` comment.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub lints: Vec<Named>,
+    pub reason: Option<String>,
+    /// The attribute or comment, where a problem with the suppression itself is reported.
+    pub span: Span,
+    /// The lines it silences: the item for an attribute, the line (or the next one) for a comment.
+    pub covers: Span,
+}
