@@ -8,4 +8,14 @@ declare_lint! {
     "a file that cannot be parsed (the rest is still analysed)"
 }
 
-pub fn check(_index: &Index, _findings: &mut Vec<Finding>) {}
+pub fn check(index: &Index, findings: &mut Vec<Finding>) {
+    for error in &index.parse_errors {
+        let message = format!("this file cannot be parsed: {}", error.message);
+        let help = if error.message.contains("UTF-8") {
+            "save the file as UTF-8; the rest of the workspace is still analysed, this file is not"
+        } else {
+            "fix the syntax error (`cargo check` shows it too); until then this file is not analysed"
+        };
+        findings.push(Finding::new(&PARSE_ERROR, error.span, message).with_help(help));
+    }
+}

@@ -1,5 +1,6 @@
-use crate::diagnostic::Finding;
-use crate::index::Index;
+use crate::diagnostic::{DataRef, Finding};
+use crate::index::{Index, TypeId};
+use crate::parse::{FieldDef, TypeRef};
 
 declare_lint! {
     /// ### What it does
@@ -8,4 +9,200 @@ declare_lint! {
     "a field whose name or type looks like personal data with no declaration"
 }
 
-pub fn check(_index: &Index, _findings: &mut Vec<Finding>) {}
+/// Words (or runs of words) of a field or type name that mark personal data, with the category they
+/// suggest. Longer runs come first so `ip_address` is not read as `address`.
+pub const PERSONAL_WORDS: &[(&str, &str)] = &[
+    ("date_of_birth", "birth_date"),
+    ("mail_address", "email"),
+    ("ip_address", "ip_address"),
+    ("mac_address", "device_id"),
+    ("id_card", "id_number"),
+    ("id_number", "id_number"),
+    ("id_no", "id_number"),
+    ("bank_card", "financial"),
+    ("card_number", "financial"),
+    ("credit_card", "financial"),
+    ("real_name", "name"),
+    ("full_name", "name"),
+    ("first_name", "name"),
+    ("last_name", "name"),
+    ("birth_date", "birth_date"),
+    ("phone", "phone"),
+    ("mobile", "phone"),
+    ("telephone", "phone"),
+    ("tel", "phone"),
+    ("cellphone", "phone"),
+    ("shouji", "phone"),
+    ("email", "email"),
+    ("idcard", "id_number"),
+    ("passport", "id_number"),
+    ("shenfenzheng", "id_number"),
+    ("address", "address"),
+    ("dizhi", "address"),
+    ("password", "credential"),
+    ("passwd", "credential"),
+    ("surname", "name"),
+    ("xingming", "name"),
+    ("birthday", "birth_date"),
+    ("username", "account"),
+];
+
+/// A word after a personal word that makes the name about something else (`phone_model`, `email_verified`,
+/// `address_id`): metadata, settings or a reference, not the data itself.
+pub const QUALIFIERS: &[&str] = &[
+    "model", "brand", "type", "kind", "template", "subject", "policy", "format", "pattern", "regex", "verified",
+    "enabled", "count", "len", "length", "status", "at", "sent", "required", "valid", "id", "ids", "app", "version",
+    "os", "platform",
+];
+
+/// The lowercase words of a snake_case, camelCase or CamelCase name.
+pub fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' {
+            words.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        current.extend(c.to_lowercase());
+    }
+    words.extend((!current.is_empty()).then_some(current));
+    words
+}
+
+/// The category a name suggests, when its words contain a personal word not followed by a qualifier.
+pub fn suggested_category(name: &str) -> Option<&'static str> {
+    let words = words(name);
+    for (pattern, category) in PERSONAL_WORDS {
+        let pattern: Vec<&str> = pattern.split('_').collect();
+        for start in 0..words.len() {
+            let end = start + pattern.len();
+            if end <= words.len()
+                && words[start..end].iter().zip(&pattern).all(|(w, p)| w == p)
+                && !words.get(end).is_some_and(|next| QUALIFIERS.contains(&next.as_str()))
+            {
+                return Some(category);
+            }
+        }
+    }
+    None
+}
+
+pub fn check(index: &Index, findings: &mut Vec<Finding>) {
+    for type_id in index.type_ids() {
+        // Every field of a personal-data type is part of the declared value.
+        if index.catalogue.type_decl(type_id).is_some() {
+            continue;
+        }
+        let ty = index.ty(type_id);
+        for (field_index, field) in ty.fields().iter().enumerate() {
+            if index.catalogue.field(type_id, field_index).is_some() || is_bool(&field.ty) {
+                continue;
+            }
+            let Some(category) = looks_personal(index, type_id, field) else { continue };
+            let field_name = field.display_name();
+            let message = format!("field `{}.{field_name}` looks like personal data ({category}) but is not declared", ty.name);
+            let derive_hint = if ty.def.derives_pii_helper { "" } else { " and derive `pii_lint::Pii` on the type" };
+            let help = format!(
+                "declare it with `#[pii(category = \"{category}\", purpose = \"...\")]` on the field{derive_hint}, \
+                 or a [[data]] entry in pii-lint.toml; if it is not personal data, allow the lint with a reason"
+            );
+            let sensitive = index.catalogue.category(category).is_some_and(|c| c.sensitive);
+            let data = DataRef { type_name: ty.name.clone(), field: Some(field_name), category: category.to_string(), sensitive };
+            findings.push(Finding::new(&UNDECLARED_PERSONAL_DATA, field.span, message).with_data(vec![data]).with_help(help));
+        }
+    }
+}
+
+fn is_bool(ty: &TypeRef) -> bool {
+    ty.last_name() == Some("bool")
+}
+
+/// By the field's name, else by the name of the type it holds, unless that type is a workspace type that
+/// holds declared personal data (then the data is declared there).
+fn looks_personal(index: &Index, owner: TypeId, field: &FieldDef) -> Option<&'static str> {
+    let module = index.ty(owner).module;
+    let held: Vec<&TypeRef> = crate::index::carried_types(&field.ty);
+    let holds_declared = held.iter().any(|t| index.resolve_type(module, t).is_some_and(|id| index.catalogue.holds_personal_data(id)));
+    if holds_declared {
+        return None;
+    }
+    if let Some(category) = field.name.as_deref().and_then(suggested_category) {
+        return Some(category);
+    }
+    held.iter().filter_map(|t| t.last_name()).find_map(suggested_category)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_snake_and_camel_case() {
+        assert_eq!(words("home_address"), ["home", "address"]);
+        assert_eq!(words("homeAddress"), ["home", "address"]);
+        assert_eq!(words("PhoneNumber"), ["phone", "number"]);
+        assert_eq!(words("address_line1"), ["address", "line1"]);
+    }
+
+    #[test]
+    fn matches_personal_words() {
+        for (name, category) in [
+            ("phone", "phone"),
+            ("customer_phone", "phone"),
+            ("mobile", "phone"),
+            ("tel", "phone"),
+            ("shouji", "phone"),
+            ("email", "email"),
+            ("mail_address", "email"),
+            ("id_card", "id_number"),
+            ("idcard", "id_number"),
+            ("shenfenzheng", "id_number"),
+            ("passport", "id_number"),
+            ("home_address", "address"),
+            ("dizhi", "address"),
+            ("ip_address", "ip_address"),
+            ("password", "credential"),
+            ("passwd", "credential"),
+            ("bank_card_no", "financial"),
+            ("card_number", "financial"),
+            ("real_name", "name"),
+            ("fullName", "name"),
+            ("birthday", "birth_date"),
+            ("birth_date", "birth_date"),
+            ("EmailAddress", "email"),
+            ("PhoneNumber", "phone"),
+        ] {
+            assert_eq!(suggested_category(name), Some(category), "{name}");
+        }
+    }
+
+    #[test]
+    fn leaves_look_alikes_alone() {
+        for name in [
+            "phone_model",
+            "email_verified",
+            "address_type",
+            "customer_id",
+            "order_no",
+            "created_at",
+            "hotel_name",
+            "telemetry",
+            "mobile_app_version",
+            "address_id",
+            "email_template",
+            "id",
+            "name",
+            "card",
+            "number",
+        ] {
+            assert_eq!(suggested_category(name), None, "{name}");
+        }
+    }
+}

@@ -1,3 +1,141 @@
-//! The frozen, workspace-wide index that lints query.
+//! The index: the workspace's modules, types, functions and personal-data catalogue, built once from the
+//! parse summaries and the config, then frozen. Lints and the flow analysis only query it.
 
-pub struct Index {}
+mod build;
+pub use build::carried_types;
+pub mod catalogue;
+mod config_entries;
+pub mod modules;
+
+pub use catalogue::{Catalogue, DataDecl, DeclId, FieldData};
+pub use modules::{Def, FnId, ModuleId, ModuleTree, Resolution, TypeId};
+
+use crate::config::Config;
+use crate::diagnostic::Span;
+use crate::parse::{Annotation, AnnotationError, FieldDef, FnDef, ParseError, Suppression, TypeDef, TypeRef};
+use crate::workspace::{FileId, Workspace};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeKind {
+    Struct,
+    Enum,
+    Union,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeInfo {
+    pub name: String,
+    pub kind: TypeKind,
+    pub module: ModuleId,
+    pub file: FileId,
+    pub name_span: Span,
+    pub item_span: Span,
+    pub annotations: Vec<Annotation>,
+    pub def: TypeDef,
+}
+
+impl TypeInfo {
+    pub fn fields(&self) -> &[FieldDef] {
+        &self.def.fields
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FnInfo {
+    pub name: String,
+    pub module: ModuleId,
+    pub file: FileId,
+    pub name_span: Span,
+    pub item_span: Span,
+    pub annotations: Vec<Annotation>,
+    pub def: FnDef,
+    /// For methods: the impl block they are in.
+    pub owner: Option<ImplId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImplId(pub u32);
+
+#[derive(Debug, Clone)]
+pub struct ImplInfo {
+    pub module: ModuleId,
+    pub self_ty: TypeRef,
+    /// The workspace type the impl is for, when it resolves to one.
+    pub self_type: Option<TypeId>,
+    pub trait_path: Option<Vec<String>>,
+    pub annotations: Vec<Annotation>,
+    pub span: Span,
+}
+
+/// A `pii_lint` annotation on an inline module, with the lines it covers.
+#[derive(Debug, Clone)]
+pub struct ModuleAnnotations {
+    pub module: ModuleId,
+    pub annotations: Vec<Annotation>,
+}
+
+/// A mistake in an annotation or config entry, found while indexing (unknown category, purpose, ...).
+#[derive(Debug, Clone)]
+pub struct InvalidAnnotation {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Index {
+    pub workspace: Workspace,
+    pub config: Config,
+    /// The `pii-lint.toml` registered in the workspace's files, when there is one.
+    pub config_file: Option<FileId>,
+    pub modules: ModuleTree,
+    /// Crate roots, in workspace order.
+    pub crate_roots: Vec<ModuleId>,
+    pub types: Vec<TypeInfo>,
+    pub fns: Vec<FnInfo>,
+    pub impls: Vec<ImplInfo>,
+    pub module_annotations: Vec<ModuleAnnotations>,
+    pub catalogue: Catalogue,
+    pub parse_errors: Vec<ParseError>,
+    pub annotation_errors: Vec<AnnotationError>,
+    pub invalid: Vec<InvalidAnnotation>,
+    pub suppressions: Vec<Suppression>,
+    /// Number of Rust source files analysed (the summary line's `F files`).
+    pub rust_files: usize,
+}
+
+impl Index {
+    pub fn build(workspace: Workspace, config: Config, config_file: Option<FileId>, summaries: Vec<crate::parse::FileSummary>) -> Index {
+        build::build(workspace, config, config_file, summaries)
+    }
+
+    pub fn ty(&self, id: TypeId) -> &TypeInfo {
+        &self.types[id.0 as usize]
+    }
+
+    pub fn func(&self, id: FnId) -> &FnInfo {
+        &self.fns[id.0 as usize]
+    }
+
+    pub fn type_ids(&self) -> impl Iterator<Item = TypeId> {
+        (0..self.types.len() as u32).map(TypeId)
+    }
+
+    /// The workspace type a written type names (`Customer`, `crate::models::Customer`), if any.
+    pub fn resolve_type(&self, module: ModuleId, ty: &TypeRef) -> Option<TypeId> {
+        let TypeRef::Path { segments, .. } = ty else { return None };
+        match self.modules.resolve(module, segments) {
+            Resolution::Defs(defs) => defs.into_iter().find_map(|def| match def {
+                Def::Type(id) => Some(id),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// `crate::module::Type`, as config paths and messages name it.
+    pub fn type_path(&self, id: TypeId) -> String {
+        let ty = self.ty(id);
+        format!("{}::{}", self.modules.path_string(ty.module), ty.name)
+    }
+}

@@ -1,0 +1,406 @@
+//! Building the index: modules from crate roots (`mod x;` files, inline modules, `#[path]`), then items,
+//! impls, the catalogue, and the config entries applied to what they name.
+
+use super::catalogue::{Catalogue, DataDecl, DeclOrigin, FieldData};
+use super::modules::{Def, FnId, Module, ModuleId, ModuleTree, TypeId};
+use super::{config_entries, FnInfo, ImplId, ImplInfo, Index, ModuleAnnotations, TypeInfo, TypeKind};
+use crate::config::Config;
+use crate::parse::{FileSummary, Item, ItemKind, PiiAttr, TypeRef};
+use crate::workspace::{FileId, FileKind, TargetKind, Workspace};
+use std::collections::{BTreeMap, HashMap};
+
+struct Builder<'a> {
+    workspace: &'a Workspace,
+    summaries: &'a mut [FileSummary],
+    files_by_path: HashMap<&'a str, FileId>,
+    loaded: Vec<bool>,
+    tree: ModuleTree,
+    types: Vec<TypeInfo>,
+    fns: Vec<FnInfo>,
+    impls: Vec<ImplInfo>,
+    module_annotations: Vec<ModuleAnnotations>,
+}
+
+/// Where `mod x;` declarations of a module look for files.
+#[derive(Clone)]
+struct ModuleDirs {
+    /// The directory of the file the module's items are written in.
+    file_dir: String,
+    /// Where child module files live (the file's dir plus non-mod-rs stem and inline module names).
+    child_dir: String,
+    inline: bool,
+}
+
+pub fn build(workspace: Workspace, config: Config, config_file: Option<FileId>, mut summaries: Vec<FileSummary>) -> Index {
+    let (tree, crate_roots, types, fns, impls, module_annotations) = {
+        let mut builder = Builder {
+            workspace: &workspace,
+            files_by_path: workspace.files.iter().enumerate().map(|(i, f)| (f.rel_path.as_str(), FileId(i as u32))).collect(),
+            loaded: vec![false; workspace.files.len()],
+            summaries: &mut summaries,
+            tree: ModuleTree::default(),
+            types: Vec::new(),
+            fns: Vec::new(),
+            impls: Vec::new(),
+            module_annotations: Vec::new(),
+        };
+        let crate_roots = builder.crate_roots();
+        builder.resolve_impl_types();
+        (builder.tree, crate_roots, builder.types, builder.fns, builder.impls, builder.module_annotations)
+    };
+    let mut index = Index {
+        catalogue: Catalogue::with_config(&config),
+        workspace,
+        config,
+        config_file,
+        modules: tree,
+        crate_roots,
+        types,
+        fns,
+        impls,
+        module_annotations,
+        parse_errors: Vec::new(),
+        annotation_errors: Vec::new(),
+        invalid: Vec::new(),
+        suppressions: Vec::new(),
+        rust_files: 0,
+    };
+    for summary in summaries {
+        index.parse_errors.extend(summary.parse_error);
+        index.annotation_errors.extend(summary.annotation_errors);
+        index.suppressions.extend(summary.suppressions);
+    }
+    index.rust_files = index.workspace.files.iter().filter(|f| f.kind != FileKind::Config).count();
+    declare_from_attributes(&mut index);
+    config_entries::apply(&mut index);
+    declare_fields_of_personal_types(&mut index);
+    index
+}
+
+fn parent_dir(path: &str) -> String {
+    path.rsplit_once('/').map_or_else(String::new, |(dir, _)| dir.to_string())
+}
+
+fn join(dir: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// `src/lib.rs`, `src/models/mod.rs` keep children beside them; `src/models.rs` keeps them in `src/models/`.
+fn dirs_of_file(rel_path: &str, is_root: bool) -> ModuleDirs {
+    let file_dir = parent_dir(rel_path);
+    let file_name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    let child_dir = if is_root || file_name == "mod.rs" {
+        file_dir.clone()
+    } else {
+        join(&file_dir, file_name.trim_end_matches(".rs"))
+    };
+    ModuleDirs { file_dir, child_dir, inline: false }
+}
+
+impl Builder<'_> {
+    fn new_module(&mut self, path: Vec<String>, file: FileId, parent: Option<ModuleId>) -> ModuleId {
+        let id = ModuleId(self.tree.modules.len() as u32);
+        let crate_root = parent.map_or(id, |p| self.tree.get(p).crate_root);
+        self.tree.modules.push(Module {
+            path,
+            file,
+            parent,
+            crate_root,
+            defs: BTreeMap::new(),
+            uses: Vec::new(),
+            extern_crates: BTreeMap::new(),
+        });
+        id
+    }
+
+    fn define(&mut self, module: ModuleId, name: &str, def: Def) {
+        self.tree.modules[module.0 as usize].defs.entry(name.to_string()).or_default().push(def);
+    }
+
+    /// Crate roots of every target, then any Rust file no `mod` reached (still analysed, under a module
+    /// path made from its file path).
+    fn crate_roots(&mut self) -> Vec<ModuleId> {
+        let mut roots = Vec::new();
+        let mut lib_roots: HashMap<String, ModuleId> = HashMap::new();
+        let mut package_roots = Vec::new();
+        for package in &self.workspace.packages {
+            let mut own = Vec::new();
+            for target in &package.targets {
+                if self.loaded[target.root.0 as usize] {
+                    continue;
+                }
+                let root = self.load_root(vec![target.crate_name.clone()], target.root);
+                if target.kind == TargetKind::Lib {
+                    lib_roots.insert(package.name.clone(), root);
+                }
+                own.push((root, target.kind));
+                roots.push(root);
+            }
+            package_roots.push(own);
+        }
+        for (package, own) in self.workspace.packages.iter().zip(&package_roots) {
+            let mut externs = BTreeMap::new();
+            for (code_name, package_name) in &package.workspace_deps {
+                if let Some(root) = lib_roots.get(package_name) {
+                    externs.insert(code_name.clone(), *root);
+                }
+            }
+            let own_lib = lib_roots.get(&package.name).map(|root| (self.tree.get(*root).path[0].clone(), *root));
+            for (root, kind) in own {
+                let module = &mut self.tree.modules[root.0 as usize];
+                module.extern_crates = externs.clone();
+                if let (Some((name, lib)), false) = (&own_lib, *kind == TargetKind::Lib) {
+                    module.extern_crates.insert(name.clone(), *lib);
+                }
+            }
+        }
+        for file in self.workspace.file_ids() {
+            let source = self.workspace.file(file);
+            if self.loaded[file.0 as usize] || source.kind == FileKind::Config {
+                continue;
+            }
+            let path = self.orphan_module_path(file);
+            roots.push(self.load_root(path, file));
+        }
+        roots
+    }
+
+    fn load_root(&mut self, path: Vec<String>, file: FileId) -> ModuleId {
+        let root = self.new_module(path, file, None);
+        let dirs = dirs_of_file(&self.workspace.file(file).rel_path, true);
+        self.load_file(root, file, dirs);
+        root
+    }
+
+    fn orphan_module_path(&self, file: FileId) -> Vec<String> {
+        let source = self.workspace.file(file);
+        let package = source.package.map(|p| &self.workspace.packages[p.0 as usize]);
+        let crate_name = package
+            .and_then(|p| p.targets.first().map(|t| t.crate_name.clone()).or_else(|| Some(p.name.replace('-', "_"))))
+            .or_else(|| self.workspace.root.file_name().map(|n| n.to_string_lossy().replace('-', "_")))
+            .unwrap_or_else(|| "crate".to_string());
+        let within = match package {
+            Some(p) => source.abs_path.strip_prefix(&p.dir).ok().map(|r| r.to_string_lossy().replace('\\', "/")),
+            None => None,
+        }
+        .unwrap_or_else(|| source.rel_path.clone());
+        let mut path = vec![crate_name];
+        let segments: Vec<&str> = within.trim_end_matches(".rs").split('/').collect();
+        let skip_first = matches!(segments.first(), Some(&"src" | &"examples" | &"benches" | &"tests")) as usize;
+        path.extend(segments[skip_first..].iter().filter(|s| **s != "mod" && **s != "lib" && **s != "main").map(|s| s.to_string()));
+        path
+    }
+
+    fn load_file(&mut self, module: ModuleId, file: FileId, dirs: ModuleDirs) {
+        self.loaded[file.0 as usize] = true;
+        let items = std::mem::take(&mut self.summaries[file.0 as usize].items);
+        self.add_items(module, file, items, &dirs);
+    }
+
+    fn add_items(&mut self, module: ModuleId, file: FileId, items: Vec<Item>, dirs: &ModuleDirs) {
+        for item in items {
+            let name = item.name.clone();
+            let type_kind = match &item.kind {
+                ItemKind::Enum(_) => TypeKind::Enum,
+                ItemKind::Union(_) => TypeKind::Union,
+                _ => TypeKind::Struct,
+            };
+            match item.kind {
+                ItemKind::Struct(def) | ItemKind::Enum(def) | ItemKind::Union(def) => {
+                    let id = TypeId(self.types.len() as u32);
+                    let kind = type_kind;
+                    self.types.push(TypeInfo {
+                        name: name.clone(),
+                        kind,
+                        module,
+                        file,
+                        name_span: item.name_span,
+                        item_span: item.item_span,
+                        annotations: item.annotations,
+                        def,
+                    });
+                    self.define(module, &name, Def::Type(id));
+                }
+                ItemKind::Fn(def) => {
+                    let id = self.add_fn(module, file, &name, item.name_span, item.item_span, item.annotations, def, None);
+                    self.define(module, &name, Def::Fn(id));
+                }
+                ItemKind::Impl(def) => {
+                    let impl_id = ImplId(self.impls.len() as u32);
+                    self.impls.push(ImplInfo {
+                        module,
+                        self_ty: def.self_ty,
+                        self_type: None,
+                        trait_path: def.trait_path,
+                        annotations: item.annotations,
+                        span: item.item_span,
+                    });
+                    for method in def.items {
+                        if let ItemKind::Fn(fn_def) = method.kind {
+                            let name = method.name.clone();
+                            self.add_fn(module, file, &name, method.name_span, method.item_span, method.annotations, fn_def, Some(impl_id));
+                        }
+                    }
+                }
+                ItemKind::Mod(def) => {
+                    let path = [self.tree.get(module).path.as_slice(), &[name.clone()]].concat();
+                    let child = self.new_module(path, file, Some(module));
+                    self.define(module, &name, Def::Module(child));
+                    if !item.annotations.is_empty() {
+                        self.module_annotations.push(ModuleAnnotations { module: child, annotations: item.annotations });
+                    }
+                    match def.inline {
+                        Some(inline_items) => {
+                            let child_dir = join(&dirs.child_dir, def.path_attr.as_deref().unwrap_or(&name));
+                            let dirs = ModuleDirs { child_dir, inline: true, ..dirs.clone() };
+                            self.add_items(child, file, inline_items, &dirs);
+                        }
+                        None => self.load_module_file(child, &name, def.path_attr.as_deref(), dirs),
+                    }
+                }
+                ItemKind::Use(entries) => self.tree.modules[module.0 as usize].uses.extend(entries),
+                ItemKind::Trait(_) | ItemKind::TypeAlias(_) | ItemKind::Other => {}
+            }
+        }
+    }
+
+    fn load_module_file(&mut self, module: ModuleId, name: &str, path_attr: Option<&str>, dirs: &ModuleDirs) {
+        let candidates = match path_attr {
+            Some(path) if dirs.inline => vec![join(&dirs.child_dir, path)],
+            Some(path) => vec![join(&dirs.file_dir, path)],
+            None => vec![join(&dirs.child_dir, &format!("{name}.rs")), join(&dirs.child_dir, &format!("{name}/mod.rs"))],
+        };
+        let found = candidates.iter().find_map(|c| self.files_by_path.get(c.as_str()).copied());
+        let Some(file) = found else { return };
+        if self.loaded[file.0 as usize] {
+            return;
+        }
+        let rel_path = self.workspace.file(file).rel_path.clone();
+        let child_dirs = dirs_of_file(&rel_path, path_attr.is_some() && !rel_path.ends_with("/mod.rs"));
+        let child_dirs = if path_attr.is_some() { ModuleDirs { child_dir: child_dirs.file_dir.clone(), ..child_dirs } } else { child_dirs };
+        self.load_file(module, file, child_dirs);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_fn(
+        &mut self,
+        module: ModuleId,
+        file: FileId,
+        name: &str,
+        name_span: crate::diagnostic::Span,
+        item_span: crate::diagnostic::Span,
+        annotations: Vec<crate::parse::Annotation>,
+        def: crate::parse::FnDef,
+        owner: Option<ImplId>,
+    ) -> FnId {
+        let id = FnId(self.fns.len() as u32);
+        self.fns.push(FnInfo { name: name.to_string(), module, file, name_span, item_span, annotations, def, owner });
+        id
+    }
+
+    fn resolve_impl_types(&mut self) {
+        for imp in &mut self.impls {
+            let TypeRef::Path { segments, .. } = &imp.self_ty else { continue };
+            if let super::Resolution::Defs(defs) = self.tree.resolve(imp.module, segments) {
+                imp.self_type = defs.into_iter().find_map(|d| match d {
+                    Def::Type(t) => Some(t),
+                    _ => None,
+                });
+            }
+        }
+    }
+}
+
+/// `#[pii]` on types and fields of types that derive `Pii` or `RedactedDebug`.
+fn declare_from_attributes(index: &mut Index) {
+    for type_index in 0..index.types.len() {
+        let type_id = TypeId(type_index as u32);
+        let ty = &index.types[type_index];
+        let mut decls = Vec::new();
+        let mut malformed = Vec::new();
+        match &ty.def.pii {
+            Some(PiiAttr::Declared(pii)) => decls.push(decl(ty, type_id, None, pii)),
+            Some(PiiAttr::Malformed) | None => {}
+        }
+        for (field_index, field) in ty.def.fields.iter().enumerate() {
+            match &field.pii {
+                Some(PiiAttr::Declared(pii)) => decls.push(decl(ty, type_id, Some(field_index), pii)),
+                Some(PiiAttr::Malformed) => malformed.push(field_index),
+                None => {}
+            }
+        }
+        for decl in decls {
+            index.catalogue.add(decl);
+        }
+        for field_index in malformed {
+            index.catalogue.field_data.insert((type_id, field_index), FieldData::Malformed);
+        }
+    }
+}
+
+fn decl(ty: &TypeInfo, type_id: TypeId, field: Option<usize>, pii: &crate::parse::PiiDecl) -> DataDecl {
+    let field_def = field.map(|i| &ty.def.fields[i]);
+    DataDecl {
+        type_id,
+        type_name: ty.name.clone(),
+        field,
+        field_name: field_def.map(|f| f.display_name()),
+        category: pii.category.clone(),
+        purposes: pii.purposes.clone(),
+        sensitive_flag: pii.sensitive,
+        span: field_def.map_or(ty.name_span, |f| f.span),
+        declared_at: pii.span,
+        origin: DeclOrigin::Attribute,
+    }
+}
+
+/// Fields with no declaration of their own whose type is a personal-data type (also inside `Option`,
+/// `Vec`, `Box`, `Arc`, `Rc`, references, slices, arrays, tuples, map values).
+fn declare_fields_of_personal_types(index: &mut Index) {
+    let mut found = Vec::new();
+    for type_id in index.type_ids() {
+        let ty = index.ty(type_id);
+        for (field_index, field) in ty.def.fields.iter().enumerate() {
+            if index.catalogue.field(type_id, field_index).is_some() {
+                continue;
+            }
+            let carried = carried_types(&field.ty)
+                .into_iter()
+                .filter_map(|t| index.resolve_type(ty.module, t))
+                .find_map(|t| index.catalogue.type_decl(t));
+            if let Some(decl) = carried {
+                found.push(((type_id, field_index), FieldData::OfType(decl)));
+            }
+        }
+    }
+    index.catalogue.field_data.extend(found);
+}
+
+const CONTAINERS: &[&str] = &[
+    "Option", "Vec", "Box", "Arc", "Rc", "VecDeque", "HashSet", "BTreeSet", "RefCell", "Cell", "Mutex", "RwLock", "Cow",
+];
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
+
+/// The types a field's values are made of, looking through containers.
+pub fn carried_types(ty: &TypeRef) -> Vec<&TypeRef> {
+    match ty {
+        TypeRef::Path { segments, args } => match segments.last().map(String::as_str) {
+            Some(name) if CONTAINERS.contains(&name) => args.iter().flat_map(carried_types).collect(),
+            Some(name) if MAPS.contains(&name) => args.last().map(carried_types).unwrap_or_default(),
+            _ => vec![ty],
+        },
+        TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => carried_types(inner),
+        TypeRef::Tuple(items) => items.iter().flat_map(carried_types).collect(),
+        TypeRef::Other => Vec::new(),
+    }
+}

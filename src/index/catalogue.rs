@@ -1,0 +1,197 @@
+//! The personal-data catalogue: categories and purposes (built-in and configured), and every declaration
+//! of personal data (attributes, config `[[data]]`, and fields whose type is a personal-data type).
+
+use super::modules::TypeId;
+use crate::config::Config;
+use crate::diagnostic::{DataRef, Span};
+use crate::parse::Named;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Built-in categories (SPEC 2.1): name and whether it is sensitive.
+pub const BUILTIN_CATEGORIES: &[(&str, bool)] = &[
+    ("name", false),
+    ("phone", false),
+    ("email", false),
+    ("address", false),
+    ("birth_date", false),
+    ("gender", false),
+    ("account", false),
+    ("device_id", false),
+    ("online_id", false),
+    ("ip_address", false),
+    ("portrait", false),
+    ("transaction", false),
+    ("communication", true),
+    ("location", true),
+    ("financial", true),
+    ("biometric", true),
+    ("health", true),
+    ("religion", true),
+    ("minor", true),
+    ("id_number", true),
+    ("credential", true),
+];
+
+/// Built-in purposes (SPEC 2.2): name and the consent it needs.
+pub const BUILTIN_PURPOSES: &[(&str, Option<&str>)] = &[
+    ("service", None),
+    ("legal_obligation", None),
+    ("security", None),
+    ("marketing", Some("marketing")),
+    ("analytics", Some("analytics")),
+    ("third_party_sharing", Some("third_party_sharing")),
+];
+
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub name: String,
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Purpose {
+    pub name: String,
+    pub consent: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DeclId(pub u32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclOrigin {
+    Attribute,
+    Config,
+}
+
+/// One declaration of personal data: a whole type, or a field of a type.
+#[derive(Debug, Clone)]
+pub struct DataDecl {
+    pub type_id: TypeId,
+    pub type_name: String,
+    /// Index into the type's fields, for a field declaration.
+    pub field: Option<usize>,
+    pub field_name: Option<String>,
+    pub category: Named,
+    pub purposes: Vec<Named>,
+    /// The `sensitive` flag as written (the category may make it sensitive too).
+    pub sensitive_flag: bool,
+    /// Where declaration lints point: the field's or the type's name.
+    pub span: Span,
+    /// The `#[pii]` attribute or the `[[data]]` entry.
+    pub declared_at: Span,
+    pub origin: DeclOrigin,
+}
+
+/// Why a field is personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldData {
+    /// Its own `#[pii]` or `[[data]]` declaration.
+    Declared(DeclId),
+    /// Its type (possibly inside `Option`, `Vec`, ...) is a personal-data type with this declaration.
+    OfType(DeclId),
+    /// A `#[pii]` that could not be read: reported as `invalid-annotation` and otherwise left alone.
+    Malformed,
+}
+
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    pub categories: BTreeMap<String, Category>,
+    pub purposes: BTreeMap<String, Purpose>,
+    pub decls: Vec<DataDecl>,
+    pub type_decls: BTreeMap<TypeId, DeclId>,
+    pub field_data: BTreeMap<(TypeId, usize), FieldData>,
+}
+
+impl Catalogue {
+    pub fn with_config(config: &Config) -> Catalogue {
+        let mut catalogue = Catalogue::default();
+        for (name, sensitive) in BUILTIN_CATEGORIES {
+            let category = Category { name: name.to_string(), sensitive: *sensitive };
+            catalogue.categories.insert(name.to_string(), category);
+        }
+        for def in &config.categories {
+            let name = def.name.value.clone();
+            catalogue.categories.insert(name.clone(), Category { name, sensitive: def.sensitive });
+        }
+        for (name, consent) in BUILTIN_PURPOSES {
+            let purpose = Purpose { name: name.to_string(), consent: consent.map(str::to_string), description: None };
+            catalogue.purposes.insert(name.to_string(), purpose);
+        }
+        // A configured purpose replaces a built-in one of the same name entirely.
+        for def in &config.purposes {
+            let name = def.name.value.clone();
+            let purpose = Purpose {
+                name: name.clone(),
+                consent: def.consent.as_ref().map(|c| c.value.clone()),
+                description: def.description.clone(),
+            };
+            catalogue.purposes.insert(name, purpose);
+        }
+        catalogue
+    }
+
+    pub fn decl(&self, id: DeclId) -> &DataDecl {
+        &self.decls[id.0 as usize]
+    }
+
+    pub fn decl_ids(&self) -> impl Iterator<Item = DeclId> {
+        (0..self.decls.len() as u32).map(DeclId)
+    }
+
+    pub(super) fn add(&mut self, decl: DataDecl) -> DeclId {
+        let id = DeclId(self.decls.len() as u32);
+        match decl.field {
+            Some(field) => {
+                self.field_data.insert((decl.type_id, field), FieldData::Declared(id));
+            }
+            None => {
+                self.type_decls.insert(decl.type_id, id);
+            }
+        }
+        self.decls.push(decl);
+        id
+    }
+
+    /// Whether the category is known (built-in or configured).
+    pub fn category(&self, name: &str) -> Option<&Category> {
+        self.categories.get(name)
+    }
+
+    pub fn purpose(&self, name: &str) -> Option<&Purpose> {
+        self.purposes.get(name)
+    }
+
+    /// Every consent some purpose needs: the names a consent check or proof may use.
+    pub fn consents(&self) -> BTreeSet<&str> {
+        self.purposes.values().filter_map(|p| p.consent.as_deref()).collect()
+    }
+
+    pub fn is_sensitive(&self, decl: &DataDecl) -> bool {
+        decl.sensitive_flag || self.category(&decl.category.value).is_some_and(|c| c.sensitive)
+    }
+
+    /// The personal-data type declaration of a type, if the type as a whole is personal data.
+    pub fn type_decl(&self, ty: TypeId) -> Option<DeclId> {
+        self.type_decls.get(&ty).copied()
+    }
+
+    pub fn field(&self, ty: TypeId, field: usize) -> Option<FieldData> {
+        self.field_data.get(&(ty, field)).copied()
+    }
+
+    /// Whether values of the type carry personal data: a personal-data type, or one with personal fields.
+    pub fn holds_personal_data(&self, ty: TypeId) -> bool {
+        self.type_decls.contains_key(&ty) || self.field_data.range((ty, 0)..=(ty, usize::MAX)).next().is_some()
+    }
+
+    pub fn data_ref(&self, id: DeclId) -> DataRef {
+        let decl = self.decl(id);
+        DataRef {
+            type_name: decl.type_name.clone(),
+            field: decl.field_name.clone(),
+            category: decl.category.value.clone(),
+            sensitive: self.is_sensitive(decl),
+        }
+    }
+}

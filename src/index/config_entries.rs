@@ -1,0 +1,202 @@
+//! Config entries that name code (`[[data]]`, `[[processing]]`, `[[consent_checks]]`, `[[sinks]]`, ...)
+//! applied to what they name, as if it carried the matching attribute. A path that names nothing in the
+//! workspace is an `invalid-annotation` at its line in `pii-lint.toml`.
+
+use super::catalogue::{DataDecl, DeclOrigin};
+use super::modules::{Def, FnId, TypeId};
+use super::{Index, InvalidAnnotation, ModuleAnnotations};
+use crate::config::Spanned;
+use crate::diagnostic::Span;
+use crate::parse::{Annotation, Named};
+
+pub fn apply(index: &mut Index) {
+    let Some(file) = index.config_file else { return };
+    let text = index.workspace.text(file).unwrap_or_default().to_string();
+    let named = |s: &Spanned<String>| Named { value: s.value.clone(), span: Span::from_byte_range(file, &text, s.span.clone()) };
+    let config = index.config.clone();
+
+    for entry in &config.data {
+        let at = named(&entry.path);
+        let (type_path, field) = split_field(&entry.path.value);
+        let types = types_at(index, type_path);
+        if types.is_empty() {
+            index.invalid.push(nothing_matches(at, "[[data]]", "a type (`crate::module::Type`) or a field (`crate::module::Type.field`)"));
+            continue;
+        }
+        for type_id in types {
+            let ty = index.ty(type_id);
+            let field_index = match field {
+                Some(name) => match ty.fields().iter().position(|f| f.display_name() == name) {
+                    Some(i) => Some(i),
+                    None => {
+                        let message = format!("`{}` has no field `{name}`", index.type_path(type_id));
+                        index.invalid.push(InvalidAnnotation { span: at.span, message, help: Some(field_help(index, type_id)) });
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let already = match field_index {
+                Some(i) => index.catalogue.field(type_id, i).is_some(),
+                None => index.catalogue.type_decl(type_id).is_some(),
+            };
+            if already {
+                continue; // the attribute in code wins over the config entry
+            }
+            let decl = DataDecl {
+                type_id,
+                type_name: ty.name.clone(),
+                field: field_index,
+                field_name: field_index.map(|i| ty.fields()[i].display_name()),
+                category: named(&entry.category),
+                purposes: entry.purposes.iter().map(named).collect(),
+                sensitive_flag: entry.sensitive,
+                span: field_index.map_or(ty.name_span, |i| ty.fields()[i].span),
+                declared_at: at.span,
+                origin: DeclOrigin::Config,
+            };
+            index.catalogue.add(decl);
+        }
+    }
+
+    for entry in &config.processing {
+        let annotation = Annotation::Purpose(named(&entry.purpose));
+        let defs = defs_at(index, &entry.path.value);
+        if defs.is_empty() {
+            index.invalid.push(nothing_matches(named(&entry.path), "[[processing]]", "a module, a function or a type"));
+        }
+        for def in defs {
+            match def {
+                Def::Module(module) => index.module_annotations.push(ModuleAnnotations { module, annotations: vec![annotation.clone()] }),
+                Def::Fn(id) => index.fns[id.0 as usize].annotations.push(annotation.clone()),
+                Def::Type(ty) => {
+                    for imp in index.impls.iter_mut().filter(|imp| imp.self_type == Some(ty)) {
+                        imp.annotations.push(annotation.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    let fn_entries = config
+        .consent_checks
+        .iter()
+        .map(|e| (&e.path, "[[consent_checks]]", Annotation::ConsentCheck(named(&e.consent))))
+        .chain(config.sinks.iter().map(|e| {
+            (&e.path, "[[sinks]]", Annotation::Sink { kind: named(&e.kind), purpose: e.purpose.as_ref().map(named) })
+        }))
+        .chain(config.sanitizers.iter().map(|e| (&e.path, "[[sanitizers]]", Annotation::Sanitizer)))
+        .chain(config.encryptors.iter().map(|e| (&e.path, "[[encryptors]]", Annotation::Encryptor)))
+        .chain(config.erasure.iter().map(|e| (&e.path, "[[erasure]]", Annotation::Erasure)));
+    for (path, table, annotation) in fn_entries {
+        let fns = fns_at(index, &path.value);
+        if fns.is_empty() {
+            // A sink outside the workspace (an SDK's send function) is matched at call sites by the flow stage.
+            if table == "[[sinks]]" && !names_workspace_crate(index, &path.value) {
+                continue;
+            }
+            index.invalid.push(nothing_matches(named(path), table, "a function or a method (`crate::module::Type::method`)"));
+        }
+        for id in fns {
+            index.fns[id.0 as usize].annotations.push(annotation.clone());
+        }
+    }
+
+    for entry in &config.consent_proofs {
+        let types = types_at(index, &entry.path.value);
+        if types.is_empty() {
+            index.invalid.push(nothing_matches(named(&entry.path), "[[consent_proofs]]", "a type"));
+        }
+        for ty in types {
+            index.types[ty.0 as usize].annotations.push(Annotation::ConsentProof(named(&entry.consent)));
+        }
+    }
+}
+
+fn nothing_matches(path: Named, table: &str, expected: &str) -> InvalidAnnotation {
+    InvalidAnnotation {
+        span: path.span,
+        message: format!("the {table} path `{}` names nothing in the workspace", path.value),
+        help: Some(format!("write {expected}, starting with the crate name as code writes it; `*` matches one segment")),
+    }
+}
+
+fn field_help(index: &Index, ty: TypeId) -> String {
+    let names: Vec<String> = index.ty(ty).fields().iter().map(|f| format!("`{}`", f.display_name())).collect();
+    format!("its fields are {}", names.join(", "))
+}
+
+/// `a::b::Type.field` → (`a::b::Type`, Some(`field`)); enum variant fields are `Type.Variant.field`.
+fn split_field(path: &str) -> (&str, Option<&str>) {
+    let last_segment_start = path.rfind("::").map_or(0, |i| i + 2);
+    match path[last_segment_start..].find('.') {
+        Some(dot) => (&path[..last_segment_start + dot], Some(&path[last_segment_start + dot + 1..])),
+        None => (path, None),
+    }
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.split("::").map(|s| s.trim().to_string()).collect()
+}
+
+fn names_workspace_crate(index: &Index, path: &str) -> bool {
+    let first = path.split("::").next().unwrap_or_default();
+    first == "*" || index.crate_roots.iter().any(|root| index.modules.get(*root).path[0] == first)
+}
+
+fn defs_at(index: &Index, path: &str) -> Vec<Def> {
+    let mut defs = index.modules.resolve_absolute(&index.crate_roots, &segments(path));
+    defs.extend(methods_at(index, path).into_iter().map(Def::Fn));
+    defs
+}
+
+fn types_at(index: &Index, path: &str) -> Vec<TypeId> {
+    let mut types: Vec<TypeId> = defs_at(index, path)
+        .into_iter()
+        .filter_map(|d| match d {
+            Def::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    types.dedup();
+    types
+}
+
+fn fns_at(index: &Index, path: &str) -> Vec<FnId> {
+    let mut fns: Vec<FnId> = defs_at(index, path)
+        .into_iter()
+        .filter_map(|d| match d {
+            Def::Fn(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    fns.sort();
+    fns.dedup();
+    fns
+}
+
+/// `crate::module::Type::method`: the methods of that name in the type's impl blocks.
+fn methods_at(index: &Index, path: &str) -> Vec<FnId> {
+    let all = segments(path);
+    let Some((method, type_path)) = all.split_last() else { return Vec::new() };
+    if type_path.is_empty() {
+        return Vec::new();
+    }
+    let types: Vec<TypeId> = index
+        .modules
+        .resolve_absolute(&index.crate_roots, type_path)
+        .into_iter()
+        .filter_map(|d| match d {
+            Def::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    (0..index.fns.len() as u32)
+        .map(FnId)
+        .filter(|id| {
+            let f = index.func(*id);
+            (method == "*" || f.name == *method)
+                && f.owner.is_some_and(|imp| index.impls[imp.0 as usize].self_type.is_some_and(|t| types.contains(&t)))
+        })
+        .collect()
+}

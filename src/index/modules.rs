@@ -1,0 +1,208 @@
+//! The module tree of every crate in the workspace, and name resolution in it (`use`, globs, renames,
+//! `crate::`, `self::`, `super::`, `pub use` re-exports, other workspace crates by dependency name).
+
+use crate::parse::UseEntry;
+use crate::workspace::FileId;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModuleId(pub u32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub u32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FnId(pub u32);
+
+/// What a name in the type or value namespace denotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Def {
+    Module(ModuleId),
+    Type(TypeId),
+    Fn(FnId),
+}
+
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// `crate_name::a::b`
+    pub path: Vec<String>,
+    pub file: FileId,
+    pub parent: Option<ModuleId>,
+    pub crate_root: ModuleId,
+    /// Items and child modules defined here, by name.
+    pub defs: BTreeMap<String, Vec<Def>>,
+    pub uses: Vec<UseEntry>,
+    /// On crate roots: the crates this crate can name (workspace dependencies and, for bins, the
+    /// package's lib).
+    pub extern_crates: BTreeMap<String, ModuleId>,
+}
+
+/// The result of resolving a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    Defs(Vec<Def>),
+    /// Names something outside the workspace (`serde::Serialize`, `std::fs::write`).
+    External,
+    Unresolved,
+}
+
+const MAX_DEPTH: usize = 24;
+
+#[derive(Debug, Default)]
+pub struct ModuleTree {
+    pub modules: Vec<Module>,
+}
+
+impl ModuleTree {
+    pub fn get(&self, id: ModuleId) -> &Module {
+        &self.modules[id.0 as usize]
+    }
+
+    pub fn path_string(&self, id: ModuleId) -> String {
+        self.get(id).path.join("::")
+    }
+
+    /// Resolves a path written in module `from` (a type, a `use` target, a call path).
+    pub fn resolve(&self, from: ModuleId, segments: &[String]) -> Resolution {
+        self.resolve_at(from, segments, 0)
+    }
+
+    fn resolve_at(&self, from: ModuleId, segments: &[String], depth: usize) -> Resolution {
+        let Some((first, rest)) = segments.split_first() else { return Resolution::Unresolved };
+        if depth > MAX_DEPTH {
+            return Resolution::Unresolved;
+        }
+        let start = match first.as_str() {
+            "crate" => vec![Def::Module(self.get(from).crate_root)],
+            "self" => vec![Def::Module(from)],
+            "super" => match self.get(from).parent {
+                Some(parent) => vec![Def::Module(parent)],
+                None => return Resolution::Unresolved,
+            },
+            name => match self.lookup(from, name, depth) {
+                Resolution::Defs(defs) => defs,
+                other => return other,
+            },
+        };
+        self.walk(start, rest, depth)
+    }
+
+    /// Follows `rest` from `defs` through modules, items and re-exports.
+    fn walk(&self, mut defs: Vec<Def>, rest: &[String], depth: usize) -> Resolution {
+        for segment in rest {
+            let module = defs.iter().find_map(|def| match def {
+                Def::Module(m) => Some(*m),
+                _ => None,
+            });
+            let Some(module) = module else {
+                // `Type::method` and associated items are not modules: the caller handles them.
+                return Resolution::Unresolved;
+            };
+            defs = match segment.as_str() {
+                "super" => match self.get(module).parent {
+                    Some(parent) => vec![Def::Module(parent)],
+                    None => return Resolution::Unresolved,
+                },
+                "self" => vec![Def::Module(module)],
+                name => match self.member(module, name, depth + 1) {
+                    Some(found) => found,
+                    None => return Resolution::Unresolved,
+                },
+            };
+        }
+        Resolution::Defs(defs)
+    }
+
+    /// A name as seen from inside `module`: its own items, its imports, then the crates it can name.
+    fn lookup(&self, module: ModuleId, name: &str, depth: usize) -> Resolution {
+        if let Some(found) = self.member(module, name, depth + 1) {
+            return Resolution::Defs(found);
+        }
+        let here = self.get(module);
+        if let Some(root) = self.get(here.crate_root).extern_crates.get(name) {
+            return Resolution::Defs(vec![Def::Module(*root)]);
+        }
+        if self.get(here.crate_root).path.first().is_some_and(|own| own == name) && name != "crate" {
+            // A crate naming itself is unusual in code but is how config paths start.
+            return Resolution::Defs(vec![Def::Module(here.crate_root)]);
+        }
+        Resolution::External
+    }
+
+    /// A name defined in, or imported into, `module` (private imports included: code in the module sees
+    /// them, and re-exports are a subset).
+    fn member(&self, module: ModuleId, name: &str, depth: usize) -> Option<Vec<Def>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let here = self.get(module);
+        if let Some(defs) = here.defs.get(name) {
+            return Some(defs.clone());
+        }
+        for entry in &here.uses {
+            if entry.alias.as_deref() == Some(name) {
+                if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, depth + 1) {
+                    return Some(defs);
+                }
+            }
+        }
+        for entry in here.uses.iter().filter(|e| e.alias.is_none()) {
+            if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, depth + 1) {
+                for def in defs {
+                    if let Def::Module(target) = def {
+                        if target != module {
+                            if let Some(found) = self.member(target, name, depth + 1) {
+                                return Some(found);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Every name visible as a member of `module` (for `*` segments of config paths).
+    pub fn member_names(&self, module: ModuleId) -> Vec<String> {
+        let here = self.get(module);
+        let mut names: Vec<String> = here.defs.keys().cloned().collect();
+        names.extend(here.uses.iter().filter_map(|e| e.alias.clone()));
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Resolves a config path (`crate::module::Item`, with `*` segments) from the workspace's crate roots.
+    pub fn resolve_absolute(&self, roots: &[ModuleId], segments: &[String]) -> Vec<Def> {
+        let Some((first, rest)) = segments.split_first() else { return Vec::new() };
+        let mut found = Vec::new();
+        for root in roots {
+            let root_name = self.get(*root).path.first();
+            if first == "*" || root_name == Some(first) {
+                self.expand(vec![Def::Module(*root)], rest, &mut found);
+            }
+        }
+        found.sort_by_key(|def| format!("{def:?}"));
+        found.dedup();
+        found
+    }
+
+    fn expand(&self, defs: Vec<Def>, rest: &[String], found: &mut Vec<Def>) {
+        let Some((segment, tail)) = rest.split_first() else {
+            found.extend(defs);
+            return;
+        };
+        for def in defs {
+            let Def::Module(module) = def else { continue };
+            if segment == "*" {
+                for name in self.member_names(module) {
+                    if let Some(next) = self.member(module, &name, 0) {
+                        self.expand(next, tail, found);
+                    }
+                }
+            } else if let Some(next) = self.member(module, segment, 0) {
+                self.expand(next, tail, found);
+            }
+        }
+    }
+}
