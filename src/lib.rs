@@ -1,12 +1,14 @@
-//! cargo pii-lint: discover → parse → index → flow → lints → report.
+//! cargo pii-lint: discover → parse → index → flow → lints → report. `pipeline::check` runs it all.
 
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod index;
+pub mod levels;
 #[path = "../lints/mod.rs"]
 pub mod lints;
-pub mod levels;
-pub mod suppress;
 pub mod parse;
+pub mod pipeline;
 pub mod report;
+pub mod suppress;
 pub mod workspace;

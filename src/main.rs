@@ -1,1 +1,96 @@
-fn main() {}
+use cargo_pii_lint::cli::{self, CheckArgs, Command};
+use cargo_pii_lint::diagnostic::Level;
+use cargo_pii_lint::pipeline::{self, CheckRequest};
+use cargo_pii_lint::report::{self, ReportInput, Summary};
+use std::io::Write;
+use std::process::ExitCode;
+
+const USAGE_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match cli::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version on stdout with success, usage errors on stderr with code 2.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { USAGE_ERROR } else { 0 });
+        }
+    };
+    match cli.command {
+        None => check(&cli.check),
+        Some(Command::Check(args)) => check(&args),
+        Some(Command::Explain { lint: None }) => print(&cli::lint_table()),
+        Some(Command::Explain { lint: Some(name) }) => match cargo_pii_lint::lints::find(&name) {
+            Some(lint) => print(&(cli::explain(lint) + "\n")),
+            None => usage_error(&format!("unknown lint `{name}`; the lints are:\n{}", cli::lint_table())),
+        },
+        Some(Command::Inventory | Command::Init | Command::Lsp) => {
+            usage_error("this command is not implemented yet; `check` and `explain` are")
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(error) => return usage_error(&format!("cannot read the current directory: {error}")),
+    };
+    let request = CheckRequest {
+        manifest_path: args.manifest_path.clone(),
+        config_path: args.config.clone(),
+        paths: args.paths.clone(),
+        cwd,
+        level_flags: args.level_flags.clone(),
+    };
+    let outcome = match pipeline::check(&request) {
+        Ok(outcome) => outcome,
+        Err(report) => {
+            eprintln!("{report:?}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    if !args.quiet {
+        for note in &outcome.index.workspace.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    let summary = Summary::of(&outcome.findings, outcome.index.rust_files);
+    let input = ReportInput {
+        findings: &outcome.findings,
+        workspace: &outcome.index.workspace,
+        summary,
+        color: args.use_color(),
+        quiet: args.quiet,
+    };
+    let started = std::time::Instant::now();
+    let text = report::reporter(args.format.unwrap_or(report::Format::Human)).render(&input);
+    let code = print(&text);
+    if args.timings {
+        let mut phases = outcome.timings.phases.clone();
+        phases.push(("report", started.elapsed()));
+        let total: std::time::Duration = phases.iter().map(|(_, d)| *d).sum();
+        for (phase, duration) in phases {
+            eprintln!("timing: {phase:<8} {:>9.3} ms", duration.as_secs_f64() * 1000.0);
+        }
+        eprintln!("timing: {:<8} {:>9.3} ms", "total", total.as_secs_f64() * 1000.0);
+    }
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+    ExitCode::from(u8::from(outcome.findings.iter().any(|f| f.level == Level::Deny)))
+}
+
+fn print(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is not an error of the lint run.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => usage_error(&format!("cannot write the report: {error}")),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(USAGE_ERROR)
+}

@@ -1,6 +1,39 @@
 //! `pii-lint.toml`: parsed with spans kept, so every mistake points into the file.
 
+mod error;
+mod schema;
+
+pub use error::ConfigError;
+
 use std::ops::Range;
+use std::path::Path;
+
+/// Reads and parses a config file; returns its text too (findings point into it).
+pub fn load(path: &Path, display_name: &str) -> Result<(Config, String), ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+        message: format!("cannot read the config {}: {error}", path.display()),
+        help: Some("pass an existing file with --config, or remove the option to use pii-lint.toml at the root".into()),
+        source: None,
+        span: None,
+    })?;
+    let config = parse(&text, display_name)?;
+    Ok((config, text))
+}
+
+/// Parses a config text; every error points at the offending text.
+pub fn parse(text: &str, file_name: &str) -> Result<Config, ConfigError> {
+    let raw: schema::RawConfig = toml::from_str(text).map_err(|error| {
+        let span = error.span().unwrap_or(0..0);
+        let message = error.message().trim_end().to_string();
+        let help = if message.contains("unknown field") {
+            "remove or correct the key; SPEC 3 and the README list every key of pii-lint.toml"
+        } else {
+            "pii-lint.toml must be TOML of the shape the README's config reference shows"
+        };
+        ConfigError::at(file_name, text, span, message, help.to_string())
+    })?;
+    raw.into_config().map_err(|(message, span, help)| ConfigError::at(file_name, text, span, message, help))
+}
 
 /// A value and the byte range it was written at in the config text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,7 +65,14 @@ pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSumma
             let start = error.span().start();
             let line = start.line.max(1) as u32;
             let span = Span { file, line, column: start.column as u32 + 1, end_line: line, end_column: start.column as u32 + 1 };
-            summary.parse_error = Some(ParseError { span, message: error.to_string() });
+            let message = match error.to_string() {
+                // proc-macro2's lexer error says nothing of the cause, which is nearly always this.
+                lex if lex == "cannot parse string into token stream" => {
+                    "unbalanced delimiter or invalid token (the file does not lex)".to_string()
+                }
+                other => other,
+            };
+            summary.parse_error = Some(ParseError { span, message });
         }
     }
     summary

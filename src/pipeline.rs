@@ -1,0 +1,93 @@
+//! The pipeline as one function: discover → parse → index → lints → filter (suppressions, levels).
+
+use crate::config::{self, Config};
+use crate::diagnostic::{Finding, Level};
+use crate::index::Index;
+use crate::levels::Levels;
+use crate::parse::{self, ParseOptions};
+use crate::workspace::{self, FileId, FileKind};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckRequest {
+    pub manifest_path: Option<PathBuf>,
+    pub config_path: Option<PathBuf>,
+    pub paths: Vec<PathBuf>,
+    pub cwd: PathBuf,
+    pub level_flags: Vec<(Level, String)>,
+}
+
+pub struct CheckOutcome {
+    pub index: Index,
+    /// After suppressions and levels, sorted as SPEC 5.1 says.
+    pub findings: Vec<Finding>,
+    pub timings: Timings,
+}
+
+#[derive(Debug, Default)]
+pub struct Timings {
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn time<T>(&mut self, phase: &'static str, work: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let result = work();
+        self.phases.push((phase, start.elapsed()));
+        result
+    }
+
+    pub fn total(&self) -> Duration {
+        self.phases.iter().map(|(_, d)| *d).sum()
+    }
+}
+
+pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
+    let mut timings = Timings::default();
+    let (mut workspace, config, config_source, levels) = timings.time("discover", || -> Result<_, miette::Report> {
+        let located = workspace::locate(request.manifest_path.as_deref(), &request.cwd, &request.paths)?;
+        let (config, config_source) = load_config(request, &located)?;
+        let levels = Levels::new(&config, &request.level_flags).map_err(|message| miette::miette!("{message}"))?;
+        let workspace = workspace::discover(&located, &config.files)?;
+        Ok((workspace, config, config_source, levels))
+    })?;
+    let config_file: Option<FileId> = config_source.map(|(path, text)| {
+        let rel_path = path
+            .strip_prefix(&workspace.root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| path.to_string_lossy().into_owned());
+        workspace.add_file(rel_path, path, text, FileKind::Config)
+    });
+    let options = ParseOptions { include_tests: config.files.include_tests };
+    let summaries = timings.time("parse", || parse::parse_workspace(&workspace, &options));
+    let index = timings.time("index", || Index::build(workspace, config, config_file, summaries));
+    let findings = timings.time("lints", || {
+        let mut findings = Vec::new();
+        for (_, check) in crate::lints::REGISTRY {
+            check(&index, &mut findings);
+        }
+        crate::suppress::apply(&mut findings, &index.suppressions);
+        levels.apply(&mut findings);
+        crate::report::sort(&mut findings, &index.workspace);
+        findings
+    });
+    Ok(CheckOutcome { index, findings, timings })
+}
+
+/// `--config` must exist; the default `pii-lint.toml` at the root is optional.
+fn load_config(request: &CheckRequest, located: &workspace::Located) -> Result<(Config, Option<(PathBuf, String)>), miette::Report> {
+    let (path, explicit) = match &request.config_path {
+        Some(path) => (request.cwd.join(path), true),
+        None => (located.config_path(), false),
+    };
+    if !explicit && !path.exists() {
+        return Ok((Config::default(), None));
+    }
+    let display = path
+        .strip_prefix(&located.root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| path.to_string_lossy().into_owned());
+    let (config, text) = config::load(&path, &display)?;
+    Ok((config, Some((path, text))))
+}

@@ -1,0 +1,244 @@
+//! Discovery: the workspace root, its packages and their source files, and the source database that maps
+//! opaque `FileId`s to paths and text. Nothing else in the tool touches the file system.
+
+mod error;
+mod manifest;
+mod walk;
+
+pub use error::WorkspaceError;
+
+use crate::config::FilesConfig;
+use manifest::{normalize, Manifest};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PackageId(pub u32);
+
+/// Why a file's text could not be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileText {
+    Utf8(String),
+    NotUtf8,
+    Unreadable(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `src/**` of a package
+    Source,
+    Example,
+    Bench,
+    /// `tests/**`, only discovered with `include_tests = true`
+    Test,
+    /// `build.rs`
+    BuildScript,
+    /// `pii-lint.toml`, registered so that findings can point into it
+    Config,
+    /// a file given on the command line outside any Cargo package
+    Loose,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// relative to the workspace root, `/` separators
+    pub rel_path: String,
+    pub abs_path: PathBuf,
+    pub text: FileText,
+    pub package: Option<PackageId>,
+    pub kind: FileKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    Lib,
+    Bin,
+    Example,
+    Bench,
+    Test,
+}
+
+/// A crate root of a package.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// the name code uses for this crate (`-` replaced by `_`)
+    pub crate_name: String,
+    pub kind: TargetKind,
+    pub root: FileId,
+}
+
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub name: String,
+    pub dir: PathBuf,
+    pub targets: Vec<Target>,
+    /// dependencies that are workspace members: (name code writes, package name)
+    pub workspace_deps: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub packages: Vec<Package>,
+    pub files: Vec<SourceFile>,
+    /// What was skipped, and why (symlink loops, unreadable directories, missing target files).
+    pub notes: Vec<String>,
+}
+
+impl Workspace {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn text(&self, id: FileId) -> Option<&str> {
+        match &self.file(id).text {
+            FileText::Utf8(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn file_ids(&self) -> impl Iterator<Item = FileId> {
+        (0..self.files.len() as u32).map(FileId)
+    }
+
+    /// Registers a file that is not Rust source (the config) so findings can point into it.
+    pub fn add_file(&mut self, rel_path: String, abs_path: PathBuf, text: String, kind: FileKind) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile { rel_path, abs_path, text: FileText::Utf8(text), package: None, kind });
+        id
+    }
+}
+
+/// Where the workspace is: its root and root manifest, or loose paths when there is no `Cargo.toml`.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub root: PathBuf,
+    pub manifest: Option<PathBuf>,
+    /// Paths given on the command line (relative to the current directory), used when there is no manifest.
+    pub paths: Vec<PathBuf>,
+}
+
+impl Located {
+    pub fn config_path(&self) -> PathBuf {
+        self.root.join("pii-lint.toml")
+    }
+}
+
+/// Like cargo: `--manifest-path`, else the nearest `Cargo.toml` above `cwd`, then the workspace above it
+/// that lists it as a member. Without any `Cargo.toml` the given paths (or `cwd`) are linted as loose files.
+pub fn locate(manifest_path: Option<&Path>, cwd: &Path, paths: &[PathBuf]) -> Result<Located, WorkspaceError> {
+    let absolute_paths: Vec<PathBuf> = paths.iter().map(|p| normalize(&cwd.join(p))).collect();
+    let manifest_path = match manifest_path {
+        Some(path) => {
+            let path = normalize(&cwd.join(path));
+            if !path.is_file() {
+                let message = format!("manifest `{}` does not exist", path.display());
+                return Err(WorkspaceError::new(message, "pass the path of a Cargo.toml with --manifest-path"));
+            }
+            path
+        }
+        None => match cwd.ancestors().map(|dir| dir.join("Cargo.toml")).find(|p| p.is_file()) {
+            Some(path) => path,
+            None => return Ok(Located { root: cwd.to_path_buf(), manifest: None, paths: absolute_paths }),
+        },
+    };
+    let manifest = Manifest::read(&manifest_path)?;
+    let root_manifest = if manifest.workspace().is_some() { manifest } else { enclosing_workspace(manifest)? };
+    Ok(Located { root: root_manifest.dir.clone(), manifest: Some(root_manifest.path), paths: absolute_paths })
+}
+
+/// The `[workspace]` above a package that lists it as a member, else the package alone.
+fn enclosing_workspace(package: Manifest) -> Result<Manifest, WorkspaceError> {
+    for dir in package.dir.ancestors().skip(1) {
+        let candidate = dir.join("Cargo.toml");
+        if !candidate.is_file() {
+            continue;
+        }
+        let Ok(outer) = Manifest::read(&candidate) else { continue };
+        if outer.workspace().is_some() {
+            if outer.member_dirs().contains(&package.dir) {
+                return Ok(outer);
+            }
+            break;
+        }
+    }
+    Ok(package)
+}
+
+/// The packages and source files of a located workspace.
+pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, WorkspaceError> {
+    let excludes = walk::Excludes::new(&filter.exclude)?;
+    let mut walker = walk::Walker::new(&located.root, excludes);
+    match &located.manifest {
+        None => {
+            let paths = if located.paths.is_empty() { vec![located.root.clone()] } else { located.paths.clone() };
+            for path in paths {
+                walker.walk(&path, None, FileKind::Loose, &path);
+            }
+        }
+        Some(manifest_path) => {
+            let root = Manifest::read(manifest_path)?;
+            let member_dirs = if root.workspace().is_some() { root.member_dirs() } else { vec![root.dir.clone()] };
+            let mut manifests = Vec::new();
+            for dir in &member_dirs {
+                match Manifest::read(&dir.join("Cargo.toml")) {
+                    Ok(member) if member.package_name().is_some() => manifests.push(member),
+                    Ok(_) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+            for (index, member) in manifests.iter().enumerate() {
+                let package = PackageId(index as u32);
+                for (dir, kind) in [("src", FileKind::Source), ("examples", FileKind::Example), ("benches", FileKind::Bench)] {
+                    walker.walk(&member.dir.join(dir), Some(package), kind, &member.dir);
+                }
+                if filter.include_tests {
+                    walker.walk(&member.dir.join("tests"), Some(package), FileKind::Test, &member.dir);
+                }
+                walker.walk(&member.dir.join("build.rs"), Some(package), FileKind::BuildScript, &member.dir);
+                for (_, _, path) in member.targets(filter.include_tests) {
+                    walker.walk(&path, Some(package), FileKind::Source, &member.dir);
+                }
+            }
+            let (files, notes) = walker.finish();
+            return Ok(build_workspace(located, &root, &manifests, files, notes, filter));
+        }
+    }
+    let (files, notes) = walker.finish();
+    Ok(Workspace { root: located.root.clone(), packages: Vec::new(), files, notes })
+}
+
+fn build_workspace(
+    located: &Located,
+    root: &Manifest,
+    manifests: &[Manifest],
+    files: Vec<SourceFile>,
+    mut notes: Vec<String>,
+    filter: &FilesConfig,
+) -> Workspace {
+    let by_path: std::collections::HashMap<PathBuf, FileId> =
+        files.iter().enumerate().map(|(i, f)| (normalize(&f.abs_path), FileId(i as u32))).collect();
+    let mut packages = Vec::new();
+    for member in manifests {
+        let name = member.package_name().unwrap_or_default().to_string();
+        let mut targets = Vec::new();
+        for (crate_name, kind, path) in member.targets(filter.include_tests) {
+            match by_path.get(&normalize(&path)) {
+                Some(root) => targets.push(Target { crate_name, kind, root: *root }),
+                None => notes.push(format!("target `{crate_name}` of `{name}` is not analysed: {} is excluded", path.display())),
+            }
+        }
+        let workspace_deps = member
+            .path_dependencies(root)
+            .into_iter()
+            .filter_map(|(code_name, dir)| {
+                let dir = normalize(&dir);
+                manifests.iter().find(|m| m.dir == dir).and_then(|m| m.package_name()).map(|pkg| (code_name, pkg.to_string()))
+            })
+            .collect();
+        packages.push(Package { name, dir: member.dir.clone(), targets, workspace_deps });
+    }
+    Workspace { root: located.root.clone(), packages, files, notes }
+}

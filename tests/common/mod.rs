@@ -1,0 +1,102 @@
+//! Running the built binary on fixtures, and reading the expectations written in them.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join(name)
+}
+
+/// Runs `cargo-pii-lint` with `args` in `dir`, with NO_COLOR set so output is plain.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn run_fixture(name: &str, args: &[&str]) -> Output {
+    let manifest = fixture(name).join("Cargo.toml");
+    let mut all = vec!["--manifest-path", manifest.to_str().expect("utf-8 path")];
+    all.extend_from_slice(args);
+    run_in(&root(), &all)
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(output)))
+}
+
+/// (file, line, code) of every finding in a JSON report.
+pub fn reported(report: &serde_json::Value) -> BTreeSet<(String, u64, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().expect("file").to_string(),
+                f["line"].as_u64().expect("line"),
+                f["code"].as_str().expect("code").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// (file, line, code) of every `//~ PIIxxx` marker in the fixture's `.rs` files and `#~ PIIxxx` in its
+/// `pii-lint.toml`.
+pub fn expected(fixture_dir: &Path) -> BTreeSet<(String, u64, String)> {
+    let mut expected = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(fixture_dir).into_iter().filter_map(Result::ok) {
+        let path = entry.path();
+        let rel = path.strip_prefix(fixture_dir).expect("inside").to_string_lossy().replace('\\', "/");
+        if rel.starts_with("target") || !entry.file_type().is_file() {
+            continue;
+        }
+        let marker = if rel.ends_with(".rs") {
+            "//~"
+        } else if rel.ends_with("pii-lint.toml") {
+            "#~"
+        } else {
+            continue;
+        };
+        let bytes = std::fs::read(path).expect("readable fixture");
+        for (index, line) in String::from_utf8_lossy(&bytes).lines().enumerate() {
+            if let Some(at) = line.rfind(marker) {
+                for code in line[at + marker.len()..].split_whitespace() {
+                    expected.insert((rel.clone(), index as u64 + 1, code.to_string()));
+                }
+            }
+        }
+    }
+    expected
+}
+
+/// Fails with the missing and unexpected findings listed.
+pub fn assert_markers(name: &str) {
+    let output = run_fixture(name, &["--format", "json"]);
+    let report = json(&output);
+    let (expected, reported) = (expected(&fixture(name)), reported(&report));
+    let missing: Vec<_> = expected.difference(&reported).collect();
+    let unexpected: Vec<_> = reported.difference(&expected).collect();
+    assert!(
+        missing.is_empty() && unexpected.is_empty(),
+        "fixture `{name}`:\nmarked but not reported: {missing:#?}\nreported but not marked: {unexpected:#?}\nstderr: {}",
+        stderr(&output)
+    );
+}

@@ -1,0 +1,73 @@
+//! The fixtures are merchant workspaces whose expected findings are marked in their source
+//! (`//~ PII009`); the tool must report exactly those, with stable JSON and human output.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn shop_reports_exactly_its_marked_findings() {
+    assert_markers("shop");
+}
+
+#[test]
+fn clean_service_has_no_findings_and_exits_zero() {
+    assert_markers("clean-service");
+    let output = run_fixture("clean-service", &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("0 findings (0 deny, 0 warn)"));
+}
+
+#[test]
+fn broken_workspace_is_still_analysed() {
+    assert_markers("broken");
+    let output = run_fixture("broken", &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn shop_fails_the_build_with_deny_findings() {
+    let output = run_fixture("shop", &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(report["version"], 1);
+    let findings = report["findings"].as_array().expect("findings");
+    let summary = &report["summary"];
+    assert_eq!(summary["findings"].as_u64(), Some(findings.len() as u64));
+    let deny = findings.iter().filter(|f| f["level"] == "deny").count() as u64;
+    assert_eq!(summary["deny"].as_u64(), Some(deny));
+    assert!(deny > 0);
+}
+
+#[test]
+fn json_output_is_sorted_and_identical_from_run_to_run() {
+    let first = stdout(&run_fixture("shop", &["--format", "json"]));
+    let second = stdout(&run_fixture("shop", &["--format", "json"]));
+    assert_eq!(first, second);
+    let report: serde_json::Value = serde_json::from_str(&first).expect("json");
+    let keys: Vec<_> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["file"].as_str().map(str::to_string), f["line"].as_u64(), f["column"].as_u64(), f["code"].as_str().map(str::to_string)))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn json_snapshots() {
+    for name in ["shop", "clean-service", "broken"] {
+        let output = run_fixture(name, &["--format", "json"]);
+        insta::assert_snapshot!(format!("{name}-json"), stdout(&output));
+    }
+}
+
+#[test]
+fn human_snapshots() {
+    for name in ["shop", "clean-service", "broken"] {
+        let output = run_fixture(name, &["--color", "never"]);
+        insta::assert_snapshot!(format!("{name}-human"), stdout(&output));
+    }
+}
