@@ -1,0 +1,159 @@
+//! The command line as users meet it: exit codes, errors on stderr with nothing on stdout, levels,
+//! `explain`, and linting without a Cargo.toml.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+const MANIFEST: &str = "[package]\nname = \"merchant\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+const UNDECLARED: &str = "pub struct Customer {\n    pub mobile: String,\n}\n";
+
+fn merchant(config: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &[("Cargo.toml", MANIFEST), ("src/lib.rs", UNDECLARED)]);
+    if let Some(config) = config {
+        write(dir.path(), &[("pii-lint.toml", config)]);
+    }
+    dir
+}
+
+fn assert_usage_error(output: &std::process::Output, needle: &str) {
+    assert_eq!(output.status.code(), Some(2), "stderr: {}", stderr(output));
+    assert!(output.stdout.is_empty(), "stdout must stay empty on exit 2: {}", stdout(output));
+    assert!(stderr(output).contains(needle), "stderr lacks `{needle}`: {}", stderr(output));
+}
+
+#[test]
+fn warnings_alone_exit_zero_and_deny_warnings_exits_one() {
+    let dir = merchant(None);
+    let output = run_in(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("PII009 undeclared-personal-data"));
+    assert!(stdout(&output).contains("1 findings (0 deny, 1 warn) in 1 files"));
+    assert_eq!(run_in(dir.path(), &["-D", "warnings"]).status.code(), Some(1));
+    assert_eq!(run_in(dir.path(), &["pii-lint", "check", "-D", "undeclared_personal_data"]).status.code(), Some(1));
+}
+
+#[test]
+fn allow_on_the_command_line_wins_over_the_config() {
+    let dir = merchant(Some("[lints]\nundeclared-personal-data = \"deny\"\n"));
+    assert_eq!(run_in(dir.path(), &[]).status.code(), Some(1));
+    let output = run_in(dir.path(), &["-A", "PII009", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(json(&output)["findings"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn quiet_drops_the_summary_line() {
+    let dir = merchant(None);
+    let output = run_in(dir.path(), &["-q"]);
+    assert!(stdout(&output).contains("PII009"));
+    assert!(!stdout(&output).contains("findings ("));
+}
+
+#[test]
+fn no_color_and_color_never_print_no_escape_codes() {
+    let dir = merchant(None);
+    let output = run_in(dir.path(), &["--color", "never"]);
+    assert!(!stdout(&output).contains('\u{1b}'));
+    let output = run_in(dir.path(), &["--color", "always"]);
+    assert!(stdout(&output).contains('\u{1b}'), "--color always colours even under NO_COLOR");
+}
+
+#[test]
+fn timings_go_to_stderr() {
+    let dir = merchant(None);
+    let output = run_in(dir.path(), &["--timings", "--format", "json"]);
+    for phase in ["discover", "parse", "index", "lints", "report", "total"] {
+        assert!(stderr(&output).contains(&format!("timing: {phase}")), "{}", stderr(&output));
+    }
+    json(&output);
+}
+
+#[test]
+fn config_errors_exit_two_with_file_line_and_column() {
+    for (config, needle) in [
+        ("[lints]\nlog-leek = \"deny\"\n", "pii-lint.toml:2:1: unknown lint `log-leek`"),
+        ("[lints]\nlog-leak = \"forbid\"\n", "pii-lint.toml:2:12: unknown level `forbid`"),
+        ("[files]\nexclud = []\n", "pii-lint.toml:2:1: unknown field `exclud`"),
+        ("[files]\ninclude_tests = \"yes\"\n", "pii-lint.toml:2:17: invalid type"),
+        ("[[sinks]]\npath = \"a::b\"\nkind = \"mail\"\n", "pii-lint.toml:3:8: unknown sink kind `mail`"),
+        ("[[data]]\ncategory = \"phone\"\n", "missing field `path`"),
+        ("this is not toml\n", "pii-lint.toml:1:"),
+    ] {
+        let dir = merchant(Some(config));
+        for format in ["human", "json"] {
+            assert_usage_error(&run_in(dir.path(), &["--format", format]), needle);
+        }
+    }
+}
+
+#[test]
+fn an_empty_config_is_valid() {
+    let dir = merchant(Some(""));
+    assert_eq!(run_in(dir.path(), &[]).status.code(), Some(0));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let dir = merchant(None);
+    assert_usage_error(&run_in(dir.path(), &["--manifest-path", "nowhere/Cargo.toml"]), "does not exist");
+    assert_usage_error(&run_in(dir.path(), &["--config", "missing.toml"]), "cannot read the config");
+    assert_usage_error(&run_in(dir.path(), &["-D", "log-leek"]), "unknown lint `log-leek`");
+    assert_usage_error(&run_in(dir.path(), &["--format", "xml"]), "xml");
+    assert_usage_error(&run_in(dir.path(), &["explain", "no-such-lint"]), "unknown lint `no-such-lint`");
+    write(dir.path(), &[("Cargo.toml", "[package\nname = 1")]);
+    assert_usage_error(&run_in(dir.path(), &[]), "not a valid Cargo manifest");
+}
+
+#[test]
+fn explain_prints_every_lints_documentation() {
+    let dir = merchant(None);
+    for code in (0..=11).map(|n| format!("PII{n:03}")) {
+        let output = run_in(dir.path(), &["explain", &code]);
+        assert_eq!(output.status.code(), Some(0));
+        let text = stdout(&output);
+        assert!(text.starts_with(&code), "{text}");
+        assert!(text.contains("### What it does"), "{text}");
+    }
+    let by_name = stdout(&run_in(dir.path(), &["explain", "log_leak"]));
+    assert_eq!(by_name, stdout(&run_in(dir.path(), &["pii-lint", "explain", "PII005"])));
+    let table = stdout(&run_in(dir.path(), &["explain"]));
+    assert_eq!(table.lines().count(), 12);
+}
+
+#[test]
+fn without_a_manifest_the_given_paths_are_linted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &[("loose/customer.rs", UNDECLARED), ("other/skip.rs", UNDECLARED)]);
+    let output = run_in(dir.path(), &["--format", "json", "loose"]);
+    let report = json(&output);
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["findings"][0]["file"], "loose/customer.rs");
+    let output = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(json(&output)["summary"]["files"], 2);
+}
+
+#[test]
+fn non_utf8_and_empty_files_are_handled() {
+    let dir = merchant(None);
+    write(dir.path(), &[("src/lib.rs", "mod empty;\nmod latin1;\n"), ("src/empty.rs", "")]);
+    std::fs::write(dir.path().join("src/latin1.rs"), b"// caf\xe9\npub struct A;\n").expect("write");
+    let output = run_in(dir.path(), &["--format", "json"]);
+    let report = json(&output);
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["code"], "PII000");
+    assert_eq!(findings[0]["file"], "src/latin1.rs");
+    assert_eq!(findings[0]["line"], 1);
+    assert_eq!(output.status.code(), Some(1));
+}
