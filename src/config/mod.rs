@@ -26,7 +26,7 @@ pub fn parse(text: &str, file_name: &str) -> Result<Config, ConfigError> {
         let span = error.span().unwrap_or(0..0);
         let message = error.message().trim_end().to_string();
         let help = if message.contains("unknown field") {
-            "remove or correct the key; SPEC 3 and the README list every key of pii-lint.toml"
+            "remove or correct the key; the README's config reference lists every key of pii-lint.toml"
         } else {
             "pii-lint.toml must be TOML of the shape the README's config reference shows"
         };

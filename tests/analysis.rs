@@ -1,0 +1,248 @@
+//! What the analysis makes of a merchant's code: annotations recognised as SPEC 2 says, personal-data
+//! types through containers and across crates, config declarations, suppressions. Each case runs the
+//! whole pipeline on a small workspace written to a temporary directory.
+
+use cargo_pii_lint::pipeline::{check, CheckRequest};
+use std::path::Path;
+
+fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let has_manifest = files.iter().any(|(p, _)| *p == "Cargo.toml");
+    let manifest = ("Cargo.toml", "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+    for (path, text) in files.iter().chain((!has_manifest).then_some(&manifest)) {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+/// `file:line CODE` of every finding, in report order.
+fn findings(dir: &Path) -> Vec<String> {
+    let request = CheckRequest { cwd: dir.to_path_buf(), ..CheckRequest::default() };
+    let outcome = check(&request).unwrap_or_else(|e| panic!("{e:?}"));
+    outcome
+        .findings
+        .iter()
+        .map(|f| format!("{}:{} {}", outcome.index.workspace.file(f.span.file).rel_path, f.span.line, f.lint.code))
+        .collect()
+}
+
+fn lib(text: &str) -> Vec<String> {
+    findings(workspace(&[("src/lib.rs", text)]).path())
+}
+
+#[test]
+fn attributes_are_recognised_by_path_or_import_only() {
+    let text = r#"
+use pii_lint::purpose as goal;
+#[pii_lint::purpose("markting")]
+fn by_path() {}
+#[goal("markting")]
+fn renamed() {}
+mod inner;
+"#;
+    let inner = "use pii_lint::*;\n#[consent_check(\"nonsense\")]\nfn glob_imported() -> bool { true }\n";
+    let elsewhere = "#[purpose(\"markting\")]\nfn not_imported() {}\n#[pii_lint::purpose(\"service\")]\nfn fine() {}\n";
+    let dir = workspace(&[("src/lib.rs", text), ("src/inner.rs", inner), ("src/elsewhere.rs", elsewhere)]);
+    assert_eq!(findings(dir.path()), ["src/inner.rs:2 PII002", "src/lib.rs:3 PII002", "src/lib.rs:5 PII002"]);
+}
+
+#[test]
+fn pii_helper_is_read_only_on_types_deriving_pii_or_redacted_debug() {
+    let text = r#"
+#[derive(Pii)]
+pub struct A { #[pii(category = "phone")] pub phone: String }
+#[derive(pii_lint::RedactedDebug)]
+pub struct B { #[pii(category = "phone")] pub phone: String }
+#[derive(Debug)]
+pub struct C { #[pii(category = "phone")] pub phone: String }
+"#;
+    assert_eq!(lib(text), ["src/lib.rs:3 PII001", "src/lib.rs:5 PII001", "src/lib.rs:7 PII009"]);
+}
+
+#[test]
+fn malformed_attributes_are_invalid_and_count_as_declared() {
+    let text = r#"
+#[derive(pii_lint::Pii)]
+pub struct A {
+    #[pii(purpose = "service")]
+    pub phone: String,
+    #[pii(category = phone, purpose = "service")]
+    pub email: String,
+}
+#[pii_lint::sink(kind = "mail")]
+fn send() {}
+#[pii_lint::purpose]
+fn nothing() {}
+#[pii_lint::sanitizer(strong)]
+fn mask() {}
+"#;
+    assert_eq!(lib(text), ["src/lib.rs:4 PII002", "src/lib.rs:6 PII002", "src/lib.rs:9 PII002", "src/lib.rs:11 PII002", "src/lib.rs:13 PII002"]);
+}
+
+#[test]
+fn a_type_without_purpose_is_reported_once_at_the_type() {
+    let text = r#"
+#[derive(pii_lint::Pii)]
+#[pii(category = "email")]
+pub struct EmailAddress(String);
+
+#[derive(pii_lint::Pii)]
+pub struct Customer {
+    pub primary: EmailAddress,
+    pub others: Vec<EmailAddress>,
+}
+"#;
+    assert_eq!(lib(text), ["src/lib.rs:4 PII001"]);
+}
+
+#[test]
+fn fields_holding_personal_types_through_containers_are_declared() {
+    let text = r#"
+use std::collections::HashMap;
+use std::sync::Arc;
+#[derive(pii_lint::Pii)]
+#[pii(category = "email", purpose = "service")]
+pub struct EmailAddress(String);
+pub struct Customer<'a> {
+    pub email: Option<EmailAddress>,
+    pub email_history: Vec<Box<EmailAddress>>,
+    pub email_by_label: HashMap<String, Arc<EmailAddress>>,
+    pub email_ref: &'a [EmailAddress],
+    pub email_pair: (u8, [EmailAddress; 2]),
+    pub email_raw: String,
+}
+"#;
+    assert_eq!(lib(text), ["src/lib.rs:13 PII009"]);
+}
+
+#[test]
+fn undeclared_fields_by_name_and_by_type() {
+    let text = r#"
+pub struct PhoneNumber(String);
+pub struct Customer {
+    pub customer_id: u64,
+    pub phone_model: String,
+    pub email_verified: bool,
+    pub mobile: String,
+    pub contact: PhoneNumber,
+    pub shenfenzheng: String,
+}
+pub enum Contact { Sms { shouji: String }, Mail(String) }
+"#;
+    assert_eq!(lib(text), ["src/lib.rs:7 PII009", "src/lib.rs:8 PII009", "src/lib.rs:9 PII009", "src/lib.rs:11 PII009"]);
+}
+
+#[test]
+fn personal_types_resolve_across_modules_and_crates() {
+    let dir = workspace(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n"),
+        ("crates/core/Cargo.toml", "[package]\nname = \"shop-core\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        ("crates/core/src/lib.rs", "pub mod models;\npub use models::contact::EmailAddress;\n"),
+        ("crates/core/src/models/mod.rs", "pub mod contact;\n"),
+        (
+            "crates/core/src/models/contact.rs",
+            "#[derive(pii_lint::Pii)]\n#[pii(category = \"email\", purpose = \"service\")]\npub struct EmailAddress(String);\n",
+        ),
+        (
+            "crates/api/Cargo.toml",
+            "[package]\nname = \"shop-api\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\ncore = { path = \"../core\", package = \"shop-core\" }\n",
+        ),
+        (
+            "crates/api/src/lib.rs",
+            "use core::EmailAddress;\npub struct Order {\n    pub email: EmailAddress,\n    pub backup_email: core::models::contact::EmailAddress,\n    pub email_text: String,\n}\n",
+        ),
+    ]);
+    assert_eq!(findings(dir.path()), ["crates/api/src/lib.rs:5 PII009"]);
+}
+
+#[test]
+fn config_declarations_and_their_mistakes_point_into_the_config() {
+    let config = r#"[purposes.order_fulfillment]
+description = "ship orders"
+
+[[data]]
+path = "shop::vendor::Ticket.receiver_phone"
+category = "phone"
+purposes = ["order_fulfillment"]
+
+[[data]]
+path = "shop::vendor::Ticket.receiver_name"
+category = "name"
+
+[[data]]
+path = "shop::vendor::Ticket.receiver_address"
+category = "adress"
+purpose = "shipping"
+
+[[data]]
+path = "shop::vendor::Ticket.nothing"
+category = "name"
+purpose = "service"
+
+[[data]]
+path = "shop::*::Parcel"
+category = "address"
+purpose = "service"
+
+[[consent_checks]]
+path = "shop::vendor::Ticket::opted_in"
+consent = "marketing"
+
+[[sanitizers]]
+path = "shop::nowhere::mask"
+"#;
+    let code = "pub mod vendor {\n    pub struct Ticket {\n        pub receiver_phone: String,\n        pub receiver_name: String,\n        pub receiver_address: String,\n    }\n    impl Ticket {\n        pub fn opted_in(&self) -> bool { true }\n    }\n    pub struct Parcel { pub address: String }\n}\n";
+    let dir = workspace(&[("src/lib.rs", code), ("pii-lint.toml", config)]);
+    assert_eq!(
+        findings(dir.path()),
+        [
+            "pii-lint.toml:10 PII001",
+            "pii-lint.toml:15 PII002",
+            "pii-lint.toml:16 PII002",
+            "pii-lint.toml:19 PII002",
+            "pii-lint.toml:33 PII002",
+        ]
+    );
+}
+
+#[test]
+fn suppressions_need_a_reason() {
+    let text = r#"
+#[pii_lint::allow(undeclared_personal_data, reason = "vendor payload, declared in the config")]
+pub struct A { pub mobile: String }
+#[pii_lint::allow(undeclared_personal_data)]
+pub struct B { pub mobile: String }
+pub struct C {
+    // pii-lint: allow(undeclared-personal-data) reason: a test double
+    pub mobile: String,
+    pub email: String, // pii-lint: allow(PII009) reason: never stored
+    pub phone: String, // pii-lint: allow(PII009)
+    pub tel: String, // pii-lint: allow(log-leek) reason: typo in the lint name
+}
+"#;
+    assert_eq!(
+        lib(text),
+        // On one line the field's name comes before the comment (column order).
+        ["src/lib.rs:4 PII002", "src/lib.rs:5 PII009", "src/lib.rs:10 PII009", "src/lib.rs:10 PII002", "src/lib.rs:11 PII009", "src/lib.rs:11 PII002"]
+    );
+}
+
+#[test]
+fn test_code_is_skipped_unless_included() {
+    let text = "#[cfg(test)]\nmod tests {\n    pub struct Fake { pub mobile: String }\n}\n";
+    assert!(lib(text).is_empty());
+    let dir = workspace(&[("src/lib.rs", text), ("pii-lint.toml", "[files]\ninclude_tests = true\n")]);
+    assert_eq!(findings(dir.path()), ["src/lib.rs:3 PII009"]);
+}
+
+#[test]
+fn a_syntax_error_in_one_file_leaves_the_others_analysed() {
+    let dir = workspace(&[
+        ("src/lib.rs", "mod broken;\nmod fine;\n"),
+        ("src/broken.rs", "pub fn f( {\n"),
+        ("src/fine.rs", "pub struct A { pub mobile: String }\n"),
+    ]);
+    assert_eq!(findings(dir.path()), ["src/broken.rs:1 PII000", "src/fine.rs:1 PII009"]);
+}
