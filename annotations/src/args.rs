@@ -16,7 +16,10 @@ pub struct Str {
 
 impl Str {
     fn from_lit(lit: &LitStr) -> Str {
-        Str { value: lit.value(), span: lit.span() }
+        Str {
+            value: lit.value(),
+            span: lit.span(),
+        }
     }
 }
 
@@ -88,20 +91,31 @@ pub fn parse_pii(tokens: TokenStream, whole: Span) -> syn::Result<PiiArgs> {
     };
     let args = parser.parse2(tokens)?;
     if args.category.is_none() {
-        return Err(syn::Error::new(whole, "`#[pii]` needs a category: `#[pii(category = \"phone\", purpose = \"service\")]`"));
+        return Err(syn::Error::new(
+            whole,
+            "`#[pii]` needs a category: `#[pii(category = \"phone\", purpose = \"service\")]`",
+        ));
     }
     Ok(args)
 }
 
 /// One string literal: `purpose("marketing")`, `consent_check("marketing")`, `consent_proof("marketing")`.
-pub fn parse_single_name(tokens: TokenStream, whole: Span, attribute: &str, example: &str) -> syn::Result<Str> {
+pub fn parse_single_name(
+    tokens: TokenStream,
+    whole: Span,
+    attribute: &str,
+    example: &str,
+) -> syn::Result<Str> {
     if tokens.is_empty() {
-        let message = format!("`{attribute}` needs one name: `#[pii_lint::{attribute}(\"{example}\")]`");
+        let message =
+            format!("`{attribute}` needs one name: `#[pii_lint::{attribute}(\"{example}\")]`");
         return Err(syn::Error::new(whole, message));
     }
     let parser = |input: ParseStream| {
         let lit: LitStr = input.parse().map_err(|err| {
-            let message = format!("`{attribute}` takes one string: `#[pii_lint::{attribute}(\"{example}\")]`");
+            let message = format!(
+                "`{attribute}` takes one string: `#[pii_lint::{attribute}(\"{example}\")]`"
+            );
             syn::Error::new(err.span(), message)
         })?;
         if !input.is_empty() {
@@ -125,12 +139,16 @@ pub fn parse_sink(tokens: TokenStream, whole: Span) -> syn::Result<SinkArgs> {
                 "kind" => &mut kind,
                 "purpose" => &mut purpose,
                 other => {
-                    let message = format!("unknown `sink` argument `{other}`: expected `kind` or `purpose`");
+                    let message =
+                        format!("unknown `sink` argument `{other}`: expected `kind` or `purpose`");
                     return Err(syn::Error::new(key.span(), message));
                 }
             };
             if slot.is_some() {
-                return Err(syn::Error::new(key.span(), format!("`{key}` is given twice")));
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("`{key}` is given twice"),
+                ));
             }
             *slot = Some(value);
             if !input.is_empty() {
@@ -141,7 +159,10 @@ pub fn parse_sink(tokens: TokenStream, whole: Span) -> syn::Result<SinkArgs> {
     };
     let (kind, purpose) = parser.parse2(tokens)?;
     let Some(kind) = kind else {
-        return Err(syn::Error::new(whole, "`sink` needs a kind: `#[pii_lint::sink(kind = \"export\")]`"));
+        return Err(syn::Error::new(
+            whole,
+            "`sink` needs a kind: `#[pii_lint::sink(kind = \"export\")]`",
+        ));
     };
     if !SINK_KINDS.contains(&kind.value.as_str()) {
         let message = format!(
@@ -166,7 +187,10 @@ pub fn parse_no_args(tokens: TokenStream, attribute: &str) -> syn::Result<()> {
 /// A missing reason is no syntax error: the linter reports it, so the suppression stays visible.
 pub fn parse_allow(tokens: TokenStream, whole: Span) -> syn::Result<AllowArgs> {
     let parser = |input: ParseStream| {
-        let mut args = AllowArgs { lints: Vec::new(), reason: None };
+        let mut args = AllowArgs {
+            lints: Vec::new(),
+            reason: None,
+        };
         while !input.is_empty() {
             if input.peek(LitStr) {
                 args.lints.push(Str::from_lit(&input.parse()?));
@@ -176,7 +200,10 @@ pub fn parse_allow(tokens: TokenStream, whole: Span) -> syn::Result<AllowArgs> {
                     input.parse::<Token![=]>()?;
                     args.reason = Some(Str::from_lit(&input.parse()?));
                 } else {
-                    args.lints.push(Str { value: key.to_string(), span: key.span() });
+                    args.lints.push(Str {
+                        value: key.to_string(),
+                        span: key.span(),
+                    });
                 }
             }
             if !input.is_empty() {
@@ -187,7 +214,10 @@ pub fn parse_allow(tokens: TokenStream, whole: Span) -> syn::Result<AllowArgs> {
     };
     let args = parser.parse2(tokens)?;
     if args.lints.is_empty() {
-        return Err(syn::Error::new(whole, "`allow` needs the lint to allow: `#[pii_lint::allow(log_leak, reason = \"...\")]`"));
+        return Err(syn::Error::new(
+            whole,
+            "`allow` needs the lint to allow: `#[pii_lint::allow(log_leak, reason = \"...\")]`",
+        ));
     }
     Ok(args)
 }
