@@ -49,7 +49,7 @@ impl Rendered {
         let mut related = Vec::new();
         let message = match text {
             Some(_) => finding.message.clone(),
-            None => format!("{}: {}", file.rel_path, finding.message),
+            None => format!("{}:{}:{}: {}", file.rel_path, finding.span.line, finding.span.column, finding.message),
         };
         if let Some(text) = text {
             labels.push(LabeledSpan::new_primary_with_span(Some(finding.lint.name.to_string()), source_span(text, finding.span)));

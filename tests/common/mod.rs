@@ -58,8 +58,8 @@ pub fn reported(report: &serde_json::Value) -> BTreeSet<(String, u64, String)> {
         .collect()
 }
 
-/// (file, line, code) of every `//~ PIIxxx` marker in the fixture's `.rs` files and `#~ PIIxxx` in its
-/// `pii-lint.toml`.
+/// (file, line, code) of every marker: `//~ PIIxxx` for its own line, `//~v PIIxxx` for the next line and
+/// `//~^ PIIxxx` for the line before (as in rustc's ui tests) in `.rs` files, `#~ PIIxxx` in `pii-lint.toml`.
 pub fn expected(fixture_dir: &Path) -> BTreeSet<(String, u64, String)> {
     let mut expected = BTreeSet::new();
     for entry in walkdir::WalkDir::new(fixture_dir).into_iter().filter_map(Result::ok) {
@@ -77,10 +77,15 @@ pub fn expected(fixture_dir: &Path) -> BTreeSet<(String, u64, String)> {
         };
         let bytes = std::fs::read(path).expect("readable fixture");
         for (index, line) in String::from_utf8_lossy(&bytes).lines().enumerate() {
-            if let Some(at) = line.rfind(marker) {
-                for code in line[at + marker.len()..].split_whitespace() {
-                    expected.insert((rel.clone(), index as u64 + 1, code.to_string()));
-                }
+            let Some(at) = line.rfind(marker) else { continue };
+            let rest = &line[at + marker.len()..];
+            let (target, codes) = match rest.chars().next() {
+                Some('v') => (index + 2, &rest[1..]),
+                Some('^') => (index, &rest[1..]),
+                _ => (index + 1, rest),
+            };
+            for code in codes.split_whitespace() {
+                expected.insert((rel.clone(), target as u64, code.to_string()));
             }
         }
     }
