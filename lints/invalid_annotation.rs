@@ -19,7 +19,8 @@ pub fn check(index: &Index, findings: &mut Vec<Finding>) {
         });
     };
     for error in &index.annotation_errors {
-        let help = "see `cargo pii-lint explain invalid-annotation` for the syntax of each annotation";
+        let help =
+            "see `cargo pii-lint explain invalid-annotation` for the syntax of each annotation";
         report(error.span, error.message.clone(), Some(help.to_string()));
     }
     for invalid in &index.invalid {
@@ -36,10 +37,19 @@ pub fn check(index: &Index, findings: &mut Vec<Finding>) {
             DeclOrigin::Config => named.span,
         };
         if catalogue.category(&decl.category.value).is_none() {
-            let (message, help) = unknown("category", &decl.category.value, &categories, "[categories.NAME]");
+            let (message, help) = unknown(
+                "category",
+                &decl.category.value,
+                &categories,
+                "[categories.NAME]",
+            );
             report(at(&decl.category), message, Some(help));
         }
-        for purpose in decl.purposes.iter().filter(|p| catalogue.purpose(&p.value).is_none()) {
+        for purpose in decl
+            .purposes
+            .iter()
+            .filter(|p| catalogue.purpose(&p.value).is_none())
+        {
             let (message, help) = unknown("purpose", &purpose.value, &purposes, "[purposes.NAME]");
             report(at(purpose), message, Some(help));
         }
@@ -48,7 +58,9 @@ pub fn check(index: &Index, findings: &mut Vec<Finding>) {
         let (purpose, consent) = match annotation {
             Annotation::Purpose(purpose) => (Some(purpose), None),
             Annotation::Sink { purpose, .. } => (purpose.as_ref(), None),
-            Annotation::ConsentCheck(consent) | Annotation::ConsentProof(consent) => (None, Some(consent)),
+            Annotation::ConsentCheck(consent) | Annotation::ConsentProof(consent) => {
+                (None, Some(consent))
+            }
             Annotation::Sanitizer | Annotation::Encryptor | Annotation::Erasure => (None, None),
         };
         if let Some(purpose) = purpose.filter(|p| catalogue.purpose(&p.value).is_none()) {
@@ -70,7 +82,11 @@ pub fn check(index: &Index, findings: &mut Vec<Finding>) {
         if suppression.reason.is_none() {
             problems.push("it gives no reason, so it does not take effect".to_string());
         }
-        for lint in suppression.lints.iter().filter(|l| crate::lints::find(&l.value).is_none()) {
+        for lint in suppression
+            .lints
+            .iter()
+            .filter(|l| crate::lints::find(&l.value).is_none())
+        {
             problems.push(format!("`{}` is not a lint", lint.value));
         }
         if !problems.is_empty() {
@@ -95,17 +111,33 @@ fn annotations(index: &Index) -> impl Iterator<Item = &Annotation> {
 
 fn unknown(what: &str, name: &str, known: &[&str], config_table: &str) -> (String, String) {
     let message = format!("unknown {what} `{name}`");
-    let similar = |k: &&&str| edit_distance(k, name) <= 2.max(name.len() / 3) || name.starts_with(**k) || k.starts_with(name);
-    let closest = known.iter().filter(similar).min_by_key(|k| edit_distance(k, name));
+    let similar = |k: &&&str| {
+        edit_distance(k, name) <= 2.max(name.len() / 3)
+            || name.starts_with(**k)
+            || k.starts_with(name)
+    };
+    let closest = known
+        .iter()
+        .filter(similar)
+        .min_by_key(|k| edit_distance(k, name));
     let help = match closest {
-        Some(closest) => format!("did you mean `{closest}`? or declare `{name}` as {config_table} in pii-lint.toml"),
-        None => format!("known {what}s: {}; or declare `{name}` as {config_table} in pii-lint.toml", quoted(known)),
+        Some(closest) => format!(
+            "did you mean `{closest}`? or declare `{name}` as {config_table} in pii-lint.toml"
+        ),
+        None => format!(
+            "known {what}s: {}; or declare `{name}` as {config_table} in pii-lint.toml",
+            quoted(known)
+        ),
     };
     (message, help)
 }
 
 fn quoted(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -128,10 +160,23 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_known_name() {
-        let (_, help) = unknown("category", "phone_number", &["phone", "email"], "[categories.NAME]");
+        let (_, help) = unknown(
+            "category",
+            "phone_number",
+            &["phone", "email"],
+            "[categories.NAME]",
+        );
         assert!(help.starts_with("did you mean `phone`?"), "{help}");
-        let (_, help) = unknown("purpose", "zzz", &["service", "marketing"], "[purposes.NAME]");
-        assert!(help.starts_with("known purposes: `service`, `marketing`"), "{help}");
+        let (_, help) = unknown(
+            "purpose",
+            "zzz",
+            &["service", "marketing"],
+            "[purposes.NAME]",
+        );
+        assert!(
+            help.starts_with("known purposes: `service`, `marketing`"),
+            "{help}"
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ pub fn check(index: &Index, findings: &mut Vec<Finding>) {
             continue;
         }
         let data = catalogue.data_ref(id);
-        let message = format!("personal data {} is declared with no purpose", data.describe());
+        let message = format!(
+            "personal data {} is declared with no purpose",
+            data.describe()
+        );
         let (span, help) = match decl.origin {
             DeclOrigin::Attribute => (
                 decl.span,
@@ -27,8 +30,15 @@ pub fn check(index: &Index, findings: &mut Vec<Finding>) {
                     decl.category.value
                 ),
             ),
-            DeclOrigin::Config => (decl.declared_at, "add `purposes = [\"service\"]` to this [[data]] entry".to_string()),
+            DeclOrigin::Config => (
+                decl.declared_at,
+                "add `purposes = [\"service\"]` to this [[data]] entry".to_string(),
+            ),
         };
-        findings.push(Finding::new(&MISSING_PURPOSE, span, message).with_data(vec![data]).with_help(help));
+        findings.push(
+            Finding::new(&MISSING_PURPOSE, span, message)
+                .with_data(vec![data])
+                .with_help(help),
+        );
     }
 }

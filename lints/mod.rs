@@ -39,33 +39,48 @@ macro_rules! declare_lint {
 /// A lint's check: reads the frozen index (and, from the flow issue on, flow facts) and appends findings.
 pub type Check = fn(&Index, &mut Vec<Finding>);
 
-mod parse_error;
-mod missing_purpose;
-mod invalid_annotation;
-mod purpose_mismatch;
-mod missing_consent;
-mod log_leak;
 mod export_leak;
-mod unsolicited_commercial_message;
-mod unprotected_storage;
-mod undeclared_personal_data;
+mod invalid_annotation;
+mod log_leak;
+mod missing_consent;
+mod missing_purpose;
 mod no_erasure_path;
+mod parse_error;
+mod purpose_mismatch;
+mod undeclared_personal_data;
+mod unprotected_storage;
+mod unsolicited_commercial_message;
 mod unused_personal_data;
 
 /// Every lint with its check, in code order.
 pub static REGISTRY: &[(&Lint, Check)] = &[
     (&parse_error::PARSE_ERROR, parse_error::check),
     (&missing_purpose::MISSING_PURPOSE, missing_purpose::check),
-    (&invalid_annotation::INVALID_ANNOTATION, invalid_annotation::check),
+    (
+        &invalid_annotation::INVALID_ANNOTATION,
+        invalid_annotation::check,
+    ),
     (&purpose_mismatch::PURPOSE_MISMATCH, purpose_mismatch::check),
     (&missing_consent::MISSING_CONSENT, missing_consent::check),
     (&log_leak::LOG_LEAK, log_leak::check),
     (&export_leak::EXPORT_LEAK, export_leak::check),
-    (&unsolicited_commercial_message::UNSOLICITED_COMMERCIAL_MESSAGE, unsolicited_commercial_message::check),
-    (&unprotected_storage::UNPROTECTED_STORAGE, unprotected_storage::check),
-    (&undeclared_personal_data::UNDECLARED_PERSONAL_DATA, undeclared_personal_data::check),
+    (
+        &unsolicited_commercial_message::UNSOLICITED_COMMERCIAL_MESSAGE,
+        unsolicited_commercial_message::check,
+    ),
+    (
+        &unprotected_storage::UNPROTECTED_STORAGE,
+        unprotected_storage::check,
+    ),
+    (
+        &undeclared_personal_data::UNDECLARED_PERSONAL_DATA,
+        undeclared_personal_data::check,
+    ),
     (&no_erasure_path::NO_ERASURE_PATH, no_erasure_path::check),
-    (&unused_personal_data::UNUSED_PERSONAL_DATA, unused_personal_data::check),
+    (
+        &unused_personal_data::UNUSED_PERSONAL_DATA,
+        unused_personal_data::check,
+    ),
 ];
 
 /// All lints, in code order.

@@ -50,9 +50,9 @@ pub const PERSONAL_WORDS: &[(&str, &str)] = &[
 /// A word after a personal word that makes the name about something else (`phone_model`, `email_verified`,
 /// `address_id`): metadata, settings or a reference, not the data itself.
 pub const QUALIFIERS: &[&str] = &[
-    "model", "brand", "type", "kind", "template", "subject", "policy", "format", "pattern", "regex", "verified",
-    "enabled", "count", "len", "length", "status", "at", "sent", "required", "valid", "id", "ids", "app", "version",
-    "os", "platform",
+    "model", "brand", "type", "kind", "template", "subject", "policy", "format", "pattern",
+    "regex", "verified", "enabled", "count", "len", "length", "status", "at", "sent", "required",
+    "valid", "id", "ids", "app", "version", "os", "platform",
 ];
 
 /// The lowercase words of a snake_case, camelCase or CamelCase name.
@@ -85,7 +85,9 @@ pub fn suggested_category(name: &str) -> Option<&'static str> {
             let end = start + pattern.len();
             if end <= words.len()
                 && words[start..end].iter().zip(&pattern).all(|(w, p)| w == p)
-                && !words.get(end).is_some_and(|next| QUALIFIERS.contains(&next.as_str()))
+                && !words
+                    .get(end)
+                    .is_some_and(|next| QUALIFIERS.contains(&next.as_str()))
             {
                 return Some(category);
             }
@@ -105,17 +107,38 @@ pub fn check(index: &Index, findings: &mut Vec<Finding>) {
             if index.catalogue.field(type_id, field_index).is_some() || is_bool(&field.ty) {
                 continue;
             }
-            let Some(category) = looks_personal(index, type_id, field) else { continue };
+            let Some(category) = looks_personal(index, type_id, field) else {
+                continue;
+            };
             let field_name = field.display_name();
-            let message = format!("field `{}.{field_name}` looks like personal data ({category}) but is not declared", ty.name);
-            let derive_hint = if ty.def.derives_pii_helper { "" } else { " and derive `pii_lint::Pii` on the type" };
+            let message = format!(
+                "field `{}.{field_name}` looks like personal data ({category}) but is not declared",
+                ty.name
+            );
+            let derive_hint = if ty.def.derives_pii_helper {
+                ""
+            } else {
+                " and derive `pii_lint::Pii` on the type"
+            };
             let help = format!(
                 "declare it with `#[pii(category = \"{category}\", purpose = \"...\")]` on the field{derive_hint}, \
                  or a [[data]] entry in pii-lint.toml; if it is not personal data, allow the lint with a reason"
             );
-            let sensitive = index.catalogue.category(category).is_some_and(|c| c.sensitive);
-            let data = DataRef { type_name: ty.name.clone(), field: Some(field_name), category: category.to_string(), sensitive };
-            findings.push(Finding::new(&UNDECLARED_PERSONAL_DATA, field.span, message).with_data(vec![data]).with_help(help));
+            let sensitive = index
+                .catalogue
+                .category(category)
+                .is_some_and(|c| c.sensitive);
+            let data = DataRef {
+                type_name: ty.name.clone(),
+                field: Some(field_name),
+                category: category.to_string(),
+                sensitive,
+            };
+            findings.push(
+                Finding::new(&UNDECLARED_PERSONAL_DATA, field.span, message)
+                    .with_data(vec![data])
+                    .with_help(help),
+            );
         }
     }
 }
@@ -129,14 +152,20 @@ fn is_bool(ty: &TypeRef) -> bool {
 fn looks_personal(index: &Index, owner: TypeId, field: &FieldDef) -> Option<&'static str> {
     let module = index.ty(owner).module;
     let held: Vec<&TypeRef> = crate::index::carried_types(&field.ty);
-    let holds_declared = held.iter().any(|t| index.resolve_type(module, t).is_some_and(|id| index.catalogue.holds_personal_data(id)));
+    let holds_declared = held.iter().any(|t| {
+        index
+            .resolve_type(module, t)
+            .is_some_and(|id| index.catalogue.holds_personal_data(id))
+    });
     if holds_declared {
         return None;
     }
     if let Some(category) = field.name.as_deref().and_then(suggested_category) {
         return Some(category);
     }
-    held.iter().filter_map(|t| t.last_name()).find_map(suggested_category)
+    held.iter()
+        .filter_map(|t| t.last_name())
+        .find_map(suggested_category)
 }
 
 #[cfg(test)]

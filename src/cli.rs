@@ -83,7 +83,8 @@ impl CheckArgs {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
             }
         }
     }
@@ -106,14 +107,27 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, 
 
 fn ordered_levels(matches: &ArgMatches) -> Vec<(Level, String)> {
     let mut flags = Vec::new();
-    for (id, level) in [("deny", Level::Deny), ("warn", Level::Warn), ("allow", Level::Allow)] {
-        let (Some(indices), Some(values)) = (matches.indices_of(id), matches.get_many::<String>(id)) else {
+    for (id, level) in [
+        ("deny", Level::Deny),
+        ("warn", Level::Warn),
+        ("allow", Level::Allow),
+    ] {
+        let (Some(indices), Some(values)) =
+            (matches.indices_of(id), matches.get_many::<String>(id))
+        else {
             continue;
         };
-        flags.extend(indices.zip(values).map(|(index, value)| (index, level, value.clone())));
+        flags.extend(
+            indices
+                .zip(values)
+                .map(|(index, value)| (index, level, value.clone())),
+        );
     }
     flags.sort_by_key(|(index, _, _)| *index);
-    flags.into_iter().map(|(_, level, value)| (level, value)).collect()
+    flags
+        .into_iter()
+        .map(|(_, level, value)| (level, value))
+        .collect()
 }
 
 /// `explain`: the lint's header and its documentation.
@@ -132,7 +146,13 @@ pub fn explain(lint: &crate::lints::Lint) -> String {
 pub fn lint_table() -> String {
     let mut out = String::new();
     for lint in crate::lints::all() {
-        out.push_str(&format!("{}  {:<32} {:<5}  {}\n", lint.code, lint.name, lint.default_level.as_str(), lint.summary));
+        out.push_str(&format!(
+            "{}  {:<32} {:<5}  {}\n",
+            lint.code,
+            lint.name,
+            lint.default_level.as_str(),
+            lint.summary
+        ));
     }
     out
 }
@@ -161,8 +181,11 @@ mod tests {
             (Level::Warn, "PII005".to_string()),
         ];
         assert_eq!(cli.check.level_flags, expected);
-        let cli = parse_words("cargo-pii-lint pii-lint check -A log-leak -D warnings -W PII005 src");
-        let Some(Command::Check(check)) = cli.command else { panic!("expected check") };
+        let cli =
+            parse_words("cargo-pii-lint pii-lint check -A log-leak -D warnings -W PII005 src");
+        let Some(Command::Check(check)) = cli.command else {
+            panic!("expected check")
+        };
         assert_eq!(check.level_flags, expected);
         assert_eq!(check.paths, [PathBuf::from("src")]);
     }
@@ -176,7 +199,12 @@ mod tests {
     #[test]
     fn bad_values_are_usage_errors() {
         assert!(parse("cargo-pii-lint --format xml".split(' ').map(Into::into)).is_err());
-        assert!(parse("cargo-pii-lint --color sometimes".split(' ').map(Into::into)).is_err());
+        assert!(parse(
+            "cargo-pii-lint --color sometimes"
+                .split(' ')
+                .map(Into::into)
+        )
+        .is_err());
         assert!(parse("cargo-pii-lint --no-such-flag".split(' ').map(Into::into)).is_err());
     }
 }

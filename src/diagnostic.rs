@@ -43,7 +43,13 @@ pub struct Span {
 impl Span {
     /// The whole of one line, used where only a line is known (a parse error, a non-UTF-8 file).
     pub fn line(file: FileId, line: u32) -> Span {
-        Span { file, line, column: 1, end_line: line, end_column: 1 }
+        Span {
+            file,
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 1,
+        }
     }
 
     /// The span of a token range from syn (proc-macro2 `span-locations`: columns are 0-based chars).
@@ -62,7 +68,13 @@ impl Span {
     pub fn from_byte_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> Span {
         let (line, column) = line_column(text, range.start);
         let (end_line, end_column) = line_column(text, range.end.max(range.start));
-        Span { file, line, column, end_line, end_column }
+        Span {
+            file,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
     }
 
     pub fn contains_line(&self, line: u32) -> bool {
@@ -124,7 +136,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(lint: &'static crate::lints::Lint, span: Span, message: impl Into<String>) -> Finding {
+    pub fn new(
+        lint: &'static crate::lints::Lint,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding {
             lint,
             level: lint.default_level,

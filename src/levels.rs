@@ -18,7 +18,8 @@ pub type LevelFlags = [(Level, String)];
 
 impl Levels {
     pub fn new(config: &Config, flags: &LevelFlags) -> Result<Levels, String> {
-        let mut by_code: HashMap<&'static str, Level> = lints::all().map(|l| (l.code, l.default_level)).collect();
+        let mut by_code: HashMap<&'static str, Level> =
+            lints::all().map(|l| (l.code, l.default_level)).collect();
         for entry in &config.lints {
             by_code.insert(entry.lint.code, entry.level);
         }
@@ -40,7 +41,11 @@ impl Levels {
     }
 
     pub fn level(&self, lint: &Lint) -> Level {
-        let level = self.by_code.get(lint.code).copied().unwrap_or(lint.default_level);
+        let level = self
+            .by_code
+            .get(lint.code)
+            .copied()
+            .unwrap_or(lint.default_level);
         match (level, self.warnings) {
             (Level::Warn, Some(instead)) => instead,
             _ => level,
@@ -78,8 +83,15 @@ mod tests {
     #[test]
     fn command_line_wins_over_config_and_later_flags_win() {
         let mut config = Config::default();
-        config.lints.push(crate::config::LintLevel { lint: lint("log-leak"), level: Level::Warn });
-        let levels = Levels::new(&config, &flags(&[(Level::Allow, "log_leak"), (Level::Deny, "PII005")])).unwrap();
+        config.lints.push(crate::config::LintLevel {
+            lint: lint("log-leak"),
+            level: Level::Warn,
+        });
+        let levels = Levels::new(
+            &config,
+            &flags(&[(Level::Allow, "log_leak"), (Level::Deny, "PII005")]),
+        )
+        .unwrap();
         assert_eq!(levels.level(lint("log-leak")), Level::Deny);
         let levels = Levels::new(&config, &[]).unwrap();
         assert_eq!(levels.level(lint("log-leak")), Level::Warn);
@@ -87,17 +99,23 @@ mod tests {
 
     #[test]
     fn deny_warnings_turns_every_warning_into_an_error() {
-        let levels = Levels::new(&Config::default(), &flags(&[(Level::Allow, "PII011"), (Level::Deny, "warnings")])).unwrap();
+        let levels = Levels::new(
+            &Config::default(),
+            &flags(&[(Level::Allow, "PII011"), (Level::Deny, "warnings")]),
+        )
+        .unwrap();
         assert_eq!(levels.level(lint("undeclared-personal-data")), Level::Deny);
         assert_eq!(levels.level(lint("unused-personal-data")), Level::Allow);
-        let levels = Levels::new(&Config::default(), &flags(&[(Level::Allow, "warnings")])).unwrap();
+        let levels =
+            Levels::new(&Config::default(), &flags(&[(Level::Allow, "warnings")])).unwrap();
         assert_eq!(levels.level(lint("PII010")), Level::Allow);
         assert_eq!(levels.level(lint("PII000")), Level::Deny);
     }
 
     #[test]
     fn unknown_lint_on_the_command_line_is_an_error() {
-        let error = Levels::new(&Config::default(), &flags(&[(Level::Deny, "log-leek")])).unwrap_err();
+        let error =
+            Levels::new(&Config::default(), &flags(&[(Level::Deny, "log-leek")])).unwrap_err();
         assert!(error.contains("unknown lint `log-leek`"));
     }
 }

@@ -22,7 +22,10 @@ fn main() -> ExitCode {
         Some(Command::Explain { lint: None }) => print(&cli::lint_table()),
         Some(Command::Explain { lint: Some(name) }) => match cargo_pii_lint::lints::find(&name) {
             Some(lint) => print(&(cli::explain(lint) + "\n")),
-            None => usage_error(&format!("unknown lint `{name}`; the lints are:\n{}", cli::lint_table())),
+            None => usage_error(&format!(
+                "unknown lint `{name}`; the lints are:\n{}",
+                cli::lint_table()
+            )),
         },
         Some(Command::Inventory | Command::Init | Command::Lsp) => {
             usage_error("this command is not implemented yet; `check` and `explain` are")
@@ -70,19 +73,31 @@ fn check(args: &CheckArgs) -> ExitCode {
         phases.push(("report", started.elapsed()));
         let total: std::time::Duration = phases.iter().map(|(_, d)| *d).sum();
         for (phase, duration) in phases {
-            eprintln!("timing: {phase:<8} {:>9.3} ms", duration.as_secs_f64() * 1000.0);
+            eprintln!(
+                "timing: {phase:<8} {:>9.3} ms",
+                duration.as_secs_f64() * 1000.0
+            );
         }
-        eprintln!("timing: {:<8} {:>9.3} ms", "total", total.as_secs_f64() * 1000.0);
+        eprintln!(
+            "timing: {:<8} {:>9.3} ms",
+            "total",
+            total.as_secs_f64() * 1000.0
+        );
     }
     if code != ExitCode::SUCCESS {
         return code;
     }
-    ExitCode::from(u8::from(outcome.findings.iter().any(|f| f.level == Level::Deny)))
+    ExitCode::from(u8::from(
+        outcome.findings.iter().any(|f| f.level == Level::Deny),
+    ))
 }
 
 fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is not an error of the lint run.
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

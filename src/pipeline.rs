@@ -45,13 +45,19 @@ impl Timings {
 
 pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
     let mut timings = Timings::default();
-    let (mut workspace, config, config_source, levels) = timings.time("discover", || -> Result<_, miette::Report> {
-        let located = workspace::locate(request.manifest_path.as_deref(), &request.cwd, &request.paths)?;
-        let (config, config_source) = load_config(request, &located)?;
-        let levels = Levels::new(&config, &request.level_flags).map_err(|message| miette::miette!("{message}"))?;
-        let workspace = workspace::discover(&located, &config.files)?;
-        Ok((workspace, config, config_source, levels))
-    })?;
+    let (mut workspace, config, config_source, levels) =
+        timings.time("discover", || -> Result<_, miette::Report> {
+            let located = workspace::locate(
+                request.manifest_path.as_deref(),
+                &request.cwd,
+                &request.paths,
+            )?;
+            let (config, config_source) = load_config(request, &located)?;
+            let levels = Levels::new(&config, &request.level_flags)
+                .map_err(|message| miette::miette!("{message}"))?;
+            let workspace = workspace::discover(&located, &config.files)?;
+            Ok((workspace, config, config_source, levels))
+        })?;
     let config_file: Option<FileId> = config_source.map(|(path, text)| {
         let rel_path = path
             .strip_prefix(&workspace.root)
@@ -59,9 +65,13 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
             .unwrap_or_else(|_| path.to_string_lossy().into_owned());
         workspace.add_file(rel_path, path, text, FileKind::Config)
     });
-    let options = ParseOptions { include_tests: config.files.include_tests };
+    let options = ParseOptions {
+        include_tests: config.files.include_tests,
+    };
     let summaries = timings.time("parse", || parse::parse_workspace(&workspace, &options));
-    let index = timings.time("index", || Index::build(workspace, config, config_file, summaries));
+    let index = timings.time("index", || {
+        Index::build(workspace, config, config_file, summaries)
+    });
     let findings = timings.time("lints", || {
         let mut findings = Vec::new();
         for (_, check) in crate::lints::REGISTRY {
@@ -72,11 +82,18 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
         crate::report::sort(&mut findings, &index.workspace);
         findings
     });
-    Ok(CheckOutcome { index, findings, timings })
+    Ok(CheckOutcome {
+        index,
+        findings,
+        timings,
+    })
 }
 
 /// `--config` must exist; the default `pii-lint.toml` at the root is optional.
-fn load_config(request: &CheckRequest, located: &workspace::Located) -> Result<(Config, Option<(PathBuf, String)>), miette::Report> {
+fn load_config(
+    request: &CheckRequest,
+    located: &workspace::Located,
+) -> Result<(Config, Option<(PathBuf, String)>), miette::Report> {
     let (path, explicit) = match &request.config_path {
         Some(path) => (request.cwd.join(path), true),
         None => (located.config_path(), false),

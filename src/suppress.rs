@@ -12,7 +12,9 @@ fn silences(suppression: &Suppression, finding: &Finding) -> bool {
     suppression.reason.is_some()
         && suppression.covers.file == finding.span.file
         && suppression.covers.contains_line(finding.span.line)
-        && suppression.lints.iter().any(|name| crate::lints::find(&name.value).is_some_and(|l| l.code == finding.lint.code))
+        && suppression.lints.iter().any(|name| {
+            crate::lints::find(&name.value).is_some_and(|l| l.code == finding.lint.code)
+        })
 }
 
 #[cfg(test)]
@@ -23,9 +25,18 @@ mod tests {
     use crate::workspace::FileId;
 
     fn suppression(lint: &str, reason: Option<&str>, lines: (u32, u32)) -> Suppression {
-        let covers = Span { file: FileId(0), line: lines.0, column: 1, end_line: lines.1, end_column: 1 };
+        let covers = Span {
+            file: FileId(0),
+            line: lines.0,
+            column: 1,
+            end_line: lines.1,
+            end_column: 1,
+        };
         Suppression {
-            lints: vec![Named { value: lint.to_string(), span: covers }],
+            lints: vec![Named {
+                value: lint.to_string(),
+                span: covers,
+            }],
             reason: reason.map(str::to_string),
             span: covers,
             covers,
@@ -33,14 +44,28 @@ mod tests {
     }
 
     fn finding(lint: &str, line: u32) -> Finding {
-        Finding::new(crate::lints::find(lint).unwrap(), Span::line(FileId(0), line), "m")
+        Finding::new(
+            crate::lints::find(lint).unwrap(),
+            Span::line(FileId(0), line),
+            "m",
+        )
     }
 
     #[test]
     fn a_reasoned_suppression_silences_its_lint_on_its_lines() {
-        let mut findings = vec![finding("log-leak", 5), finding("log-leak", 9), finding("export-leak", 5)];
-        apply(&mut findings, &[suppression("log_leak", Some("masked"), (4, 6))]);
-        let left: Vec<_> = findings.iter().map(|f| (f.lint.code, f.span.line)).collect();
+        let mut findings = vec![
+            finding("log-leak", 5),
+            finding("log-leak", 9),
+            finding("export-leak", 5),
+        ];
+        apply(
+            &mut findings,
+            &[suppression("log_leak", Some("masked"), (4, 6))],
+        );
+        let left: Vec<_> = findings
+            .iter()
+            .map(|f| (f.lint.code, f.span.line))
+            .collect();
         assert_eq!(left, [("PII005", 9), ("PII006", 5)]);
     }
 
@@ -65,7 +90,10 @@ mod tests {
         let mut findings = vec![finding("log-leak", 3)];
         let mut other_file = suppression("log-leak", Some("ok"), (3, 3));
         other_file.covers.file = FileId(1);
-        apply(&mut findings, &[other_file, suppression("log-leek", Some("ok"), (3, 3))]);
+        apply(
+            &mut findings,
+            &[other_file, suppression("log-leek", Some("ok"), (3, 3))],
+        );
         assert_eq!(findings.len(), 1);
     }
 }

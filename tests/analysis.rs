@@ -8,7 +8,10 @@ use std::path::Path;
 fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let has_manifest = files.iter().any(|(p, _)| *p == "Cargo.toml");
-    let manifest = ("Cargo.toml", "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+    let manifest = (
+        "Cargo.toml",
+        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
     for (path, text) in files.iter().chain((!has_manifest).then_some(&manifest)) {
         let path = dir.path().join(path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -19,12 +22,22 @@ fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// `file:line CODE` of every finding, in report order.
 fn findings(dir: &Path) -> Vec<String> {
-    let request = CheckRequest { cwd: dir.to_path_buf(), ..CheckRequest::default() };
+    let request = CheckRequest {
+        cwd: dir.to_path_buf(),
+        ..CheckRequest::default()
+    };
     let outcome = check(&request).unwrap_or_else(|e| panic!("{e:?}"));
     outcome
         .findings
         .iter()
-        .map(|f| format!("{}:{} {}", outcome.index.workspace.file(f.span.file).rel_path, f.span.line, f.lint.code))
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                outcome.index.workspace.file(f.span.file).rel_path,
+                f.span.line,
+                f.lint.code
+            )
+        })
         .collect()
 }
 
@@ -42,10 +55,22 @@ fn by_path() {}
 fn renamed() {}
 mod inner;
 "#;
-    let inner = "use pii_lint::*;\n#[consent_check(\"nonsense\")]\nfn glob_imported() -> bool { true }\n";
+    let inner =
+        "use pii_lint::*;\n#[consent_check(\"nonsense\")]\nfn glob_imported() -> bool { true }\n";
     let elsewhere = "#[purpose(\"markting\")]\nfn not_imported() {}\n#[pii_lint::purpose(\"service\")]\nfn fine() {}\n";
-    let dir = workspace(&[("src/lib.rs", text), ("src/inner.rs", inner), ("src/elsewhere.rs", elsewhere)]);
-    assert_eq!(findings(dir.path()), ["src/inner.rs:2 PII002", "src/lib.rs:3 PII002", "src/lib.rs:5 PII002"]);
+    let dir = workspace(&[
+        ("src/lib.rs", text),
+        ("src/inner.rs", inner),
+        ("src/elsewhere.rs", elsewhere),
+    ]);
+    assert_eq!(
+        findings(dir.path()),
+        [
+            "src/inner.rs:2 PII002",
+            "src/lib.rs:3 PII002",
+            "src/lib.rs:5 PII002"
+        ]
+    );
 }
 
 #[test]
@@ -58,7 +83,14 @@ pub struct B { #[pii(category = "phone")] pub phone: String }
 #[derive(Debug)]
 pub struct C { #[pii(category = "phone")] pub phone: String }
 "#;
-    assert_eq!(lib(text), ["src/lib.rs:3 PII001", "src/lib.rs:5 PII001", "src/lib.rs:7 PII009"]);
+    assert_eq!(
+        lib(text),
+        [
+            "src/lib.rs:3 PII001",
+            "src/lib.rs:5 PII001",
+            "src/lib.rs:7 PII009"
+        ]
+    );
 }
 
 #[test]
@@ -78,7 +110,16 @@ fn nothing() {}
 #[pii_lint::sanitizer(strong)]
 fn mask() {}
 "#;
-    assert_eq!(lib(text), ["src/lib.rs:4 PII002", "src/lib.rs:6 PII002", "src/lib.rs:9 PII002", "src/lib.rs:11 PII002", "src/lib.rs:13 PII002"]);
+    assert_eq!(
+        lib(text),
+        [
+            "src/lib.rs:4 PII002",
+            "src/lib.rs:6 PII002",
+            "src/lib.rs:9 PII002",
+            "src/lib.rs:11 PII002",
+            "src/lib.rs:13 PII002"
+        ]
+    );
 }
 
 #[test]
@@ -131,7 +172,15 @@ pub struct Customer {
 }
 pub enum Contact { Sms { shouji: String }, Mail(String) }
 "#;
-    assert_eq!(lib(text), ["src/lib.rs:7 PII009", "src/lib.rs:8 PII009", "src/lib.rs:9 PII009", "src/lib.rs:11 PII009"]);
+    assert_eq!(
+        lib(text),
+        [
+            "src/lib.rs:7 PII009",
+            "src/lib.rs:8 PII009",
+            "src/lib.rs:9 PII009",
+            "src/lib.rs:11 PII009"
+        ]
+    );
 }
 
 #[test]
@@ -225,7 +274,14 @@ pub struct C {
     assert_eq!(
         lib(text),
         // On one line the field's name comes before the comment (column order).
-        ["src/lib.rs:4 PII002", "src/lib.rs:5 PII009", "src/lib.rs:10 PII009", "src/lib.rs:10 PII002", "src/lib.rs:11 PII009", "src/lib.rs:11 PII002"]
+        [
+            "src/lib.rs:4 PII002",
+            "src/lib.rs:5 PII009",
+            "src/lib.rs:10 PII009",
+            "src/lib.rs:10 PII002",
+            "src/lib.rs:11 PII009",
+            "src/lib.rs:11 PII002"
+        ]
     );
 }
 
@@ -233,7 +289,10 @@ pub struct C {
 fn test_code_is_skipped_unless_included() {
     let text = "#[cfg(test)]\nmod tests {\n    pub struct Fake { pub mobile: String }\n}\n";
     assert!(lib(text).is_empty());
-    let dir = workspace(&[("src/lib.rs", text), ("pii-lint.toml", "[files]\ninclude_tests = true\n")]);
+    let dir = workspace(&[
+        ("src/lib.rs", text),
+        ("pii-lint.toml", "[files]\ninclude_tests = true\n"),
+    ]);
     assert_eq!(findings(dir.path()), ["src/lib.rs:3 PII009"]);
 }
 
@@ -244,5 +303,8 @@ fn a_syntax_error_in_one_file_leaves_the_others_analysed() {
         ("src/broken.rs", "pub fn f( {\n"),
         ("src/fine.rs", "pub struct A { pub mobile: String }\n"),
     ]);
-    assert_eq!(findings(dir.path()), ["src/broken.rs:1 PII000", "src/fine.rs:1 PII009"]);
+    assert_eq!(
+        findings(dir.path()),
+        ["src/broken.rs:1 PII000", "src/fine.rs:1 PII009"]
+    );
 }

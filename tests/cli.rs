@@ -19,7 +19,10 @@ const UNDECLARED: &str = "pub struct Customer {\n    pub mobile: String,\n}\n";
 
 fn merchant(config: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), &[("Cargo.toml", MANIFEST), ("src/lib.rs", UNDECLARED)]);
+    write(
+        dir.path(),
+        &[("Cargo.toml", MANIFEST), ("src/lib.rs", UNDECLARED)],
+    );
     if let Some(config) = config {
         write(dir.path(), &[("pii-lint.toml", config)]);
     }
@@ -28,8 +31,16 @@ fn merchant(config: Option<&str>) -> tempfile::TempDir {
 
 fn assert_usage_error(output: &std::process::Output, needle: &str) {
     assert_eq!(output.status.code(), Some(2), "stderr: {}", stderr(output));
-    assert!(output.stdout.is_empty(), "stdout must stay empty on exit 2: {}", stdout(output));
-    assert!(stderr(output).contains(needle), "stderr lacks `{needle}`: {}", stderr(output));
+    assert!(
+        output.stdout.is_empty(),
+        "stdout must stay empty on exit 2: {}",
+        stdout(output)
+    );
+    assert!(
+        stderr(output).contains(needle),
+        "stderr lacks `{needle}`: {}",
+        stderr(output)
+    );
 }
 
 #[test]
@@ -39,8 +50,19 @@ fn warnings_alone_exit_zero_and_deny_warnings_exits_one() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(stdout(&output).contains("PII009 undeclared-personal-data"));
     assert!(stdout(&output).contains("1 findings (0 deny, 1 warn) in 1 files"));
-    assert_eq!(run_in(dir.path(), &["-D", "warnings"]).status.code(), Some(1));
-    assert_eq!(run_in(dir.path(), &["pii-lint", "check", "-D", "undeclared_personal_data"]).status.code(), Some(1));
+    assert_eq!(
+        run_in(dir.path(), &["-D", "warnings"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run_in(
+            dir.path(),
+            &["pii-lint", "check", "-D", "undeclared_personal_data"]
+        )
+        .status
+        .code(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -66,7 +88,10 @@ fn no_color_and_color_never_print_no_escape_codes() {
     let output = run_in(dir.path(), &["--color", "never"]);
     assert!(!stdout(&output).contains('\u{1b}'));
     let output = run_in(dir.path(), &["--color", "always"]);
-    assert!(stdout(&output).contains('\u{1b}'), "--color always colours even under NO_COLOR");
+    assert!(
+        stdout(&output).contains('\u{1b}'),
+        "--color always colours even under NO_COLOR"
+    );
 }
 
 #[test]
@@ -74,7 +99,11 @@ fn timings_go_to_stderr() {
     let dir = merchant(None);
     let output = run_in(dir.path(), &["--timings", "--format", "json"]);
     for phase in ["discover", "parse", "index", "lints", "report", "total"] {
-        assert!(stderr(&output).contains(&format!("timing: {phase}")), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!("timing: {phase}")),
+            "{}",
+            stderr(&output)
+        );
     }
     json(&output);
 }
@@ -82,11 +111,26 @@ fn timings_go_to_stderr() {
 #[test]
 fn config_errors_exit_two_with_file_line_and_column() {
     for (config, needle) in [
-        ("[lints]\nlog-leek = \"deny\"\n", "pii-lint.toml:2:1: unknown lint `log-leek`"),
-        ("[lints]\nlog-leak = \"forbid\"\n", "pii-lint.toml:2:12: unknown level `forbid`"),
-        ("[files]\nexclud = []\n", "pii-lint.toml:2:1: unknown field `exclud`"),
-        ("[files]\ninclude_tests = \"yes\"\n", "pii-lint.toml:2:17: invalid type"),
-        ("[[sinks]]\npath = \"a::b\"\nkind = \"mail\"\n", "pii-lint.toml:3:8: unknown sink kind `mail`"),
+        (
+            "[lints]\nlog-leek = \"deny\"\n",
+            "pii-lint.toml:2:1: unknown lint `log-leek`",
+        ),
+        (
+            "[lints]\nlog-leak = \"forbid\"\n",
+            "pii-lint.toml:2:12: unknown level `forbid`",
+        ),
+        (
+            "[files]\nexclud = []\n",
+            "pii-lint.toml:2:1: unknown field `exclud`",
+        ),
+        (
+            "[files]\ninclude_tests = \"yes\"\n",
+            "pii-lint.toml:2:17: invalid type",
+        ),
+        (
+            "[[sinks]]\npath = \"a::b\"\nkind = \"mail\"\n",
+            "pii-lint.toml:3:8: unknown sink kind `mail`",
+        ),
         ("[[data]]\ncategory = \"phone\"\n", "missing field `path`"),
         ("this is not toml\n", "pii-lint.toml:1:"),
     ] {
@@ -106,11 +150,23 @@ fn an_empty_config_is_valid() {
 #[test]
 fn usage_errors_exit_two() {
     let dir = merchant(None);
-    assert_usage_error(&run_in(dir.path(), &["--manifest-path", "nowhere/Cargo.toml"]), "does not exist");
-    assert_usage_error(&run_in(dir.path(), &["--config", "missing.toml"]), "cannot read the config");
-    assert_usage_error(&run_in(dir.path(), &["-D", "log-leek"]), "unknown lint `log-leek`");
+    assert_usage_error(
+        &run_in(dir.path(), &["--manifest-path", "nowhere/Cargo.toml"]),
+        "does not exist",
+    );
+    assert_usage_error(
+        &run_in(dir.path(), &["--config", "missing.toml"]),
+        "cannot read the config",
+    );
+    assert_usage_error(
+        &run_in(dir.path(), &["-D", "log-leek"]),
+        "unknown lint `log-leek`",
+    );
     assert_usage_error(&run_in(dir.path(), &["--format", "xml"]), "xml");
-    assert_usage_error(&run_in(dir.path(), &["explain", "no-such-lint"]), "unknown lint `no-such-lint`");
+    assert_usage_error(
+        &run_in(dir.path(), &["explain", "no-such-lint"]),
+        "unknown lint `no-such-lint`",
+    );
     write(dir.path(), &[("Cargo.toml", "[package\nname = 1")]);
     assert_usage_error(&run_in(dir.path(), &[]), "not a valid Cargo manifest");
 }
@@ -126,7 +182,10 @@ fn explain_prints_every_lints_documentation() {
         assert!(text.contains("### What it does"), "{text}");
     }
     let by_name = stdout(&run_in(dir.path(), &["explain", "log_leak"]));
-    assert_eq!(by_name, stdout(&run_in(dir.path(), &["pii-lint", "explain", "PII005"])));
+    assert_eq!(
+        by_name,
+        stdout(&run_in(dir.path(), &["pii-lint", "explain", "PII005"]))
+    );
     let table = stdout(&run_in(dir.path(), &["explain"]));
     assert_eq!(table.lines().count(), 12);
 }
@@ -134,7 +193,13 @@ fn explain_prints_every_lints_documentation() {
 #[test]
 fn without_a_manifest_the_given_paths_are_linted() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), &[("loose/customer.rs", UNDECLARED), ("other/skip.rs", UNDECLARED)]);
+    write(
+        dir.path(),
+        &[
+            ("loose/customer.rs", UNDECLARED),
+            ("other/skip.rs", UNDECLARED),
+        ],
+    );
     let output = run_in(dir.path(), &["--format", "json", "loose"]);
     let report = json(&output);
     assert_eq!(report["summary"]["files"], 1);
@@ -146,8 +211,18 @@ fn without_a_manifest_the_given_paths_are_linted() {
 #[test]
 fn non_utf8_and_empty_files_are_handled() {
     let dir = merchant(None);
-    write(dir.path(), &[("src/lib.rs", "mod empty;\nmod latin1;\n"), ("src/empty.rs", "")]);
-    std::fs::write(dir.path().join("src/latin1.rs"), b"// caf\xe9\npub struct A;\n").expect("write");
+    write(
+        dir.path(),
+        &[
+            ("src/lib.rs", "mod empty;\nmod latin1;\n"),
+            ("src/empty.rs", ""),
+        ],
+    );
+    std::fs::write(
+        dir.path().join("src/latin1.rs"),
+        b"// caf\xe9\npub struct A;\n",
+    )
+    .expect("write");
     let output = run_in(dir.path(), &["--format", "json"]);
     let report = json(&output);
     let findings = report["findings"].as_array().expect("findings");

@@ -22,7 +22,11 @@ fn discover_from(cwd: &Path, filter: &FilesConfig) -> Workspace {
 }
 
 fn paths(workspace: &Workspace) -> Vec<&str> {
-    workspace.files.iter().map(|f| f.rel_path.as_str()).collect()
+    workspace
+        .files
+        .iter()
+        .map(|f| f.rel_path.as_str())
+        .collect()
 }
 
 #[test]
@@ -48,7 +52,14 @@ fn virtual_workspace_with_glob_members_and_exclude() {
     let workspace = discover_from(&dir.path().join("crates/a/src"), &FilesConfig::default());
     let names: Vec<&str> = workspace.packages.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["shop-a", "shop-b", "cli"]);
-    assert_eq!(paths(&workspace), ["crates/a/src/lib.rs", "crates/b/src/main.rs", "tools/cli/src/lib.rs"]);
+    assert_eq!(
+        paths(&workspace),
+        [
+            "crates/a/src/lib.rs",
+            "crates/b/src/main.rs",
+            "tools/cli/src/lib.rs"
+        ]
+    );
     assert_eq!(workspace.packages[0].targets[0].crate_name, "shop_a");
     assert_eq!(workspace.packages[1].targets[0].kind, TargetKind::Bin);
 }
@@ -94,20 +105,30 @@ fn package_targets_and_test_files() {
             "src/main.rs",
         ]
     );
-    let targets: Vec<(&str, TargetKind)> =
-        workspace.packages[0].targets.iter().map(|t| (t.crate_name.as_str(), t.kind)).collect();
+    let targets: Vec<(&str, TargetKind)> = workspace.packages[0]
+        .targets
+        .iter()
+        .map(|t| (t.crate_name.as_str(), t.kind))
+        .collect();
     assert!(targets.contains(&("shop_lib", TargetKind::Lib)));
     assert!(targets.contains(&("shop", TargetKind::Bin)));
     assert!(targets.contains(&("worker", TargetKind::Bin)));
     assert!(targets.contains(&("demo", TargetKind::Example)));
     assert!(!targets.iter().any(|(_, kind)| *kind == TargetKind::Test));
 
-    let filter = FilesConfig { exclude: vec!["src/generated/**".into()], include_tests: true };
+    let filter = FilesConfig {
+        exclude: vec!["src/generated/**".into()],
+        include_tests: true,
+    };
     let workspace = discover_from(dir.path(), &filter);
     let found = paths(&workspace);
     assert!(found.contains(&"tests/api.rs"));
     assert!(!found.contains(&"src/generated/schema.rs"));
-    let test_file = workspace.files.iter().find(|f| f.rel_path == "tests/api.rs").expect("test file");
+    let test_file = workspace
+        .files
+        .iter()
+        .find(|f| f.rel_path == "tests/api.rs")
+        .expect("test file");
     assert_eq!(test_file.kind, FileKind::Test);
 }
 
@@ -131,19 +152,42 @@ fn workspace_dependencies_by_path_and_by_workspace_table() {
         ],
     );
     let workspace = discover_from(dir.path(), &FilesConfig::default());
-    let api = workspace.packages.iter().find(|p| p.name == "shop-api").expect("api");
+    let api = workspace
+        .packages
+        .iter()
+        .find(|p| p.name == "shop-api")
+        .expect("api");
     let mut deps = api.workspace_deps.clone();
     deps.sort();
-    assert_eq!(deps, [("core".to_string(), "shop-core".to_string()), ("shop_util".to_string(), "shop-util".to_string())]);
+    assert_eq!(
+        deps,
+        [
+            ("core".to_string(), "shop-core".to_string()),
+            ("shop_util".to_string(), "shop-util".to_string())
+        ]
+    );
 }
 
 #[test]
 fn unreadable_text_is_recorded_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), &[("Cargo.toml", &package("shop")), ("src/lib.rs", ""), ("src/empty.rs", "")]);
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", &package("shop")),
+            ("src/lib.rs", ""),
+            ("src/empty.rs", ""),
+        ],
+    );
     std::fs::write(dir.path().join("src/bytes.rs"), [0xff, 0xfe, 0x00]).expect("write");
     let workspace = discover_from(dir.path(), &FilesConfig::default());
-    let text = |name: &str| workspace.files.iter().find(|f| f.rel_path == name).map(|f| f.text.clone());
+    let text = |name: &str| {
+        workspace
+            .files
+            .iter()
+            .find(|f| f.rel_path == name)
+            .map(|f| f.text.clone())
+    };
     assert_eq!(text("src/bytes.rs"), Some(FileText::NotUtf8));
     assert_eq!(text("src/empty.rs"), Some(FileText::Utf8(String::new())));
 }
@@ -152,17 +196,30 @@ fn unreadable_text_is_recorded_not_fatal() {
 #[test]
 fn symlink_loops_are_noted_and_skipped() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), &[("Cargo.toml", &package("shop")), ("src/lib.rs", ""), ("src/deep/x.rs", "")]);
-    std::os::unix::fs::symlink(dir.path().join("src"), dir.path().join("src/deep/loop")).expect("symlink");
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", &package("shop")),
+            ("src/lib.rs", ""),
+            ("src/deep/x.rs", ""),
+        ],
+    );
+    std::os::unix::fs::symlink(dir.path().join("src"), dir.path().join("src/deep/loop"))
+        .expect("symlink");
     let workspace = discover_from(dir.path(), &FilesConfig::default());
     assert_eq!(paths(&workspace), ["src/deep/x.rs", "src/lib.rs"]);
-    assert!(workspace.notes.iter().any(|n| n.contains("loop")), "{:?}", workspace.notes);
+    assert!(
+        workspace.notes.iter().any(|n| n.contains("loop")),
+        "{:?}",
+        workspace.notes
+    );
 }
 
 #[test]
 fn missing_and_invalid_manifests_are_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let missing = locate(Some(Path::new("nowhere/Cargo.toml")), dir.path(), &[]).expect_err("missing");
+    let missing =
+        locate(Some(Path::new("nowhere/Cargo.toml")), dir.path(), &[]).expect_err("missing");
     assert!(missing.to_string().contains("does not exist"));
     write(dir.path(), &[("Cargo.toml", "[package]\nname = ")]);
     let invalid = locate(None, dir.path(), &[]).expect_err("invalid");
@@ -172,7 +229,10 @@ fn missing_and_invalid_manifests_are_errors() {
 #[test]
 fn without_a_manifest_the_paths_are_loose_files() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), &[("a/one.rs", ""), ("b/two.rs", ""), ("a/.git/x.rs", "")]);
+    write(
+        dir.path(),
+        &[("a/one.rs", ""), ("b/two.rs", ""), ("a/.git/x.rs", "")],
+    );
     let located = locate(None, dir.path(), &[PathBuf::from("a")]).expect("located");
     assert!(located.manifest.is_none());
     let workspace = discover(&located, &FilesConfig::default()).expect("discovered");
@@ -183,8 +243,14 @@ fn without_a_manifest_the_paths_are_loose_files() {
 #[test]
 fn invalid_exclude_globs_are_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), &[("Cargo.toml", &package("shop")), ("src/lib.rs", "")]);
+    write(
+        dir.path(),
+        &[("Cargo.toml", &package("shop")), ("src/lib.rs", "")],
+    );
     let located = locate(None, dir.path(), &[]).expect("located");
-    let filter = FilesConfig { exclude: vec!["src/[".into()], include_tests: false };
+    let filter = FilesConfig {
+        exclude: vec!["src/[".into()],
+        include_tests: false,
+    };
     assert!(discover(&located, &filter).is_err());
 }

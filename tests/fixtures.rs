@@ -49,7 +49,14 @@ fn json_output_is_sorted_and_identical_from_run_to_run() {
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| (f["file"].as_str().map(str::to_string), f["line"].as_u64(), f["column"].as_u64(), f["code"].as_str().map(str::to_string)))
+        .map(|f| {
+            (
+                f["file"].as_str().map(str::to_string),
+                f["line"].as_u64(),
+                f["column"].as_u64(),
+                f["code"].as_str().map(str::to_string),
+            )
+        })
         .collect();
     let mut sorted = keys.clone();
     sorted.sort();

@@ -12,7 +12,11 @@ fn cargo_check(fixture: &str) {
         .env("CARGO_TARGET_DIR", root.join("target").join("fixtures"))
         .output()
         .expect("cargo runs");
-    assert!(output.status.success(), "`cargo check` of fixtures/{fixture} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "`cargo check` of fixtures/{fixture} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -35,5 +39,8 @@ fn broken_does_not_compile() {
         .env("CARGO_TARGET_DIR", root.join("target").join("fixtures"))
         .output()
         .expect("cargo runs");
-    assert!(!output.status.success(), "the broken fixture is meant not to compile");
+    assert!(
+        !output.status.success(),
+        "the broken fixture is meant not to compile"
+    );
 }

@@ -7,17 +7,23 @@ use std::fmt;
 pub struct ConfigError {
     pub message: String,
     pub help: Option<String>,
-    pub source: Option<NamedSource<String>>,
+    pub source: Option<Box<NamedSource<String>>>,
     pub span: Option<SourceSpan>,
 }
 
 impl ConfigError {
-    pub fn at(file_name: &str, text: &str, span: std::ops::Range<usize>, message: String, help: String) -> ConfigError {
+    pub fn at(
+        file_name: &str,
+        text: &str,
+        span: std::ops::Range<usize>,
+        message: String,
+        help: String,
+    ) -> ConfigError {
         let (line, column) = crate::diagnostic::line_column(text, span.start);
         ConfigError {
             message: format!("{file_name}:{line}:{column}: {message}"),
             help: Some(help),
-            source: Some(NamedSource::new(file_name, text.to_string())),
+            source: Some(Box::new(NamedSource::new(file_name, text.to_string()))),
             span: Some(SourceSpan::new(span.start.into(), span.len())),
         }
     }
@@ -37,15 +43,20 @@ impl Diagnostic for ConfigError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source.as_deref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".to_string()), span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some("here".to_string()),
+            span,
+        ))))
     }
 }

@@ -32,7 +32,8 @@ pub fn parse(text: &str, file_name: &str) -> Result<Config, ConfigError> {
         };
         ConfigError::at(file_name, text, span, message, help.to_string())
     })?;
-    raw.into_config().map_err(|(message, span, help)| ConfigError::at(file_name, text, span, message, help))
+    raw.into_config()
+        .map_err(|(message, span, help)| ConfigError::at(file_name, text, span, message, help))
 }
 
 /// A value and the byte range it was written at in the config text.

@@ -1,8 +1,8 @@
 //! The TOML shape of `pii-lint.toml`, deserialised with spans, then turned into `Config`.
 
 use super::{
-    CategoryDef, Config, ConsentEntry, DataEntry, FilesConfig, LintLevel, PathEntry, ProcessingEntry, PurposeDef, SinkEntry,
-    Spanned,
+    CategoryDef, Config, ConsentEntry, DataEntry, FilesConfig, LintLevel, PathEntry,
+    ProcessingEntry, PurposeDef, SinkEntry, Spanned,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -102,7 +102,10 @@ struct RawFiles {
 }
 
 fn spanned(s: &S<String>) -> Spanned<String> {
-    Spanned { value: s.get_ref().clone(), span: s.span() }
+    Spanned {
+        value: s.get_ref().clone(),
+        span: s.span(),
+    }
 }
 
 /// A value that fits the TOML types but not the schema's meaning: message, span, help.
@@ -111,47 +114,128 @@ pub type SchemaProblem = (String, std::ops::Range<usize>, String);
 impl RawConfig {
     pub fn into_config(self) -> Result<Config, SchemaProblem> {
         let mut config = Config {
-            categories: self.categories.iter().map(|(name, c)| CategoryDef { name: spanned(name), sensitive: c.sensitive }).collect(),
+            categories: self
+                .categories
+                .iter()
+                .map(|(name, c)| CategoryDef {
+                    name: spanned(name),
+                    sensitive: c.sensitive,
+                })
+                .collect(),
             purposes: self
                 .purposes
                 .iter()
-                .map(|(name, p)| PurposeDef { name: spanned(name), description: p.description.clone(), consent: p.consent.as_ref().map(spanned) })
+                .map(|(name, p)| PurposeDef {
+                    name: spanned(name),
+                    description: p.description.clone(),
+                    consent: p.consent.as_ref().map(spanned),
+                })
                 .collect(),
-            processing: self.processing.iter().map(|p| ProcessingEntry { path: spanned(&p.path), purpose: spanned(&p.purpose) }).collect(),
-            consent_checks: self.consent_checks.iter().map(|c| ConsentEntry { path: spanned(&c.path), consent: spanned(&c.consent) }).collect(),
-            consent_proofs: self.consent_proofs.iter().map(|c| ConsentEntry { path: spanned(&c.path), consent: spanned(&c.consent) }).collect(),
-            sanitizers: self.sanitizers.iter().map(|p| PathEntry { path: spanned(&p.path) }).collect(),
-            encryptors: self.encryptors.iter().map(|p| PathEntry { path: spanned(&p.path) }).collect(),
-            erasure: self.erasure.iter().map(|p| PathEntry { path: spanned(&p.path) }).collect(),
+            processing: self
+                .processing
+                .iter()
+                .map(|p| ProcessingEntry {
+                    path: spanned(&p.path),
+                    purpose: spanned(&p.purpose),
+                })
+                .collect(),
+            consent_checks: self
+                .consent_checks
+                .iter()
+                .map(|c| ConsentEntry {
+                    path: spanned(&c.path),
+                    consent: spanned(&c.consent),
+                })
+                .collect(),
+            consent_proofs: self
+                .consent_proofs
+                .iter()
+                .map(|c| ConsentEntry {
+                    path: spanned(&c.path),
+                    consent: spanned(&c.consent),
+                })
+                .collect(),
+            sanitizers: self
+                .sanitizers
+                .iter()
+                .map(|p| PathEntry {
+                    path: spanned(&p.path),
+                })
+                .collect(),
+            encryptors: self
+                .encryptors
+                .iter()
+                .map(|p| PathEntry {
+                    path: spanned(&p.path),
+                })
+                .collect(),
+            erasure: self
+                .erasure
+                .iter()
+                .map(|p| PathEntry {
+                    path: spanned(&p.path),
+                })
+                .collect(),
             files: FilesConfig {
-                exclude: self.files.exclude.iter().map(|e| e.get_ref().clone()).collect(),
+                exclude: self
+                    .files
+                    .exclude
+                    .iter()
+                    .map(|e| e.get_ref().clone())
+                    .collect(),
                 include_tests: self.files.include_tests,
             },
             ..Config::default()
         };
         for pattern in &self.files.exclude {
             if let Err(error) = globset::Glob::new(pattern.get_ref()) {
-                return Err((format!("invalid glob `{}` in [files] exclude: {error}", pattern.get_ref()), pattern.span(), "globs use `*`, `**`, `?` and `[...]`".into()));
+                return Err((
+                    format!(
+                        "invalid glob `{}` in [files] exclude: {error}",
+                        pattern.get_ref()
+                    ),
+                    pattern.span(),
+                    "globs use `*`, `**`, `?` and `[...]`".into(),
+                ));
             }
         }
         for data in &self.data {
             let purposes = match (&data.purpose, &data.purposes) {
                 (Some(_), Some(list)) => {
                     let span = list.first().map_or(data.path.span(), |p| p.span());
-                    return Err(("[[data]] gives both `purpose` and `purposes`".into(), span, "list every purpose in `purposes = [..]`".into()));
+                    return Err((
+                        "[[data]] gives both `purpose` and `purposes`".into(),
+                        span,
+                        "list every purpose in `purposes = [..]`".into(),
+                    ));
                 }
                 (Some(one), None) => vec![spanned(one)],
                 (None, Some(list)) => list.iter().map(spanned).collect(),
                 (None, None) => Vec::new(),
             };
-            config.data.push(DataEntry { path: spanned(&data.path), category: spanned(&data.category), purposes, sensitive: data.sensitive });
+            config.data.push(DataEntry {
+                path: spanned(&data.path),
+                category: spanned(&data.category),
+                purposes,
+                sensitive: data.sensitive,
+            });
         }
         for sink in &self.sinks {
-            if !["log", "export", "storage", "commercial_message"].contains(&sink.kind.get_ref().as_str()) {
+            if !["log", "export", "storage", "commercial_message"]
+                .contains(&sink.kind.get_ref().as_str())
+            {
                 let message = format!("unknown sink kind `{}`", sink.kind.get_ref());
-                return Err((message, sink.kind.span(), "a sink kind is one of `log`, `export`, `storage`, `commercial_message`".into()));
+                return Err((
+                    message,
+                    sink.kind.span(),
+                    "a sink kind is one of `log`, `export`, `storage`, `commercial_message`".into(),
+                ));
             }
-            config.sinks.push(SinkEntry { path: spanned(&sink.path), kind: spanned(&sink.kind), purpose: sink.purpose.as_ref().map(spanned) });
+            config.sinks.push(SinkEntry {
+                path: spanned(&sink.path),
+                kind: spanned(&sink.kind),
+                purpose: sink.purpose.as_ref().map(spanned),
+            });
         }
         for (name, level) in &self.lints {
             let Some(lint) = crate::lints::find(name.get_ref()) else {
@@ -160,8 +244,16 @@ impl RawConfig {
                 return Err((message, name.span(), help.into()));
             };
             let Some(level) = crate::diagnostic::Level::parse(level.get_ref()) else {
-                let message = format!("unknown level `{}` for `{}` in [lints]", level.get_ref(), name.get_ref());
-                return Err((message, level.span(), "a level is \"deny\", \"warn\" or \"allow\"".into()));
+                let message = format!(
+                    "unknown level `{}` for `{}` in [lints]",
+                    level.get_ref(),
+                    name.get_ref()
+                );
+                return Err((
+                    message,
+                    level.span(),
+                    "a level is \"deny\", \"warn\" or \"allow\"".into(),
+                ));
             };
             config.lints.push(LintLevel { lint, level });
         }

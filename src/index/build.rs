@@ -3,7 +3,9 @@
 
 use super::catalogue::{Catalogue, DataDecl, DeclOrigin, FieldData};
 use super::modules::{Def, FnId, Module, ModuleId, ModuleTree, TypeId};
-use super::{config_entries, FnInfo, ImplId, ImplInfo, Index, ModuleAnnotations, TypeInfo, TypeKind};
+use super::{
+    config_entries, FnInfo, ImplId, ImplInfo, Index, ModuleAnnotations, TypeInfo, TypeKind,
+};
 use crate::config::Config;
 use crate::parse::{FileSummary, Item, ItemKind, PiiAttr, TypeRef};
 use crate::workspace::{FileId, FileKind, TargetKind, Workspace};
@@ -31,11 +33,21 @@ struct ModuleDirs {
     inline: bool,
 }
 
-pub fn build(workspace: Workspace, config: Config, config_file: Option<FileId>, mut summaries: Vec<FileSummary>) -> Index {
+pub fn build(
+    workspace: Workspace,
+    config: Config,
+    config_file: Option<FileId>,
+    mut summaries: Vec<FileSummary>,
+) -> Index {
     let (tree, crate_roots, types, fns, impls, module_annotations) = {
         let mut builder = Builder {
             workspace: &workspace,
-            files_by_path: workspace.files.iter().enumerate().map(|(i, f)| (f.rel_path.as_str(), FileId(i as u32))).collect(),
+            files_by_path: workspace
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.rel_path.as_str(), FileId(i as u32)))
+                .collect(),
             loaded: vec![false; workspace.files.len()],
             summaries: &mut summaries,
             tree: ModuleTree::default(),
@@ -46,7 +58,14 @@ pub fn build(workspace: Workspace, config: Config, config_file: Option<FileId>, 
         };
         let crate_roots = builder.crate_roots();
         builder.resolve_impl_types();
-        (builder.tree, crate_roots, builder.types, builder.fns, builder.impls, builder.module_annotations)
+        (
+            builder.tree,
+            crate_roots,
+            builder.types,
+            builder.fns,
+            builder.impls,
+            builder.module_annotations,
+        )
     };
     let mut index = Index {
         catalogue: Catalogue::with_config(&config),
@@ -70,7 +89,12 @@ pub fn build(workspace: Workspace, config: Config, config_file: Option<FileId>, 
         index.annotation_errors.extend(summary.annotation_errors);
         index.suppressions.extend(summary.suppressions);
     }
-    index.rust_files = index.workspace.files.iter().filter(|f| f.kind != FileKind::Config).count();
+    index.rust_files = index
+        .workspace
+        .files
+        .iter()
+        .filter(|f| f.kind != FileKind::Config)
+        .count();
     declare_from_attributes(&mut index);
     config_entries::apply(&mut index);
     declare_fields_of_personal_types(&mut index);
@@ -78,7 +102,8 @@ pub fn build(workspace: Workspace, config: Config, config_file: Option<FileId>, 
 }
 
 fn parent_dir(path: &str) -> String {
-    path.rsplit_once('/').map_or_else(String::new, |(dir, _)| dir.to_string())
+    path.rsplit_once('/')
+        .map_or_else(String::new, |(dir, _)| dir.to_string())
 }
 
 fn join(dir: &str, relative: &str) -> String {
@@ -104,11 +129,20 @@ fn dirs_of_file(rel_path: &str, is_root: bool) -> ModuleDirs {
     } else {
         join(&file_dir, file_name.trim_end_matches(".rs"))
     };
-    ModuleDirs { file_dir, child_dir, inline: false }
+    ModuleDirs {
+        file_dir,
+        child_dir,
+        inline: false,
+    }
 }
 
 impl Builder<'_> {
-    fn new_module(&mut self, path: Vec<String>, file: FileId, parent: Option<ModuleId>) -> ModuleId {
+    fn new_module(
+        &mut self,
+        path: Vec<String>,
+        file: FileId,
+        parent: Option<ModuleId>,
+    ) -> ModuleId {
         let id = ModuleId(self.tree.modules.len() as u32);
         let crate_root = parent.map_or(id, |p| self.tree.get(p).crate_root);
         self.tree.modules.push(Module {
@@ -124,7 +158,11 @@ impl Builder<'_> {
     }
 
     fn define(&mut self, module: ModuleId, name: &str, def: Def) {
-        self.tree.modules[module.0 as usize].defs.entry(name.to_string()).or_default().push(def);
+        self.tree.modules[module.0 as usize]
+            .defs
+            .entry(name.to_string())
+            .or_default()
+            .push(def);
     }
 
     /// Crate roots of every target, then any Rust file no `mod` reached (still analysed, under a module
@@ -155,7 +193,9 @@ impl Builder<'_> {
                     externs.insert(code_name.clone(), *root);
                 }
             }
-            let own_lib = lib_roots.get(&package.name).map(|root| (self.tree.get(*root).path[0].clone(), *root));
+            let own_lib = lib_roots
+                .get(&package.name)
+                .map(|root| (self.tree.get(*root).path[0].clone(), *root));
             for (root, kind) in own {
                 let module = &mut self.tree.modules[root.0 as usize];
                 module.extern_crates = externs.clone();
@@ -184,20 +224,44 @@ impl Builder<'_> {
 
     fn orphan_module_path(&self, file: FileId) -> Vec<String> {
         let source = self.workspace.file(file);
-        let package = source.package.map(|p| &self.workspace.packages[p.0 as usize]);
+        let package = source
+            .package
+            .map(|p| &self.workspace.packages[p.0 as usize]);
         let crate_name = package
-            .and_then(|p| p.targets.first().map(|t| t.crate_name.clone()).or_else(|| Some(p.name.replace('-', "_"))))
-            .or_else(|| self.workspace.root.file_name().map(|n| n.to_string_lossy().replace('-', "_")))
+            .and_then(|p| {
+                p.targets
+                    .first()
+                    .map(|t| t.crate_name.clone())
+                    .or_else(|| Some(p.name.replace('-', "_")))
+            })
+            .or_else(|| {
+                self.workspace
+                    .root
+                    .file_name()
+                    .map(|n| n.to_string_lossy().replace('-', "_"))
+            })
             .unwrap_or_else(|| "crate".to_string());
         let within = match package {
-            Some(p) => source.abs_path.strip_prefix(&p.dir).ok().map(|r| r.to_string_lossy().replace('\\', "/")),
+            Some(p) => source
+                .abs_path
+                .strip_prefix(&p.dir)
+                .ok()
+                .map(|r| r.to_string_lossy().replace('\\', "/")),
             None => None,
         }
         .unwrap_or_else(|| source.rel_path.clone());
         let mut path = vec![crate_name];
         let segments: Vec<&str> = within.trim_end_matches(".rs").split('/').collect();
-        let skip_first = matches!(segments.first(), Some(&"src" | &"examples" | &"benches" | &"tests")) as usize;
-        path.extend(segments[skip_first..].iter().filter(|s| **s != "mod" && **s != "lib" && **s != "main").map(|s| s.to_string()));
+        let skip_first = matches!(
+            segments.first(),
+            Some(&"src" | &"examples" | &"benches" | &"tests")
+        ) as usize;
+        path.extend(
+            segments[skip_first..]
+                .iter()
+                .filter(|s| **s != "mod" && **s != "lib" && **s != "main")
+                .map(|s| s.to_string()),
+        );
         path
     }
 
@@ -232,7 +296,16 @@ impl Builder<'_> {
                     self.define(module, &name, Def::Type(id));
                 }
                 ItemKind::Fn(def) => {
-                    let id = self.add_fn(module, file, &name, item.name_span, item.item_span, item.annotations, def, None);
+                    let id = self.add_fn(
+                        module,
+                        file,
+                        &name,
+                        item.name_span,
+                        item.item_span,
+                        item.annotations,
+                        def,
+                        None,
+                    );
                     self.define(module, &name, Def::Fn(id));
                 }
                 ItemKind::Impl(def) => {
@@ -248,21 +321,42 @@ impl Builder<'_> {
                     for method in def.items {
                         if let ItemKind::Fn(fn_def) = method.kind {
                             let name = method.name.clone();
-                            self.add_fn(module, file, &name, method.name_span, method.item_span, method.annotations, fn_def, Some(impl_id));
+                            self.add_fn(
+                                module,
+                                file,
+                                &name,
+                                method.name_span,
+                                method.item_span,
+                                method.annotations,
+                                fn_def,
+                                Some(impl_id),
+                            );
                         }
                     }
                 }
                 ItemKind::Mod(def) => {
-                    let path = [self.tree.get(module).path.as_slice(), &[name.clone()]].concat();
+                    let path = [
+                        self.tree.get(module).path.as_slice(),
+                        std::slice::from_ref(&name),
+                    ]
+                    .concat();
                     let child = self.new_module(path, file, Some(module));
                     self.define(module, &name, Def::Module(child));
                     if !item.annotations.is_empty() {
-                        self.module_annotations.push(ModuleAnnotations { module: child, annotations: item.annotations });
+                        self.module_annotations.push(ModuleAnnotations {
+                            module: child,
+                            annotations: item.annotations,
+                        });
                     }
                     match def.inline {
                         Some(inline_items) => {
-                            let child_dir = join(&dirs.child_dir, def.path_attr.as_deref().unwrap_or(&name));
-                            let dirs = ModuleDirs { child_dir, inline: true, ..dirs.clone() };
+                            let child_dir =
+                                join(&dirs.child_dir, def.path_attr.as_deref().unwrap_or(&name));
+                            let dirs = ModuleDirs {
+                                child_dir,
+                                inline: true,
+                                ..dirs.clone()
+                            };
                             self.add_items(child, file, inline_items, &dirs);
                         }
                         None => self.load_module_file(child, &name, def.path_attr.as_deref(), dirs),
@@ -274,20 +368,41 @@ impl Builder<'_> {
         }
     }
 
-    fn load_module_file(&mut self, module: ModuleId, name: &str, path_attr: Option<&str>, dirs: &ModuleDirs) {
+    fn load_module_file(
+        &mut self,
+        module: ModuleId,
+        name: &str,
+        path_attr: Option<&str>,
+        dirs: &ModuleDirs,
+    ) {
         let candidates = match path_attr {
             Some(path) if dirs.inline => vec![join(&dirs.child_dir, path)],
             Some(path) => vec![join(&dirs.file_dir, path)],
-            None => vec![join(&dirs.child_dir, &format!("{name}.rs")), join(&dirs.child_dir, &format!("{name}/mod.rs"))],
+            None => vec![
+                join(&dirs.child_dir, &format!("{name}.rs")),
+                join(&dirs.child_dir, &format!("{name}/mod.rs")),
+            ],
         };
-        let found = candidates.iter().find_map(|c| self.files_by_path.get(c.as_str()).copied());
+        let found = candidates
+            .iter()
+            .find_map(|c| self.files_by_path.get(c.as_str()).copied());
         let Some(file) = found else { return };
         if self.loaded[file.0 as usize] {
             return;
         }
         let rel_path = self.workspace.file(file).rel_path.clone();
-        let child_dirs = dirs_of_file(&rel_path, path_attr.is_some() && !rel_path.ends_with("/mod.rs"));
-        let child_dirs = if path_attr.is_some() { ModuleDirs { child_dir: child_dirs.file_dir.clone(), ..child_dirs } } else { child_dirs };
+        let child_dirs = dirs_of_file(
+            &rel_path,
+            path_attr.is_some() && !rel_path.ends_with("/mod.rs"),
+        );
+        let child_dirs = if path_attr.is_some() {
+            ModuleDirs {
+                child_dir: child_dirs.file_dir.clone(),
+                ..child_dirs
+            }
+        } else {
+            child_dirs
+        };
         self.load_file(module, file, child_dirs);
     }
 
@@ -304,13 +419,24 @@ impl Builder<'_> {
         owner: Option<ImplId>,
     ) -> FnId {
         let id = FnId(self.fns.len() as u32);
-        self.fns.push(FnInfo { name: name.to_string(), module, file, name_span, item_span, annotations, def, owner });
+        self.fns.push(FnInfo {
+            name: name.to_string(),
+            module,
+            file,
+            name_span,
+            item_span,
+            annotations,
+            def,
+            owner,
+        });
         id
     }
 
     fn resolve_impl_types(&mut self) {
         for imp in &mut self.impls {
-            let TypeRef::Path { segments, .. } = &imp.self_ty else { continue };
+            let TypeRef::Path { segments, .. } = &imp.self_ty else {
+                continue;
+            };
             if let super::Resolution::Defs(defs) = self.tree.resolve(imp.module, segments) {
                 imp.self_type = defs.into_iter().find_map(|d| match d {
                     Def::Type(t) => Some(t),
@@ -334,7 +460,9 @@ fn declare_from_attributes(index: &mut Index) {
         }
         for (field_index, field) in ty.def.fields.iter().enumerate() {
             match &field.pii {
-                Some(PiiAttr::Declared(pii)) => decls.push(decl(ty, type_id, Some(field_index), pii)),
+                Some(PiiAttr::Declared(pii)) => {
+                    decls.push(decl(ty, type_id, Some(field_index), pii))
+                }
                 Some(PiiAttr::Malformed) => malformed.push(field_index),
                 None => {}
             }
@@ -343,12 +471,20 @@ fn declare_from_attributes(index: &mut Index) {
             index.catalogue.add(decl);
         }
         for field_index in malformed {
-            index.catalogue.field_data.insert((type_id, field_index), FieldData::Malformed);
+            index
+                .catalogue
+                .field_data
+                .insert((type_id, field_index), FieldData::Malformed);
         }
     }
 }
 
-fn decl(ty: &TypeInfo, type_id: TypeId, field: Option<usize>, pii: &crate::parse::PiiDecl) -> DataDecl {
+fn decl(
+    ty: &TypeInfo,
+    type_id: TypeId,
+    field: Option<usize>,
+    pii: &crate::parse::PiiDecl,
+) -> DataDecl {
     let field_def = field.map(|i| &ty.def.fields[i]);
     DataDecl {
         type_id,
@@ -387,7 +523,8 @@ fn declare_fields_of_personal_types(index: &mut Index) {
 }
 
 const CONTAINERS: &[&str] = &[
-    "Option", "Vec", "Box", "Arc", "Rc", "VecDeque", "HashSet", "BTreeSet", "RefCell", "Cell", "Mutex", "RwLock", "Cow",
+    "Option", "Vec", "Box", "Arc", "Rc", "VecDeque", "HashSet", "BTreeSet", "RefCell", "Cell",
+    "Mutex", "RwLock", "Cow",
 ];
 const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
 
@@ -395,8 +532,12 @@ const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
 pub fn carried_types(ty: &TypeRef) -> Vec<&TypeRef> {
     match ty {
         TypeRef::Path { segments, args } => match segments.last().map(String::as_str) {
-            Some(name) if CONTAINERS.contains(&name) => args.iter().flat_map(carried_types).collect(),
-            Some(name) if MAPS.contains(&name) => args.last().map(carried_types).unwrap_or_default(),
+            Some(name) if CONTAINERS.contains(&name) => {
+                args.iter().flat_map(carried_types).collect()
+            }
+            Some(name) if MAPS.contains(&name) => {
+                args.last().map(carried_types).unwrap_or_default()
+            }
             _ => vec![ty],
         },
         TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => carried_types(inner),

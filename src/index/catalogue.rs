@@ -107,15 +107,28 @@ impl Catalogue {
     pub fn with_config(config: &Config) -> Catalogue {
         let mut catalogue = Catalogue::default();
         for (name, sensitive) in BUILTIN_CATEGORIES {
-            let category = Category { name: name.to_string(), sensitive: *sensitive };
+            let category = Category {
+                name: name.to_string(),
+                sensitive: *sensitive,
+            };
             catalogue.categories.insert(name.to_string(), category);
         }
         for def in &config.categories {
             let name = def.name.value.clone();
-            catalogue.categories.insert(name.clone(), Category { name, sensitive: def.sensitive });
+            catalogue.categories.insert(
+                name.clone(),
+                Category {
+                    name,
+                    sensitive: def.sensitive,
+                },
+            );
         }
         for (name, consent) in BUILTIN_PURPOSES {
-            let purpose = Purpose { name: name.to_string(), consent: consent.map(str::to_string), description: None };
+            let purpose = Purpose {
+                name: name.to_string(),
+                consent: consent.map(str::to_string),
+                description: None,
+            };
             catalogue.purposes.insert(name.to_string(), purpose);
         }
         // A configured purpose replaces a built-in one of the same name entirely.
@@ -143,7 +156,8 @@ impl Catalogue {
         let id = DeclId(self.decls.len() as u32);
         match decl.field {
             Some(field) => {
-                self.field_data.insert((decl.type_id, field), FieldData::Declared(id));
+                self.field_data
+                    .insert((decl.type_id, field), FieldData::Declared(id));
             }
             None => {
                 self.type_decls.insert(decl.type_id, id);
@@ -164,11 +178,17 @@ impl Catalogue {
 
     /// Every consent some purpose needs: the names a consent check or proof may use.
     pub fn consents(&self) -> BTreeSet<&str> {
-        self.purposes.values().filter_map(|p| p.consent.as_deref()).collect()
+        self.purposes
+            .values()
+            .filter_map(|p| p.consent.as_deref())
+            .collect()
     }
 
     pub fn is_sensitive(&self, decl: &DataDecl) -> bool {
-        decl.sensitive_flag || self.category(&decl.category.value).is_some_and(|c| c.sensitive)
+        decl.sensitive_flag
+            || self
+                .category(&decl.category.value)
+                .is_some_and(|c| c.sensitive)
     }
 
     /// The personal-data type declaration of a type, if the type as a whole is personal data.
@@ -182,7 +202,12 @@ impl Catalogue {
 
     /// Whether values of the type carry personal data: a personal-data type, or one with personal fields.
     pub fn holds_personal_data(&self, ty: TypeId) -> bool {
-        self.type_decls.contains_key(&ty) || self.field_data.range((ty, 0)..=(ty, usize::MAX)).next().is_some()
+        self.type_decls.contains_key(&ty)
+            || self
+                .field_data
+                .range((ty, 0)..=(ty, usize::MAX))
+                .next()
+                .is_some()
     }
 
     pub fn data_ref(&self, id: DeclId) -> DataRef {

@@ -10,9 +10,14 @@ use crate::diagnostic::Span;
 use crate::parse::{Annotation, Named};
 
 pub fn apply(index: &mut Index) {
-    let Some(file) = index.config_file else { return };
+    let Some(file) = index.config_file else {
+        return;
+    };
     let text = index.workspace.text(file).unwrap_or_default().to_string();
-    let named = |s: &Spanned<String>| Named { value: s.value.clone(), span: Span::from_byte_range(file, &text, s.span.clone()) };
+    let named = |s: &Spanned<String>| Named {
+        value: s.value.clone(),
+        span: Span::from_byte_range(file, &text, s.span.clone()),
+    };
     let config = index.config.clone();
 
     for entry in &config.data {
@@ -20,7 +25,11 @@ pub fn apply(index: &mut Index) {
         let (type_path, field) = split_field(&entry.path.value);
         let types = types_at(index, type_path);
         if types.is_empty() {
-            index.invalid.push(nothing_matches(at, "[[data]]", "a type (`crate::module::Type`) or a field (`crate::module::Type.field`)"));
+            index.invalid.push(nothing_matches(
+                at,
+                "[[data]]",
+                "a type (`crate::module::Type`) or a field (`crate::module::Type.field`)",
+            ));
             continue;
         }
         for type_id in types {
@@ -29,8 +38,13 @@ pub fn apply(index: &mut Index) {
                 Some(name) => match ty.fields().iter().position(|f| f.display_name() == name) {
                     Some(i) => Some(i),
                     None => {
-                        let message = format!("`{}` has no field `{name}`", index.type_path(type_id));
-                        index.invalid.push(InvalidAnnotation { span: at.span, message, help: Some(field_help(index, type_id)) });
+                        let message =
+                            format!("`{}` has no field `{name}`", index.type_path(type_id));
+                        index.invalid.push(InvalidAnnotation {
+                            span: at.span,
+                            message,
+                            help: Some(field_help(index, type_id)),
+                        });
                         continue;
                     }
                 },
@@ -63,14 +77,27 @@ pub fn apply(index: &mut Index) {
         let annotation = Annotation::Purpose(named(&entry.purpose));
         let defs = defs_at(index, &entry.path.value);
         if defs.is_empty() {
-            index.invalid.push(nothing_matches(named(&entry.path), "[[processing]]", "a module, a function or a type"));
+            index.invalid.push(nothing_matches(
+                named(&entry.path),
+                "[[processing]]",
+                "a module, a function or a type",
+            ));
         }
         for def in defs {
             match def {
-                Def::Module(module) => index.module_annotations.push(ModuleAnnotations { module, annotations: vec![annotation.clone()] }),
-                Def::Fn(id) => index.fns[id.0 as usize].annotations.push(annotation.clone()),
+                Def::Module(module) => index.module_annotations.push(ModuleAnnotations {
+                    module,
+                    annotations: vec![annotation.clone()],
+                }),
+                Def::Fn(id) => index.fns[id.0 as usize]
+                    .annotations
+                    .push(annotation.clone()),
                 Def::Type(ty) => {
-                    for imp in index.impls.iter_mut().filter(|imp| imp.self_type == Some(ty)) {
+                    for imp in index
+                        .impls
+                        .iter_mut()
+                        .filter(|imp| imp.self_type == Some(ty))
+                    {
                         imp.annotations.push(annotation.clone());
                     }
                 }
@@ -81,13 +108,41 @@ pub fn apply(index: &mut Index) {
     let fn_entries = config
         .consent_checks
         .iter()
-        .map(|e| (&e.path, "[[consent_checks]]", Annotation::ConsentCheck(named(&e.consent))))
+        .map(|e| {
+            (
+                &e.path,
+                "[[consent_checks]]",
+                Annotation::ConsentCheck(named(&e.consent)),
+            )
+        })
         .chain(config.sinks.iter().map(|e| {
-            (&e.path, "[[sinks]]", Annotation::Sink { kind: named(&e.kind), purpose: e.purpose.as_ref().map(named) })
+            (
+                &e.path,
+                "[[sinks]]",
+                Annotation::Sink {
+                    kind: named(&e.kind),
+                    purpose: e.purpose.as_ref().map(named),
+                },
+            )
         }))
-        .chain(config.sanitizers.iter().map(|e| (&e.path, "[[sanitizers]]", Annotation::Sanitizer)))
-        .chain(config.encryptors.iter().map(|e| (&e.path, "[[encryptors]]", Annotation::Encryptor)))
-        .chain(config.erasure.iter().map(|e| (&e.path, "[[erasure]]", Annotation::Erasure)));
+        .chain(
+            config
+                .sanitizers
+                .iter()
+                .map(|e| (&e.path, "[[sanitizers]]", Annotation::Sanitizer)),
+        )
+        .chain(
+            config
+                .encryptors
+                .iter()
+                .map(|e| (&e.path, "[[encryptors]]", Annotation::Encryptor)),
+        )
+        .chain(
+            config
+                .erasure
+                .iter()
+                .map(|e| (&e.path, "[[erasure]]", Annotation::Erasure)),
+        );
     for (path, table, annotation) in fn_entries {
         let fns = fns_at(index, &path.value);
         if fns.is_empty() {
@@ -95,20 +150,32 @@ pub fn apply(index: &mut Index) {
             if table == "[[sinks]]" && !names_workspace_crate(index, &path.value) {
                 continue;
             }
-            index.invalid.push(nothing_matches(named(path), table, "a function or a method (`crate::module::Type::method`)"));
+            index.invalid.push(nothing_matches(
+                named(path),
+                table,
+                "a function or a method (`crate::module::Type::method`)",
+            ));
         }
         for id in fns {
-            index.fns[id.0 as usize].annotations.push(annotation.clone());
+            index.fns[id.0 as usize]
+                .annotations
+                .push(annotation.clone());
         }
     }
 
     for entry in &config.consent_proofs {
         let types = types_at(index, &entry.path.value);
         if types.is_empty() {
-            index.invalid.push(nothing_matches(named(&entry.path), "[[consent_proofs]]", "a type"));
+            index.invalid.push(nothing_matches(
+                named(&entry.path),
+                "[[consent_proofs]]",
+                "a type",
+            ));
         }
         for ty in types {
-            index.types[ty.0 as usize].annotations.push(Annotation::ConsentProof(named(&entry.consent)));
+            index.types[ty.0 as usize]
+                .annotations
+                .push(Annotation::ConsentProof(named(&entry.consent)));
         }
     }
 }
@@ -122,7 +189,12 @@ fn nothing_matches(path: Named, table: &str, expected: &str) -> InvalidAnnotatio
 }
 
 fn field_help(index: &Index, ty: TypeId) -> String {
-    let names: Vec<String> = index.ty(ty).fields().iter().map(|f| format!("`{}`", f.display_name())).collect();
+    let names: Vec<String> = index
+        .ty(ty)
+        .fields()
+        .iter()
+        .map(|f| format!("`{}`", f.display_name()))
+        .collect();
     format!("its fields are {}", names.join(", "))
 }
 
@@ -130,7 +202,10 @@ fn field_help(index: &Index, ty: TypeId) -> String {
 fn split_field(path: &str) -> (&str, Option<&str>) {
     let last_segment_start = path.rfind("::").map_or(0, |i| i + 2);
     match path[last_segment_start..].find('.') {
-        Some(dot) => (&path[..last_segment_start + dot], Some(&path[last_segment_start + dot + 1..])),
+        Some(dot) => (
+            &path[..last_segment_start + dot],
+            Some(&path[last_segment_start + dot + 1..]),
+        ),
         None => (path, None),
     }
 }
@@ -141,11 +216,17 @@ fn segments(path: &str) -> Vec<String> {
 
 fn names_workspace_crate(index: &Index, path: &str) -> bool {
     let first = path.split("::").next().unwrap_or_default();
-    first == "*" || index.crate_roots.iter().any(|root| index.modules.get(*root).path[0] == first)
+    first == "*"
+        || index
+            .crate_roots
+            .iter()
+            .any(|root| index.modules.get(*root).path[0] == first)
 }
 
 fn defs_at(index: &Index, path: &str) -> Vec<Def> {
-    let mut defs = index.modules.resolve_absolute(&index.crate_roots, &segments(path));
+    let mut defs = index
+        .modules
+        .resolve_absolute(&index.crate_roots, &segments(path));
     defs.extend(methods_at(index, path).into_iter().map(Def::Fn));
     defs
 }
@@ -178,7 +259,9 @@ fn fns_at(index: &Index, path: &str) -> Vec<FnId> {
 /// `crate::module::Type::method`: the methods of that name in the type's impl blocks.
 fn methods_at(index: &Index, path: &str) -> Vec<FnId> {
     let all = segments(path);
-    let Some((method, type_path)) = all.split_last() else { return Vec::new() };
+    let Some((method, type_path)) = all.split_last() else {
+        return Vec::new();
+    };
     if type_path.is_empty() {
         return Vec::new();
     }
@@ -196,7 +279,11 @@ fn methods_at(index: &Index, path: &str) -> Vec<FnId> {
         .filter(|id| {
             let f = index.func(*id);
             (method == "*" || f.name == *method)
-                && f.owner.is_some_and(|imp| index.impls[imp.0 as usize].self_type.is_some_and(|t| types.contains(&t)))
+                && f.owner.is_some_and(|imp| {
+                    index.impls[imp.0 as usize]
+                        .self_type
+                        .is_some_and(|t| types.contains(&t))
+                })
         })
         .collect()
 }

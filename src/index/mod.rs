@@ -12,7 +12,9 @@ pub use modules::{Def, FnId, ModuleId, ModuleTree, Resolution, TypeId};
 
 use crate::config::Config;
 use crate::diagnostic::Span;
-use crate::parse::{Annotation, AnnotationError, FieldDef, FnDef, ParseError, Suppression, TypeDef, TypeRef};
+use crate::parse::{
+    Annotation, AnnotationError, FieldDef, FnDef, ParseError, Suppression, TypeDef, TypeRef,
+};
 use crate::workspace::{FileId, Workspace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +107,12 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn build(workspace: Workspace, config: Config, config_file: Option<FileId>, summaries: Vec<crate::parse::FileSummary>) -> Index {
+    pub fn build(
+        workspace: Workspace,
+        config: Config,
+        config_file: Option<FileId>,
+        summaries: Vec<crate::parse::FileSummary>,
+    ) -> Index {
         build::build(workspace, config, config_file, summaries)
     }
 
@@ -123,7 +130,9 @@ impl Index {
 
     /// The workspace type a written type names (`Customer`, `crate::models::Customer`), if any.
     pub fn resolve_type(&self, module: ModuleId, ty: &TypeRef) -> Option<TypeId> {
-        let TypeRef::Path { segments, .. } = ty else { return None };
+        let TypeRef::Path { segments, .. } = ty else {
+            return None;
+        };
         match self.modules.resolve(module, segments) {
             Resolution::Defs(defs) => defs.into_iter().find_map(|def| match def {
                 Def::Type(id) => Some(id),

@@ -68,7 +68,9 @@ impl ModuleTree {
     }
 
     fn resolve_at(&self, from: ModuleId, segments: &[String], depth: usize) -> Resolution {
-        let Some((first, rest)) = segments.split_first() else { return Resolution::Unresolved };
+        let Some((first, rest)) = segments.split_first() else {
+            return Resolution::Unresolved;
+        };
         if depth > MAX_DEPTH {
             return Resolution::Unresolved;
         }
@@ -122,7 +124,13 @@ impl ModuleTree {
         if let Some(root) = self.get(here.crate_root).extern_crates.get(name) {
             return Resolution::Defs(vec![Def::Module(*root)]);
         }
-        if self.get(here.crate_root).path.first().is_some_and(|own| own == name) && name != "crate" {
+        if self
+            .get(here.crate_root)
+            .path
+            .first()
+            .is_some_and(|own| own == name)
+            && name != "crate"
+        {
             // A crate naming itself is unusual in code but is how config paths start.
             return Resolution::Defs(vec![Def::Module(here.crate_root)]);
         }
@@ -174,7 +182,9 @@ impl ModuleTree {
 
     /// Resolves a config path (`crate::module::Item`, with `*` segments) from the workspace's crate roots.
     pub fn resolve_absolute(&self, roots: &[ModuleId], segments: &[String]) -> Vec<Def> {
-        let Some((first, rest)) = segments.split_first() else { return Vec::new() };
+        let Some((first, rest)) = segments.split_first() else {
+            return Vec::new();
+        };
         let mut found = Vec::new();
         for root in roots {
             let root_name = self.get(*root).path.first();

@@ -33,7 +33,10 @@ pub struct PiiImports {
 
 impl PiiImports {
     pub fn of_file(file: &syn::File) -> PiiImports {
-        let mut imports = PiiImports { crate_aliases: vec!["pii_lint".to_string()], ..Default::default() };
+        let mut imports = PiiImports {
+            crate_aliases: vec!["pii_lint".to_string()],
+            ..Default::default()
+        };
         imports.visit_file(file);
         imports
     }
@@ -57,10 +60,8 @@ impl PiiImports {
 
     fn add_use_tree(&mut self, tree: &syn::UseTree, inside_pii_lint: bool) {
         match tree {
-            syn::UseTree::Path(p) if !inside_pii_lint => {
-                if p.ident == "pii_lint" {
-                    self.add_use_tree(&p.tree, true);
-                }
+            syn::UseTree::Path(p) if !inside_pii_lint && p.ident == "pii_lint" => {
+                self.add_use_tree(&p.tree, true)
             }
             syn::UseTree::Group(group) => {
                 for tree in &group.items {
@@ -68,10 +69,12 @@ impl PiiImports {
                 }
             }
             syn::UseTree::Name(name) if inside_pii_lint => {
-                self.names.insert(name.ident.to_string(), name.ident.to_string());
+                self.names
+                    .insert(name.ident.to_string(), name.ident.to_string());
             }
             syn::UseTree::Rename(rename) if inside_pii_lint => {
-                self.names.insert(rename.rename.to_string(), rename.ident.to_string());
+                self.names
+                    .insert(rename.rename.to_string(), rename.ident.to_string());
             }
             syn::UseTree::Rename(rename) if rename.ident == "pii_lint" => {
                 self.crate_aliases.push(rename.rename.to_string());
@@ -106,19 +109,31 @@ impl AttrReader<'_> {
     }
 
     fn named(&self, s: args::Str) -> Named {
-        Named { value: s.value, span: self.span(s.span) }
+        Named {
+            value: s.value,
+            span: self.span(s.span),
+        }
     }
 
     fn error(&mut self, attr: &syn::Attribute, error: syn::Error) {
-        let message = format!("malformed `{}` attribute: {}", path_text(attr.path()), error);
-        self.errors.push(AnnotationError { span: self.span(attr.span()), message });
+        let message = format!(
+            "malformed `{}` attribute: {}",
+            path_text(attr.path()),
+            error
+        );
+        self.errors.push(AnnotationError {
+            span: self.span(attr.span()),
+            message,
+        });
     }
 
     /// The `pii_lint` annotations among `attrs`; `allow` ones become suppressions covering `item_span`.
     pub fn annotations(&mut self, attrs: &[syn::Attribute], item_span: Span) -> Vec<Annotation> {
         let mut found = Vec::new();
         for attr in attrs {
-            let Some(name) = self.imports.recognise(attr.path()) else { continue };
+            let Some(name) = self.imports.recognise(attr.path()) else {
+                continue;
+            };
             let tokens = attr_tokens(attr);
             let whole = attr.span();
             let read = match name {
@@ -138,8 +153,12 @@ impl AttrReader<'_> {
                         purpose: sink.purpose.map(|p| self.named(p)),
                     })
                 }),
-                "sanitizer" => args::parse_no_args(tokens, name).map(|()| Some(Annotation::Sanitizer)),
-                "encryptor" => args::parse_no_args(tokens, name).map(|()| Some(Annotation::Encryptor)),
+                "sanitizer" => {
+                    args::parse_no_args(tokens, name).map(|()| Some(Annotation::Sanitizer))
+                }
+                "encryptor" => {
+                    args::parse_no_args(tokens, name).map(|()| Some(Annotation::Encryptor))
+                }
                 "erasure" => args::parse_no_args(tokens, name).map(|()| Some(Annotation::Erasure)),
                 _ => args::parse_allow(tokens, whole).map(|allow| {
                     let suppression = Suppression {
@@ -166,7 +185,8 @@ impl AttrReader<'_> {
         let mut found = None;
         for attr in attrs.iter().filter(|a| a.path().is_ident("pii")) {
             if found.is_some() {
-                let error = syn::Error::new(attr.span(), "a second `#[pii]`: declare everything in one");
+                let error =
+                    syn::Error::new(attr.span(), "a second `#[pii]`: declare everything in one");
                 self.error(attr, error);
                 continue;
             }
@@ -203,7 +223,11 @@ fn attr_tokens(attr: &syn::Attribute) -> proc_macro2::TokenStream {
 }
 
 pub fn path_text(path: &syn::Path) -> String {
-    path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 /// The derive names on an item: `Pii`, `pii_lint::Pii` (as `Pii`), `Debug`, `serde::Serialize` (as `Serialize`).
@@ -214,7 +238,12 @@ pub fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
             syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
         );
         if let Ok(paths) = parsed {
-            names.extend(paths.iter().filter_map(|p| p.segments.last()).map(|s| s.ident.to_string()));
+            names.extend(
+                paths
+                    .iter()
+                    .filter_map(|p| p.segments.last())
+                    .map(|s| s.ident.to_string()),
+            );
         }
     }
     names
@@ -222,34 +251,44 @@ pub fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
 
 /// `#[serde(skip)]` or `#[serde(skip_serializing)]` (also `skip_serializing_if` does not count: it may serialize).
 pub fn serde_skips(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|attr| {
-        let mut skip = false;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("skip") || meta.path.is_ident("skip_serializing") {
-                skip = true;
-            }
-            if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        skip
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|attr| {
+            let mut skip = false;
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("skip") || meta.path.is_ident("skip_serializing") {
+                    skip = true;
+                }
+                if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+            skip
+        })
 }
 
 /// `#[cfg(test)]`, also inside `all(...)`: skipped unless tests are included.
 pub fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("cfg")).any(|attr| match &attr.meta {
-        syn::Meta::List(list) => list.parse_args::<syn::Meta>().is_ok_and(|meta| requires_test(&meta)),
-        _ => false,
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .any(|attr| match &attr.meta {
+            syn::Meta::List(list) => list
+                .parse_args::<syn::Meta>()
+                .is_ok_and(|meta| requires_test(&meta)),
+            _ => false,
+        })
 }
 
 fn requires_test(meta: &syn::Meta) -> bool {
     match meta {
         syn::Meta::Path(path) => path.is_ident("test"),
         syn::Meta::List(list) if list.path.is_ident("all") => list
-            .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
             .is_ok_and(|metas| metas.iter().any(requires_test)),
         _ => false,
     }
@@ -257,11 +296,17 @@ fn requires_test(meta: &syn::Meta) -> bool {
 
 /// `#[path = "..."]` on a `mod`.
 pub fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find(|a| a.path().is_ident("path")).and_then(|attr| match &attr.meta {
-        syn::Meta::NameValue(nv) => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+    attrs
+        .iter()
+        .find(|a| a.path().is_ident("path"))
+        .and_then(|attr| match &attr.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
-    })
+        })
 }

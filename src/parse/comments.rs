@@ -76,7 +76,14 @@ fn skip_raw_string(bytes: &[u8], mut i: usize) -> usize {
     }
     i += 1;
     while i < bytes.len() {
-        if bytes[i] == b'"' && bytes[i + 1..].iter().take(hashes).filter(|b| **b == b'#').count() == hashes {
+        if bytes[i] == b'"'
+            && bytes[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|b| **b == b'#')
+                .count()
+                == hashes
+        {
             return i + 1 + hashes;
         }
         i += 1;
@@ -108,13 +115,23 @@ fn utf8_len(first: u8) -> usize {
 }
 
 /// Reads every suppression comment; a malformed one is an annotation error at the comment.
-pub fn suppressions(file: FileId, text: &str, out: &mut Vec<Suppression>, errors: &mut Vec<AnnotationError>) {
+pub fn suppressions(
+    file: FileId,
+    text: &str,
+    out: &mut Vec<Suppression>,
+    errors: &mut Vec<AnnotationError>,
+) {
     for (start, end) in line_comments(text) {
         let comment = &text[start..end];
         let body = comment.trim_start_matches('/').trim_start();
-        let Some(directive) = body.strip_prefix(MARKER) else { continue };
+        let Some(directive) = body.strip_prefix(MARKER) else {
+            continue;
+        };
         let span = Span::from_byte_range(file, text, start..end);
-        let own_line = text[..start].rsplit('\n').next().is_some_and(|before| before.trim().is_empty());
+        let own_line = text[..start]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|before| before.trim().is_empty());
         let covered_line = if own_line { span.line + 1 } else { span.line };
         let directive_offset = start + (comment.len() - directive.len());
         match parse_directive(directive) {
@@ -123,7 +140,11 @@ pub fn suppressions(file: FileId, text: &str, out: &mut Vec<Suppression>, errors
                     .into_iter()
                     .map(|(name, range)| Named {
                         value: name,
-                        span: Span::from_byte_range(file, text, directive_offset + range.start..directive_offset + range.end),
+                        span: Span::from_byte_range(
+                            file,
+                            text,
+                            directive_offset + range.start..directive_offset + range.end,
+                        ),
                     })
                     .collect(),
                 reason,
@@ -145,10 +166,16 @@ fn parse_directive(directive: &str) -> Result<(LintNames, Option<String>), Strin
     let expected = "expected `pii-lint: allow(<lint>, ...) reason: <why>`";
     let trimmed = directive.trim_start();
     let lead = directive.len() - trimmed.len();
-    let Some(after_allow) = trimmed.strip_prefix("allow") else { return Err(expected.to_string()) };
+    let Some(after_allow) = trimmed.strip_prefix("allow") else {
+        return Err(expected.to_string());
+    };
     let after_allow_trimmed = after_allow.trim_start();
-    let Some(list) = after_allow_trimmed.strip_prefix('(') else { return Err(expected.to_string()) };
-    let Some(close) = list.find(')') else { return Err("`allow(` is not closed with `)`".to_string()) };
+    let Some(list) = after_allow_trimmed.strip_prefix('(') else {
+        return Err(expected.to_string());
+    };
+    let Some(close) = list.find(')') else {
+        return Err("`allow(` is not closed with `)`".to_string());
+    };
     let list_offset = lead + "allow".len() + (after_allow.len() - after_allow_trimmed.len()) + 1;
     let mut lints = Vec::new();
     let mut cursor = 0;
@@ -168,7 +195,11 @@ fn parse_directive(directive: &str) -> Result<(LintNames, Option<String>), Strin
         Some(reason) if !reason.trim().is_empty() => Some(reason.trim().to_string()),
         Some(_) => None,
         None if rest.is_empty() => None,
-        None => return Err(format!("unexpected `{rest}` after `allow(...)`: {expected}")),
+        None => {
+            return Err(format!(
+                "unexpected `{rest}` after `allow(...)`: {expected}"
+            ))
+        }
     };
     Ok((lints, reason))
 }
@@ -185,7 +216,8 @@ mod tests {
 
     #[test]
     fn trailing_comment_covers_its_own_line() {
-        let (found, errors) = read("let a = 1;\nlog(x); // pii-lint: allow(log-leak) reason: masked upstream\n");
+        let (found, errors) =
+            read("let a = 1;\nlog(x); // pii-lint: allow(log-leak) reason: masked upstream\n");
         assert!(errors.is_empty());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].covers.line, 2);
@@ -196,7 +228,8 @@ mod tests {
 
     #[test]
     fn own_line_comment_covers_the_next_line() {
-        let (found, _) = read("    // pii-lint: allow(PII005, export_leak) reason: audit\n    log(x);\n");
+        let (found, _) =
+            read("    // pii-lint: allow(PII005, export_leak) reason: audit\n    log(x);\n");
         assert_eq!(found[0].covers.line, 2);
         let names: Vec<_> = found[0].lints.iter().map(|l| l.value.as_str()).collect();
         assert_eq!(names, ["PII005", "export_leak"]);

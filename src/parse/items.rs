@@ -20,7 +20,11 @@ impl Lowerer<'_> {
     fn extent(&self, attrs: &[syn::Attribute], start: SynSpan, end: SynSpan) -> Span {
         let first = attrs.first().map_or(start, |a| a.pound_token.span);
         let (from, to) = (self.span(first), self.span(end));
-        Span { end_line: to.end_line, end_column: to.end_column, ..from }
+        Span {
+            end_line: to.end_line,
+            end_column: to.end_column,
+            ..from
+        }
     }
 
     pub fn items(&mut self, items: &[syn::Item]) -> Vec<Item> {
@@ -34,31 +38,98 @@ impl Lowerer<'_> {
         }
         let (name, name_span, start, end, is_pub) = match item {
             syn::Item::Struct(s) => {
-                let end = s.semi_token.map_or_else(|| fields_end(&s.fields), |t| t.span);
-                (s.ident.to_string(), s.ident.span(), s.struct_token.span, end, is_pub(&s.vis))
+                let end = s
+                    .semi_token
+                    .map_or_else(|| fields_end(&s.fields), |t| t.span);
+                (
+                    s.ident.to_string(),
+                    s.ident.span(),
+                    s.struct_token.span,
+                    end,
+                    is_pub(&s.vis),
+                )
             }
-            syn::Item::Enum(e) => (e.ident.to_string(), e.ident.span(), e.enum_token.span, e.brace_token.span.close(), is_pub(&e.vis)),
-            syn::Item::Union(u) => (u.ident.to_string(), u.ident.span(), u.union_token.span, u.fields.brace_token.span.close(), is_pub(&u.vis)),
-            syn::Item::Fn(f) => (f.sig.ident.to_string(), f.sig.ident.span(), f.sig.fn_token.span, f.block.brace_token.span.close(), is_pub(&f.vis)),
+            syn::Item::Enum(e) => (
+                e.ident.to_string(),
+                e.ident.span(),
+                e.enum_token.span,
+                e.brace_token.span.close(),
+                is_pub(&e.vis),
+            ),
+            syn::Item::Union(u) => (
+                u.ident.to_string(),
+                u.ident.span(),
+                u.union_token.span,
+                u.fields.brace_token.span.close(),
+                is_pub(&u.vis),
+            ),
+            syn::Item::Fn(f) => (
+                f.sig.ident.to_string(),
+                f.sig.ident.span(),
+                f.sig.fn_token.span,
+                f.block.brace_token.span.close(),
+                is_pub(&f.vis),
+            ),
             syn::Item::Impl(i) => {
-                let name = lower_type(&i.self_ty).last_name().unwrap_or("_").to_string();
-                (name, i.self_ty.span(), i.impl_token.span, i.brace_token.span.close(), false)
+                let name = lower_type(&i.self_ty)
+                    .last_name()
+                    .unwrap_or("_")
+                    .to_string();
+                (
+                    name,
+                    i.self_ty.span(),
+                    i.impl_token.span,
+                    i.brace_token.span.close(),
+                    false,
+                )
             }
-            syn::Item::Trait(t) => (t.ident.to_string(), t.ident.span(), t.trait_token.span, t.brace_token.span.close(), is_pub(&t.vis)),
+            syn::Item::Trait(t) => (
+                t.ident.to_string(),
+                t.ident.span(),
+                t.trait_token.span,
+                t.brace_token.span.close(),
+                is_pub(&t.vis),
+            ),
             syn::Item::Mod(m) => {
-                let end = m.content.as_ref().map_or_else(|| m.semi.map_or(m.ident.span(), |s| s.span), |(b, _)| b.span.close());
-                (m.ident.to_string(), m.ident.span(), m.mod_token.span, end, is_pub(&m.vis))
+                let end = m.content.as_ref().map_or_else(
+                    || m.semi.map_or(m.ident.span(), |s| s.span),
+                    |(b, _)| b.span.close(),
+                );
+                (
+                    m.ident.to_string(),
+                    m.ident.span(),
+                    m.mod_token.span,
+                    end,
+                    is_pub(&m.vis),
+                )
             }
-            syn::Item::Use(u) => (String::new(), u.use_token.span, u.use_token.span, u.semi_token.span, is_pub(&u.vis)),
-            syn::Item::Type(t) => (t.ident.to_string(), t.ident.span(), t.type_token.span, t.semi_token.span, is_pub(&t.vis)),
+            syn::Item::Use(u) => (
+                String::new(),
+                u.use_token.span,
+                u.use_token.span,
+                u.semi_token.span,
+                is_pub(&u.vis),
+            ),
+            syn::Item::Type(t) => (
+                t.ident.to_string(),
+                t.ident.span(),
+                t.type_token.span,
+                t.semi_token.span,
+                is_pub(&t.vis),
+            ),
             _ => return None,
         };
         let item_span = self.extent(attrs, start, end);
         let annotations = self.reader.annotations(attrs, item_span);
         let kind = match item {
-            syn::Item::Struct(s) => ItemKind::Struct(self.type_def(attrs, [(None, &s.fields)].into_iter())),
+            syn::Item::Struct(s) => {
+                ItemKind::Struct(self.type_def(attrs, [(None, &s.fields)].into_iter()))
+            }
             syn::Item::Enum(e) => {
-                let variants = e.variants.iter().map(|v| (Some(v.ident.to_string()), &v.fields));
+                let variants = e
+                    .variants
+                    .iter()
+                    .map(|v| (Some(v.ident.to_string()), &v.fields));
                 ItemKind::Enum(self.type_def(attrs, variants))
             }
             syn::Item::Union(u) => {
@@ -69,9 +140,18 @@ impl Lowerer<'_> {
             syn::Item::Impl(i) => ItemKind::Impl(ImplDef {
                 self_ty: lower_type(&i.self_ty),
                 trait_path: i.trait_.as_ref().map(|(_, path, _)| segments(path)),
-                items: i.items.iter().filter_map(|item| self.impl_item(item)).collect(),
+                items: i
+                    .items
+                    .iter()
+                    .filter_map(|item| self.impl_item(item))
+                    .collect(),
             }),
-            syn::Item::Trait(t) => ItemKind::Trait(t.items.iter().filter_map(|item| self.trait_item(item)).collect()),
+            syn::Item::Trait(t) => ItemKind::Trait(
+                t.items
+                    .iter()
+                    .filter_map(|item| self.trait_item(item))
+                    .collect(),
+            ),
             syn::Item::Mod(m) => ItemKind::Mod(ModDef {
                 inline: m.content.as_ref().map(|(_, items)| self.items(items)),
                 path_attr: attrs::path_attr(attrs),
@@ -84,24 +164,49 @@ impl Lowerer<'_> {
             syn::Item::Type(t) => ItemKind::TypeAlias(lower_type(&t.ty)),
             _ => ItemKind::Other,
         };
-        Some(Item { name, name_span: self.span(name_span), item_span, is_pub, annotations, kind })
+        Some(Item {
+            name,
+            name_span: self.span(name_span),
+            item_span,
+            is_pub,
+            annotations,
+            kind,
+        })
     }
 
     fn impl_item(&mut self, item: &syn::ImplItem) -> Option<Item> {
-        let syn::ImplItem::Fn(f) = item else { return None };
+        let syn::ImplItem::Fn(f) = item else {
+            return None;
+        };
         if !self.include_tests && attrs::is_cfg_test(&f.attrs) {
             return None;
         }
-        Some(self.method(&f.attrs, &f.sig, f.block.brace_token.span.close(), is_pub(&f.vis)))
+        Some(self.method(
+            &f.attrs,
+            &f.sig,
+            f.block.brace_token.span.close(),
+            is_pub(&f.vis),
+        ))
     }
 
     fn trait_item(&mut self, item: &syn::TraitItem) -> Option<Item> {
-        let syn::TraitItem::Fn(f) = item else { return None };
-        let end = f.default.as_ref().map_or_else(|| f.sig.span(), |b| b.brace_token.span.close());
+        let syn::TraitItem::Fn(f) = item else {
+            return None;
+        };
+        let end = f
+            .default
+            .as_ref()
+            .map_or_else(|| f.sig.span(), |b| b.brace_token.span.close());
         Some(self.method(&f.attrs, &f.sig, end, true))
     }
 
-    fn method(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature, end: SynSpan, is_pub: bool) -> Item {
+    fn method(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        end: SynSpan,
+        is_pub: bool,
+    ) -> Item {
         let item_span = self.extent(attrs, sig.fn_token.span, end);
         let annotations = self.reader.annotations(attrs, item_span);
         Item {
@@ -134,7 +239,12 @@ impl Lowerer<'_> {
             syn::ReturnType::Default => None,
             syn::ReturnType::Type(_, ty) => Some(lower_type(ty)),
         };
-        FnDef { params, has_self, output, is_async: sig.asyncness.is_some() }
+        FnDef {
+            params,
+            has_self,
+            output,
+            is_async: sig.asyncness.is_some(),
+        }
     }
 
     fn type_def<'f>(
@@ -144,7 +254,11 @@ impl Lowerer<'_> {
     ) -> TypeDef {
         let derives = attrs::derives(attrs);
         let derives_pii_helper = derives.iter().any(|d| d == "Pii" || d == "RedactedDebug");
-        let pii = if derives_pii_helper { self.reader.pii(attrs) } else { None };
+        let pii = if derives_pii_helper {
+            self.reader.pii(attrs)
+        } else {
+            None
+        };
         let mut fields = Vec::new();
         for (variant, group) in field_groups {
             for (index, field) in group.iter().enumerate() {
@@ -155,14 +269,28 @@ impl Lowerer<'_> {
                     name: field.ident.as_ref().map(|i| i.to_string()),
                     index,
                     variant: variant.clone(),
-                    span: self.span(field.ident.as_ref().map_or_else(|| field.ty.span(), |i| i.span())),
+                    span: self.span(
+                        field
+                            .ident
+                            .as_ref()
+                            .map_or_else(|| field.ty.span(), |i| i.span()),
+                    ),
                     ty: lower_type(&field.ty),
-                    pii: if derives_pii_helper { self.reader.pii(&field.attrs) } else { None },
+                    pii: if derives_pii_helper {
+                        self.reader.pii(&field.attrs)
+                    } else {
+                        None
+                    },
                     serde_skip: attrs::serde_skips(&field.attrs),
                 });
             }
         }
-        TypeDef { derives, derives_pii_helper, pii, fields }
+        TypeDef {
+            derives,
+            derives_pii_helper,
+            pii,
+            fields,
+        }
     }
 }
 
@@ -200,18 +328,25 @@ fn segments(path: &syn::Path) -> Vec<String> {
 pub fn lower_type(ty: &syn::Type) -> TypeRef {
     match ty {
         syn::Type::Path(p) => {
-            let args = p.path.segments.last().map_or_else(Vec::new, |last| match &last.arguments {
-                syn::PathArguments::AngleBracketed(a) => a
-                    .args
-                    .iter()
-                    .filter_map(|arg| match arg {
-                        syn::GenericArgument::Type(t) => Some(lower_type(t)),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            });
-            TypeRef::Path { segments: segments(&p.path), args }
+            let args = p
+                .path
+                .segments
+                .last()
+                .map_or_else(Vec::new, |last| match &last.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a
+                        .args
+                        .iter()
+                        .filter_map(|arg| match arg {
+                            syn::GenericArgument::Type(t) => Some(lower_type(t)),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                });
+            TypeRef::Path {
+                segments: segments(&p.path),
+                args,
+            }
         }
         syn::Type::Reference(r) => TypeRef::Ref(Box::new(lower_type(&r.elem))),
         syn::Type::Ptr(p) => TypeRef::Ref(Box::new(lower_type(&p.elem))),
@@ -224,7 +359,12 @@ pub fn lower_type(ty: &syn::Type) -> TypeRef {
     }
 }
 
-fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, is_pub: bool, out: &mut Vec<UseEntry>) {
+fn flatten_use(
+    tree: &syn::UseTree,
+    prefix: &mut Vec<String>,
+    is_pub: bool,
+    out: &mut Vec<UseEntry>,
+) {
     match tree {
         syn::UseTree::Path(p) => {
             prefix.push(p.ident.to_string());
@@ -237,16 +377,35 @@ fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, is_pub: bool, out:
             let (path, alias) = if name == "self" {
                 (prefix.clone(), prefix.last().cloned())
             } else {
-                ([prefix.as_slice(), &[name.clone()]].concat(), Some(name))
+                (
+                    [prefix.as_slice(), std::slice::from_ref(&name)].concat(),
+                    Some(name),
+                )
             };
-            out.push(UseEntry { path, alias, is_pub });
+            out.push(UseEntry {
+                path,
+                alias,
+                is_pub,
+            });
         }
         syn::UseTree::Rename(r) => {
             let name = r.ident.to_string();
-            let path = if name == "self" { prefix.clone() } else { [prefix.as_slice(), &[name]].concat() };
-            out.push(UseEntry { path, alias: Some(r.rename.to_string()), is_pub });
+            let path = if name == "self" {
+                prefix.clone()
+            } else {
+                [prefix.as_slice(), &[name]].concat()
+            };
+            out.push(UseEntry {
+                path,
+                alias: Some(r.rename.to_string()),
+                is_pub,
+            });
         }
-        syn::UseTree::Glob(_) => out.push(UseEntry { path: prefix.clone(), alias: None, is_pub }),
+        syn::UseTree::Glob(_) => out.push(UseEntry {
+            path: prefix.clone(),
+            alias: None,
+            is_pub,
+        }),
         syn::UseTree::Group(g) => {
             for tree in &g.items {
                 flatten_use(tree, prefix, is_pub, out);

@@ -28,7 +28,9 @@ pub fn parse_workspace(workspace: &Workspace, options: &ParseOptions) -> Vec<Fil
                 _ if source.kind == crate::workspace::FileKind::Config => FileSummary::default(),
                 FileText::Utf8(text) => parse_file(file, text, options),
                 FileText::NotUtf8 => unreadable(file, "the file is not valid UTF-8".to_string()),
-                FileText::Unreadable(error) => unreadable(file, format!("the file cannot be read: {error}")),
+                FileText::Unreadable(error) => {
+                    unreadable(file, format!("the file cannot be read: {error}"))
+                }
             };
             // Spans of this thread's files are no longer needed once lowered into our own `Span`s.
             proc_macro2::extra::invalidate_current_thread_spans();
@@ -39,14 +41,25 @@ pub fn parse_workspace(workspace: &Workspace, options: &ParseOptions) -> Vec<Fil
 }
 
 fn unreadable(file: FileId, message: String) -> FileSummary {
-    FileSummary { parse_error: Some(ParseError { span: Span::line(file, 1), message }), ..Default::default() }
+    FileSummary {
+        parse_error: Some(ParseError {
+            span: Span::line(file, 1),
+            message,
+        }),
+        ..Default::default()
+    }
 }
 
 /// One file's summary. A syntax error leaves the items empty but suppression comments are still read,
 /// so a `parse-error` can be allowed like any other finding.
 pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSummary {
     let mut summary = FileSummary::default();
-    comments::suppressions(file, text, &mut summary.suppressions, &mut summary.annotation_errors);
+    comments::suppressions(
+        file,
+        text,
+        &mut summary.suppressions,
+        &mut summary.annotation_errors,
+    );
     match syn::parse_file(text) {
         Ok(syntax) => {
             let imports = attrs::PiiImports::of_file(&syntax);
@@ -64,7 +77,13 @@ pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSumma
         Err(error) => {
             let start = error.span().start();
             let line = start.line.max(1) as u32;
-            let span = Span { file, line, column: start.column as u32 + 1, end_line: line, end_column: start.column as u32 + 1 };
+            let span = Span {
+                file,
+                line,
+                column: start.column as u32 + 1,
+                end_line: line,
+                end_column: start.column as u32 + 1,
+            };
             let message = match error.to_string() {
                 // proc-macro2's lexer error says nothing of the cause, which is nearly always this.
                 lex if lex == "cannot parse string into token stream" => {

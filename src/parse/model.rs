@@ -122,7 +122,10 @@ impl FieldDef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeRef {
     /// `a::b::Name<Args>`; `segments` holds the path, `args` the generic type arguments of the last segment.
-    Path { segments: Vec<String>, args: Vec<TypeRef> },
+    Path {
+        segments: Vec<String>,
+        args: Vec<TypeRef>,
+    },
     Ref(Box<TypeRef>),
     Slice(Box<TypeRef>),
     Array(Box<TypeRef>),

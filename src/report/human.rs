@@ -4,15 +4,24 @@
 use super::{ReportInput, Reporter};
 use crate::diagnostic::{Finding, Level, Span};
 use crate::workspace::Workspace;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceSpan};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+    SourceSpan,
+};
 use std::fmt;
 
 pub struct Human;
 
 impl Reporter for Human {
     fn render(&self, input: &ReportInput) -> String {
-        let theme = if input.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(120).with_context_lines(1);
+        let theme = if input.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(120)
+            .with_context_lines(1);
         let mut out = String::new();
         for finding in input.findings {
             let diagnostic = Rendered::of(finding, input.workspace);
@@ -49,16 +58,27 @@ impl Rendered {
         let mut related = Vec::new();
         let message = match text {
             Some(_) => finding.message.clone(),
-            None => format!("{}:{}:{}: {}", file.rel_path, finding.span.line, finding.span.column, finding.message),
+            None => format!(
+                "{}:{}:{}: {}",
+                file.rel_path, finding.span.line, finding.span.column, finding.message
+            ),
         };
         if let Some(text) = text {
-            labels.push(LabeledSpan::new_primary_with_span(Some(finding.lint.name.to_string()), source_span(text, finding.span)));
+            labels.push(LabeledSpan::new_primary_with_span(
+                Some(finding.lint.name.to_string()),
+                source_span(text, finding.span),
+            ));
             for step in &finding.trace {
                 match workspace.text(step.span.file) {
                     Some(step_text) if step.span.file == finding.span.file => {
-                        labels.push(LabeledSpan::new_with_span(Some(step.note.clone()), source_span(step_text, step.span)));
+                        labels.push(LabeledSpan::new_with_span(
+                            Some(step.note.clone()),
+                            source_span(step_text, step.span),
+                        ));
                     }
-                    Some(step_text) => related.push(Rendered::step(workspace, step.span, &step.note, step_text)),
+                    Some(step_text) => {
+                        related.push(Rendered::step(workspace, step.span, &step.note, step_text))
+                    }
                     None => {}
                 }
             }
@@ -71,7 +91,8 @@ impl Rendered {
                 _ => Severity::Warning,
             },
             help: finding.help.clone(),
-            source: text.map(|t| NamedSource::new(&file.rel_path, t.to_string()).with_language("Rust")),
+            source: text
+                .map(|t| NamedSource::new(&file.rel_path, t.to_string()).with_language("Rust")),
             labels,
             related,
         }
@@ -85,7 +106,10 @@ impl Rendered {
             severity: Severity::Advice,
             help: None,
             source: Some(NamedSource::new(path, text.to_string())),
-            labels: vec![LabeledSpan::new_with_span(Some(note.to_string()), source_span(text, span))],
+            labels: vec![LabeledSpan::new_with_span(
+                Some(note.to_string()),
+                source_span(text, span),
+            )],
             related: Vec::new(),
         }
     }
@@ -95,7 +119,11 @@ impl Rendered {
 fn source_span(text: &str, span: Span) -> SourceSpan {
     let start = offset(text, span.line, span.column);
     let end = offset(text, span.end_line, span.end_column).max(start);
-    let end = if end == start { line_end(text, start).max(start) } else { end };
+    let end = if end == start {
+        line_end(text, start).max(start)
+    } else {
+        end
+    };
     SourceSpan::new(start.into(), end - start)
 }
 
@@ -103,10 +131,15 @@ fn offset(text: &str, line: u32, column: u32) -> usize {
     let line_start = if line <= 1 {
         0
     } else {
-        text.match_indices('\n').nth(line as usize - 2).map_or(text.len(), |(i, _)| i + 1)
+        text.match_indices('\n')
+            .nth(line as usize - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
     };
     let rest = &text[line_start..];
-    let within = rest.char_indices().nth(column.saturating_sub(1) as usize).map_or(rest.len(), |(i, _)| i);
+    let within = rest
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(rest.len(), |(i, _)| i);
     line_start + within
 }
 
@@ -124,7 +157,9 @@ impl std::error::Error for Rendered {}
 
 impl Diagnostic for Rendered {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<Severity> {
@@ -132,7 +167,9 @@ impl Diagnostic for Rendered {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -171,7 +208,13 @@ mod tests {
     #[test]
     fn an_empty_span_covers_the_rest_of_its_line() {
         let text = "one\ntwo three\n";
-        let span = Span { file: FileId(0), line: 2, column: 1, end_line: 2, end_column: 1 };
+        let span = Span {
+            file: FileId(0),
+            line: 2,
+            column: 1,
+            end_line: 2,
+            end_column: 1,
+        };
         let s = source_span(text, span);
         assert_eq!((s.offset(), s.len()), (4, 9));
     }

@@ -80,7 +80,12 @@ impl Reporter for Json {
         let document = Document {
             version: 1,
             findings,
-            summary: JsonSummary { files: s.files, findings: s.findings, deny: s.deny, warn: s.warn },
+            summary: JsonSummary {
+                files: s.files,
+                findings: s.findings,
+                deny: s.deny,
+                warn: s.warn,
+            },
         };
         // Serialising plain structs of strings and numbers cannot fail.
         let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();

@@ -23,11 +23,19 @@ pub struct Summary {
 impl Summary {
     pub fn of(findings: &[Finding], files: usize) -> Summary {
         let count = |level| findings.iter().filter(|f| f.level == level).count();
-        Summary { files, findings: findings.len(), deny: count(Level::Deny), warn: count(Level::Warn) }
+        Summary {
+            files,
+            findings: findings.len(),
+            deny: count(Level::Deny),
+            warn: count(Level::Warn),
+        }
     }
 
     pub fn line(&self) -> String {
-        format!("{} findings ({} deny, {} warn) in {} files", self.findings, self.deny, self.warn, self.files)
+        format!(
+            "{} findings ({} deny, {} warn) in {} files",
+            self.findings, self.deny, self.warn, self.files
+        )
     }
 }
 
@@ -54,7 +62,14 @@ pub fn reporter(format: Format) -> Box<dyn Reporter> {
 /// The order of SPEC 5.1: file, line, column, code (then message, for a total order).
 pub fn sort(findings: &mut [Finding], workspace: &Workspace) {
     findings.sort_by(|a, b| {
-        let key = |f: &Finding| (workspace.file(f.span.file).rel_path.clone(), f.span.line, f.span.column, f.lint.code);
+        let key = |f: &Finding| {
+            (
+                workspace.file(f.span.file).rel_path.clone(),
+                f.span.line,
+                f.span.column,
+                f.lint.code,
+            )
+        };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
 }

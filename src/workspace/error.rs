@@ -7,12 +7,16 @@ use std::fmt;
 pub struct WorkspaceError {
     pub message: String,
     pub help: Option<String>,
-    pub source: Option<(NamedSource<String>, SourceSpan, String)>,
+    pub source: Option<Box<(NamedSource<String>, SourceSpan, String)>>,
 }
 
 impl WorkspaceError {
     pub fn new(message: impl Into<String>, help: impl Into<String>) -> WorkspaceError {
-        WorkspaceError { message: message.into(), help: Some(help.into()), source: None }
+        WorkspaceError {
+            message: message.into(),
+            help: Some(help.into()),
+            source: None,
+        }
     }
 
     /// A TOML error in a manifest, labelled at its position.
@@ -22,7 +26,11 @@ impl WorkspaceError {
         WorkspaceError {
             message: format!("{path} is not a valid Cargo manifest: {label}"),
             help: Some("fix the manifest (`cargo metadata` reports the same problem)".to_string()),
-            source: Some((NamedSource::new(path, text.to_string()), SourceSpan::new(span.start.into(), span.len()), label)),
+            source: Some(Box::new((
+                NamedSource::new(path, text.to_string()),
+                SourceSpan::new(span.start.into(), span.len()),
+                label,
+            ))),
         }
     }
 }
@@ -37,15 +45,22 @@ impl std::error::Error for WorkspaceError {}
 
 impl Diagnostic for WorkspaceError {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|(source, _, _)| source as &dyn miette::SourceCode)
+        self.source
+            .as_ref()
+            .map(|boxed| &boxed.0 as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, span, label) = self.source.as_ref()?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label.clone()), *span))))
+        let (_, span, label) = self.source.as_deref()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(label.clone()),
+            *span,
+        ))))
     }
 }

@@ -14,11 +14,22 @@ impl Manifest {
     pub fn read(path: &Path) -> Result<Manifest, WorkspaceError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|error| {
-            WorkspaceError::new(format!("cannot read {shown}: {error}"), "pass the workspace's Cargo.toml with --manifest-path")
+            WorkspaceError::new(
+                format!("cannot read {shown}: {error}"),
+                "pass the workspace's Cargo.toml with --manifest-path",
+            )
         })?;
-        let table: toml::Table = text.parse().map_err(|error| WorkspaceError::toml(&shown, &text, &error))?;
-        let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        Ok(Manifest { path: path.to_path_buf(), dir, table })
+        let table: toml::Table = text
+            .parse()
+            .map_err(|error| WorkspaceError::toml(&shown, &text, &error))?;
+        let dir = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Ok(Manifest {
+            path: path.to_path_buf(),
+            dir,
+            table,
+        })
     }
 
     pub fn workspace(&self) -> Option<&toml::Table> {
@@ -31,13 +42,23 @@ impl Manifest {
 
     /// Member directories of a `[workspace]` (globs expanded, `exclude` removed), sorted.
     pub fn member_dirs(&self) -> Vec<PathBuf> {
-        let Some(workspace) = self.workspace() else { return Vec::new() };
-        let strings = |key: &str| -> Vec<String> {
-            workspace.get(key).and_then(toml::Value::as_array).map_or_else(Vec::new, |list| {
-                list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
-            })
+        let Some(workspace) = self.workspace() else {
+            return Vec::new();
         };
-        let excluded: Vec<PathBuf> = strings("exclude").iter().flat_map(|p| expand(&self.dir, p)).collect();
+        let strings = |key: &str| -> Vec<String> {
+            workspace
+                .get(key)
+                .and_then(toml::Value::as_array)
+                .map_or_else(Vec::new, |list| {
+                    list.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+        };
+        let excluded: Vec<PathBuf> = strings("exclude")
+            .iter()
+            .flat_map(|p| expand(&self.dir, p))
+            .collect();
         let mut dirs: Vec<PathBuf> = strings("members")
             .iter()
             .flat_map(|pattern| expand(&self.dir, pattern))
@@ -54,13 +75,21 @@ impl Manifest {
 
     /// The package's targets (crate name, kind, root file), by Cargo's rules for automatic targets.
     pub fn targets(&self, include_tests: bool) -> Vec<(String, TargetKind, PathBuf)> {
-        let Some(package) = self.package_name() else { return Vec::new() };
+        let Some(package) = self.package_name() else {
+            return Vec::new();
+        };
         let crate_name = |name: &str| name.replace('-', "_");
         let mut targets = Vec::new();
         let lib = self.table.get("lib");
-        let lib_path = lib.and_then(|l| l.get("path")).and_then(toml::Value::as_str).map_or_else(|| self.dir.join("src/lib.rs"), |p| self.dir.join(p));
+        let lib_path = lib
+            .and_then(|l| l.get("path"))
+            .and_then(toml::Value::as_str)
+            .map_or_else(|| self.dir.join("src/lib.rs"), |p| self.dir.join(p));
         if lib_path.is_file() {
-            let name = lib.and_then(|l| l.get("name")).and_then(toml::Value::as_str).unwrap_or(package);
+            let name = lib
+                .and_then(|l| l.get("name"))
+                .and_then(toml::Value::as_str)
+                .unwrap_or(package);
             targets.push((crate_name(name), TargetKind::Lib, lib_path));
         }
         for (key, kind, dir) in [
@@ -75,8 +104,12 @@ impl Manifest {
             if let Some(list) = self.table.get(key).and_then(toml::Value::as_array) {
                 for entry in list {
                     let name = entry.get("name").and_then(toml::Value::as_str);
-                    let path = entry.get("path").and_then(toml::Value::as_str).map(|p| self.dir.join(p));
-                    let path = path.or_else(|| name.map(|n| self.dir.join(dir).join(format!("{n}.rs"))));
+                    let path = entry
+                        .get("path")
+                        .and_then(toml::Value::as_str)
+                        .map(|p| self.dir.join(p));
+                    let path =
+                        path.or_else(|| name.map(|n| self.dir.join(dir).join(format!("{n}.rs"))));
                     if let (Some(name), Some(path)) = (name.or(Some(package)), path) {
                         targets.push((crate_name(name), kind, path));
                     }
@@ -107,15 +140,25 @@ impl Manifest {
                 }
             }
         }
-        let shared = root.workspace().and_then(|w| w.get("dependencies")).and_then(toml::Value::as_table);
+        let shared = root
+            .workspace()
+            .and_then(|w| w.get("dependencies"))
+            .and_then(toml::Value::as_table);
         let mut deps = Vec::new();
         for table in tables {
             for (key, spec) in table {
-                let from_workspace = spec.get("workspace").and_then(toml::Value::as_bool) == Some(true);
+                let from_workspace =
+                    spec.get("workspace").and_then(toml::Value::as_bool) == Some(true);
                 let path = if from_workspace {
-                    shared.and_then(|s| s.get(key)).and_then(|s| s.get("path")).and_then(toml::Value::as_str).map(|p| root.dir.join(p))
+                    shared
+                        .and_then(|s| s.get(key))
+                        .and_then(|s| s.get("path"))
+                        .and_then(toml::Value::as_str)
+                        .map(|p| root.dir.join(p))
                 } else {
-                    spec.get("path").and_then(toml::Value::as_str).map(|p| self.dir.join(p))
+                    spec.get("path")
+                        .and_then(toml::Value::as_str)
+                        .map(|p| self.dir.join(p))
                 };
                 if let Some(path) = path {
                     deps.push((key.replace('-', "_"), path));
@@ -128,7 +171,9 @@ impl Manifest {
 
 /// `dir/*.rs` and `dir/*/main.rs`, by name.
 fn auto_targets(dir: &Path) -> Vec<(String, PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut found: Vec<(String, PathBuf)> = entries
         .filter_map(Result::ok)
         .filter_map(|entry| {
@@ -151,7 +196,9 @@ fn expand(root: &Path, pattern: &str) -> Vec<PathBuf> {
     if !pattern.contains(['*', '?', '[']) {
         return vec![normalize(&root.join(pattern))];
     }
-    let Ok(glob) = globset::Glob::new(pattern.trim_end_matches('/')) else { return Vec::new() };
+    let Ok(glob) = globset::Glob::new(pattern.trim_end_matches('/')) else {
+        return Vec::new();
+    };
     let matcher = glob.compile_matcher();
     let depth = pattern.split('/').count();
     walkdir::WalkDir::new(root)
@@ -161,7 +208,11 @@ fn expand(root: &Path, pattern: &str) -> Vec<PathBuf> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_dir())
-        .filter(|e| e.path().strip_prefix(root).is_ok_and(|rel| matcher.is_match(rel)))
+        .filter(|e| {
+            e.path()
+                .strip_prefix(root)
+                .is_ok_and(|rel| matcher.is_match(rel))
+        })
         .map(|e| e.path().to_path_buf())
         .collect()
 }

@@ -104,9 +104,21 @@ impl Workspace {
     }
 
     /// Registers a file that is not Rust source (the config) so findings can point into it.
-    pub fn add_file(&mut self, rel_path: String, abs_path: PathBuf, text: String, kind: FileKind) -> FileId {
+    pub fn add_file(
+        &mut self,
+        rel_path: String,
+        abs_path: PathBuf,
+        text: String,
+        kind: FileKind,
+    ) -> FileId {
         let id = FileId(self.files.len() as u32);
-        self.files.push(SourceFile { rel_path, abs_path, text: FileText::Utf8(text), package: None, kind });
+        self.files.push(SourceFile {
+            rel_path,
+            abs_path,
+            text: FileText::Utf8(text),
+            package: None,
+            kind,
+        });
         id
     }
 }
@@ -128,25 +140,50 @@ impl Located {
 
 /// Like cargo: `--manifest-path`, else the nearest `Cargo.toml` above `cwd`, then the workspace above it
 /// that lists it as a member. Without any `Cargo.toml` the given paths (or `cwd`) are linted as loose files.
-pub fn locate(manifest_path: Option<&Path>, cwd: &Path, paths: &[PathBuf]) -> Result<Located, WorkspaceError> {
+pub fn locate(
+    manifest_path: Option<&Path>,
+    cwd: &Path,
+    paths: &[PathBuf],
+) -> Result<Located, WorkspaceError> {
     let absolute_paths: Vec<PathBuf> = paths.iter().map(|p| normalize(&cwd.join(p))).collect();
     let manifest_path = match manifest_path {
         Some(path) => {
             let path = normalize(&cwd.join(path));
             if !path.is_file() {
                 let message = format!("manifest `{}` does not exist", path.display());
-                return Err(WorkspaceError::new(message, "pass the path of a Cargo.toml with --manifest-path"));
+                return Err(WorkspaceError::new(
+                    message,
+                    "pass the path of a Cargo.toml with --manifest-path",
+                ));
             }
             path
         }
-        None => match cwd.ancestors().map(|dir| dir.join("Cargo.toml")).find(|p| p.is_file()) {
+        None => match cwd
+            .ancestors()
+            .map(|dir| dir.join("Cargo.toml"))
+            .find(|p| p.is_file())
+        {
             Some(path) => path,
-            None => return Ok(Located { root: cwd.to_path_buf(), manifest: None, paths: absolute_paths }),
+            None => {
+                return Ok(Located {
+                    root: cwd.to_path_buf(),
+                    manifest: None,
+                    paths: absolute_paths,
+                })
+            }
         },
     };
     let manifest = Manifest::read(&manifest_path)?;
-    let root_manifest = if manifest.workspace().is_some() { manifest } else { enclosing_workspace(manifest)? };
-    Ok(Located { root: root_manifest.dir.clone(), manifest: Some(root_manifest.path), paths: absolute_paths })
+    let root_manifest = if manifest.workspace().is_some() {
+        manifest
+    } else {
+        enclosing_workspace(manifest)?
+    };
+    Ok(Located {
+        root: root_manifest.dir.clone(),
+        manifest: Some(root_manifest.path),
+        paths: absolute_paths,
+    })
 }
 
 /// The `[workspace]` above a package that lists it as a member, else the package alone.
@@ -156,7 +193,9 @@ fn enclosing_workspace(package: Manifest) -> Result<Manifest, WorkspaceError> {
         if !candidate.is_file() {
             continue;
         }
-        let Ok(outer) = Manifest::read(&candidate) else { continue };
+        let Ok(outer) = Manifest::read(&candidate) else {
+            continue;
+        };
         if outer.workspace().is_some() {
             if outer.member_dirs().contains(&package.dir) {
                 return Ok(outer);
@@ -173,14 +212,22 @@ pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, Wo
     let mut walker = walk::Walker::new(&located.root, excludes);
     match &located.manifest {
         None => {
-            let paths = if located.paths.is_empty() { vec![located.root.clone()] } else { located.paths.clone() };
+            let paths = if located.paths.is_empty() {
+                vec![located.root.clone()]
+            } else {
+                located.paths.clone()
+            };
             for path in paths {
                 walker.walk(&path, None, FileKind::Loose, &path);
             }
         }
         Some(manifest_path) => {
             let root = Manifest::read(manifest_path)?;
-            let member_dirs = if root.workspace().is_some() { root.member_dirs() } else { vec![root.dir.clone()] };
+            let member_dirs = if root.workspace().is_some() {
+                root.member_dirs()
+            } else {
+                vec![root.dir.clone()]
+            };
             let mut manifests = Vec::new();
             for dir in &member_dirs {
                 match Manifest::read(&dir.join("Cargo.toml")) {
@@ -191,23 +238,44 @@ pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, Wo
             }
             for (index, member) in manifests.iter().enumerate() {
                 let package = PackageId(index as u32);
-                for (dir, kind) in [("src", FileKind::Source), ("examples", FileKind::Example), ("benches", FileKind::Bench)] {
+                for (dir, kind) in [
+                    ("src", FileKind::Source),
+                    ("examples", FileKind::Example),
+                    ("benches", FileKind::Bench),
+                ] {
                     walker.walk(&member.dir.join(dir), Some(package), kind, &member.dir);
                 }
                 if filter.include_tests {
-                    walker.walk(&member.dir.join("tests"), Some(package), FileKind::Test, &member.dir);
+                    walker.walk(
+                        &member.dir.join("tests"),
+                        Some(package),
+                        FileKind::Test,
+                        &member.dir,
+                    );
                 }
-                walker.walk(&member.dir.join("build.rs"), Some(package), FileKind::BuildScript, &member.dir);
+                walker.walk(
+                    &member.dir.join("build.rs"),
+                    Some(package),
+                    FileKind::BuildScript,
+                    &member.dir,
+                );
                 for (_, _, path) in member.targets(filter.include_tests) {
                     walker.walk(&path, Some(package), FileKind::Source, &member.dir);
                 }
             }
             let (files, notes) = walker.finish();
-            return Ok(build_workspace(located, &root, &manifests, files, notes, filter));
+            return Ok(build_workspace(
+                located, &root, &manifests, files, notes, filter,
+            ));
         }
     }
     let (files, notes) = walker.finish();
-    Ok(Workspace { root: located.root.clone(), packages: Vec::new(), files, notes })
+    Ok(Workspace {
+        root: located.root.clone(),
+        packages: Vec::new(),
+        files,
+        notes,
+    })
 }
 
 fn build_workspace(
@@ -218,16 +286,26 @@ fn build_workspace(
     mut notes: Vec<String>,
     filter: &FilesConfig,
 ) -> Workspace {
-    let by_path: std::collections::HashMap<PathBuf, FileId> =
-        files.iter().enumerate().map(|(i, f)| (normalize(&f.abs_path), FileId(i as u32))).collect();
+    let by_path: std::collections::HashMap<PathBuf, FileId> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (normalize(&f.abs_path), FileId(i as u32)))
+        .collect();
     let mut packages = Vec::new();
     for member in manifests {
         let name = member.package_name().unwrap_or_default().to_string();
         let mut targets = Vec::new();
         for (crate_name, kind, path) in member.targets(filter.include_tests) {
             match by_path.get(&normalize(&path)) {
-                Some(root) => targets.push(Target { crate_name, kind, root: *root }),
-                None => notes.push(format!("target `{crate_name}` of `{name}` is not analysed: {} is excluded", path.display())),
+                Some(root) => targets.push(Target {
+                    crate_name,
+                    kind,
+                    root: *root,
+                }),
+                None => notes.push(format!(
+                    "target `{crate_name}` of `{name}` is not analysed: {} is excluded",
+                    path.display()
+                )),
             }
         }
         let workspace_deps = member
@@ -235,10 +313,24 @@ fn build_workspace(
             .into_iter()
             .filter_map(|(code_name, dir)| {
                 let dir = normalize(&dir);
-                manifests.iter().find(|m| m.dir == dir).and_then(|m| m.package_name()).map(|pkg| (code_name, pkg.to_string()))
+                manifests
+                    .iter()
+                    .find(|m| m.dir == dir)
+                    .and_then(|m| m.package_name())
+                    .map(|pkg| (code_name, pkg.to_string()))
             })
             .collect();
-        packages.push(Package { name, dir: member.dir.clone(), targets, workspace_deps });
+        packages.push(Package {
+            name,
+            dir: member.dir.clone(),
+            targets,
+            workspace_deps,
+        });
     }
-    Workspace { root: located.root.clone(), packages, files, notes }
+    Workspace {
+        root: located.root.clone(),
+        packages,
+        files,
+        notes,
+    }
 }

@@ -14,12 +14,23 @@ impl Excludes {
     pub fn new(patterns: &[String]) -> Result<Excludes, WorkspaceError> {
         let mut builder = globset::GlobSetBuilder::new();
         for pattern in patterns {
-            let glob = globset::GlobBuilder::new(pattern).literal_separator(true).build().map_err(|error| {
-                WorkspaceError::new(format!("invalid glob `{pattern}` in [files] exclude: {error}"), "use `*`, `**`, `?` and `[...]` as in .gitignore")
-            })?;
+            let glob = globset::GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .build()
+                .map_err(|error| {
+                    WorkspaceError::new(
+                        format!("invalid glob `{pattern}` in [files] exclude: {error}"),
+                        "use `*`, `**`, `?` and `[...]` as in .gitignore",
+                    )
+                })?;
             builder.add(glob);
         }
-        let set = builder.build().map_err(|error| WorkspaceError::new(format!("invalid [files] exclude: {error}"), "check the globs"))?;
+        let set = builder.build().map_err(|error| {
+            WorkspaceError::new(
+                format!("invalid [files] exclude: {error}"),
+                "check the globs",
+            )
+        })?;
         Ok(Excludes { set })
     }
 
@@ -36,31 +47,51 @@ pub struct Walker {
 }
 
 fn relative(path: &Path, base: &Path) -> Option<String> {
-    path.strip_prefix(base).ok().map(|r| r.to_string_lossy().replace('\\', "/"))
+    path.strip_prefix(base)
+        .ok()
+        .map(|r| r.to_string_lossy().replace('\\', "/"))
 }
 
 impl Walker {
     pub fn new(root: &Path, excludes: Excludes) -> Walker {
-        Walker { root: root.to_path_buf(), excludes, files: BTreeMap::new(), notes: Vec::new() }
+        Walker {
+            root: root.to_path_buf(),
+            excludes,
+            files: BTreeMap::new(),
+            notes: Vec::new(),
+        }
     }
 
     /// Adds every `.rs` file at or under `path` (a file or a directory); a missing path adds nothing.
-    pub fn walk(&mut self, path: &Path, package: Option<PackageId>, kind: FileKind, package_dir: &Path) {
+    pub fn walk(
+        &mut self,
+        path: &Path,
+        package: Option<PackageId>,
+        kind: FileKind,
+        package_dir: &Path,
+    ) {
         if !path.exists() {
             return;
         }
-        let walker = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name().into_iter();
+        let walker = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
         let entries = walker.filter_entry(|entry| {
             if entry.depth() == 0 || !entry.file_type().is_dir() {
                 return true;
             }
             let name = entry.file_name().to_string_lossy();
-            let nested_package = entry.path() != package_dir && entry.path().join("Cargo.toml").is_file();
+            let nested_package =
+                entry.path() != package_dir && entry.path().join("Cargo.toml").is_file();
             !(name.starts_with('.') || name == "target" || nested_package)
         });
         for entry in entries {
             match entry {
-                Ok(entry) if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "rs") => {
+                Ok(entry)
+                    if entry.file_type().is_file()
+                        && entry.path().extension().is_some_and(|e| e == "rs") =>
+                {
                     self.add(entry.path(), package, kind, package_dir);
                 }
                 Ok(_) => {}
@@ -70,7 +101,8 @@ impl Walker {
     }
 
     fn add(&mut self, path: &Path, package: Option<PackageId>, kind: FileKind, package_dir: &Path) {
-        let rel_path = relative(path, &self.root).unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
+        let rel_path =
+            relative(path, &self.root).unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
         let in_package = relative(path, package_dir).unwrap_or_default();
         if self.excludes.excludes(&[&rel_path, &in_package]) || self.files.contains_key(&rel_path) {
             return;
@@ -79,7 +111,13 @@ impl Walker {
             Ok(bytes) => String::from_utf8(bytes).map_or(FileText::NotUtf8, FileText::Utf8),
             Err(error) => FileText::Unreadable(error.to_string()),
         };
-        let file = SourceFile { rel_path: rel_path.clone(), abs_path: path.to_path_buf(), text, package, kind };
+        let file = SourceFile {
+            rel_path: rel_path.clone(),
+            abs_path: path.to_path_buf(),
+            text,
+            package,
+            kind,
+        };
         self.files.insert(rel_path, file);
     }
 

@@ -39,7 +39,8 @@ pub fn stderr(output: &Output) -> String {
 }
 
 pub fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(output)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(output)))
 }
 
 /// (file, line, code) of every finding in a JSON report.
@@ -62,9 +63,16 @@ pub fn reported(report: &serde_json::Value) -> BTreeSet<(String, u64, String)> {
 /// `//~^ PIIxxx` for the line before (as in rustc's ui tests) in `.rs` files, `#~ PIIxxx` in `pii-lint.toml`.
 pub fn expected(fixture_dir: &Path) -> BTreeSet<(String, u64, String)> {
     let mut expected = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(fixture_dir).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(fixture_dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let path = entry.path();
-        let rel = path.strip_prefix(fixture_dir).expect("inside").to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(fixture_dir)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel.starts_with("target") || !entry.file_type().is_file() {
             continue;
         }
@@ -77,7 +85,9 @@ pub fn expected(fixture_dir: &Path) -> BTreeSet<(String, u64, String)> {
         };
         let bytes = std::fs::read(path).expect("readable fixture");
         for (index, line) in String::from_utf8_lossy(&bytes).lines().enumerate() {
-            let Some(at) = line.rfind(marker) else { continue };
+            let Some(at) = line.rfind(marker) else {
+                continue;
+            };
             let rest = &line[at + marker.len()..];
             let (target, codes) = match rest.chars().next() {
                 Some('v') => (index + 2, &rest[1..]),
