@@ -3,7 +3,47 @@ use crate::index::Index;
 
 declare_lint! {
     /// ### What it does
-    /// TODO
+    /// Reports a call to an `export` sink (files, HTTP requests to other parties, analytics, message queues:
+    /// `std::fs::write`, `File` writes, `csv::Writer`, `serde_json::to_writer`, `reqwest`/`ureq`/`hyper` bodies,
+    /// forms and queries, and functions declared `#[pii_lint::sink(kind = "export")]` or in `[[sinks]]`) whose
+    /// arguments carry personal data, unless the export serves a purpose the data was collected for and that
+    /// purpose's consent is checked. The purpose is the sink's own `purpose`, else the purpose of the calling
+    /// code. Serialising a type that derives `Serialize` exports its personal fields except those marked
+    /// `#[serde(skip)]`. One finding per sink call, at the call.
+    ///
+    /// ### Why: the law
+    /// CRPL Art. 29 ¶2 forbids leaking, selling or illegally providing personal information to others
+    /// ("不得泄露、出售或者非法向他人提供"), and Decision Art. 3 and GPCL Art. 111 say the same. Handing data to a
+    /// partner, an analytics vendor or a file that leaves the company is providing it to others: only for a
+    /// purpose the consumer agreed to, with their consent where that purpose needs it.
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// #[pii_lint::sink(kind = "export", purpose = "third_party_sharing")]
+    /// fn upload_to_partner(rows: &[PartnerRow]) { /* ... */ }
+    ///
+    /// fn nightly_feed(customers: &[Customer]) {
+    ///     let rows: Vec<PartnerRow> = customers.iter().map(PartnerRow::from).collect();
+    ///     upload_to_partner(&rows);   // phone collected for `service`, no sharing consent checked
+    /// }
+    /// ```
+    ///
+    /// ### Passing
+    /// ```rust,ignore
+    /// fn nightly_feed(customers: &[Customer]) {
+    ///     let rows: Vec<PartnerRow> = customers
+    ///         .iter()
+    ///         .filter(|c| has_sharing_consent(c))          // #[pii_lint::consent_check("third_party_sharing")]
+    ///         .map(PartnerRow::from_masked)                // only what the partner needs, masked
+    ///         .collect();
+    ///     upload_to_partner(&rows);
+    /// }
+    /// ```
+    ///
+    /// ### Fix
+    /// - Export only data collected for the purpose of the export, and check that purpose's consent first.
+    /// - Send identifiers or sanitized values instead of the personal data.
+    /// - Mark fields the export must not carry `#[serde(skip)]`.
     pub EXPORT_LEAK, "PII006", "export-leak", Deny,
     "personal data reaches an `export` sink without a purpose it was collected for and the consent that purpose needs"
 }

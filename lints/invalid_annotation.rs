@@ -5,7 +5,48 @@ use crate::parse::{Annotation, Named};
 
 declare_lint! {
     /// ### What it does
-    /// TODO
+    /// Reports an annotation or config entry the tool cannot use:
+    /// - a malformed `pii_lint` attribute (`#[pii]` without `category`, `#[pii_lint::sink(kind = "mail")]`,
+    ///   `#[pii_lint::purpose]` without a name, arguments where none are taken), or a malformed
+    ///   `// pii-lint:` comment;
+    /// - an unknown category or purpose, in code or in `pii-lint.toml`, and a consent name no purpose needs;
+    /// - a config path (`[[data]]`, `[[processing]]`, `[[consent_checks]]`, ...) that names nothing in the
+    ///   workspace, or a field the named type does not have;
+    /// - a suppression without a reason (it does not take effect), or naming an unknown lint: reported once
+    ///   per attribute or comment.
+    ///
+    /// The finding points at the attribute or comment, or at the entry's line in `pii-lint.toml`.
+    ///
+    /// ### Why: the law
+    /// No article is enforced directly, but each of these mistakes silently weakens the others: a misspelt
+    /// category or purpose declares nothing, a config path that matches nothing protects nothing, and a
+    /// suppression without a reason hides a finding without the justification an auditor will ask for.
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// #[derive(pii_lint::Pii)]
+    /// pub struct Customer {
+    ///     #[pii(category = "phone_number", purpose = "service")]   // no such category
+    ///     pub phone: String,
+    ///     pub mobile: String, // pii-lint: allow(undeclared-personal-data)   (no reason)
+    /// }
+    /// ```
+    ///
+    /// ### Passing
+    /// ```rust,ignore
+    /// #[derive(pii_lint::Pii)]
+    /// pub struct Customer {
+    ///     #[pii(category = "phone", purpose = "service")]
+    ///     pub phone: String,
+    ///     pub mobile: String, // pii-lint: allow(undeclared-personal-data) reason: the courier's hotline
+    /// }
+    /// ```
+    ///
+    /// ### Fix
+    /// - Use a built-in category or purpose, or declare yours under `[categories.NAME]` / `[purposes.NAME]`.
+    /// - Correct the path of the config entry: the crate name as code writes it, then modules and the item
+    ///   (`shop_core::models::Customer.phone`); `*` matches one segment.
+    /// - Give every suppression a reason: `reason = "..."` in the attribute, `reason: ...` in the comment.
     pub INVALID_ANNOTATION, "PII002", "invalid-annotation", Deny,
     "unknown category or purpose, malformed attribute or config entry, suppression without reason"
 }

@@ -16,6 +16,15 @@ pub struct Lint {
 }
 
 impl Lint {
+    /// The documentation as markdown: the doc comment without the space after each `///`.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The name as written in attributes (`log_leak`).
     pub fn snake_name(&self) -> String {
         self.name.replace('-', "_")

@@ -3,7 +3,37 @@ use crate::index::Index;
 
 declare_lint! {
     /// ### What it does
-    /// TODO
+    /// Reports a type that holds personal data (a personal-data type, or a type with declared fields) that no
+    /// `#[pii_lint::erasure]` function (or `[[erasure]]` entry) handles. An erasure function handles a type when
+    /// its signature or body names the type, directly or through the workspace functions it calls. The finding
+    /// points at the type's name. Warns by default.
+    ///
+    /// ### Why: the law
+    /// Decision Art. 8 gives citizens the right to ask for information that discloses their identity or
+    /// infringes their rights to be deleted ("有权要求网络服务提供者删除有关信息"). A merchant can only honour
+    /// that request if, for every kind of personal data it keeps, some code path deletes it.
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// #[derive(pii_lint::Pii)]
+    /// pub struct LoyaltyMember {                       // no erasure function mentions it
+    ///     #[pii(category = "phone", purpose = "service")]
+    ///     pub phone: String,
+    /// }
+    /// ```
+    ///
+    /// ### Passing
+    /// ```rust,ignore
+    /// #[pii_lint::erasure]
+    /// pub fn forget_member(db: &Db, member: &LoyaltyMember) -> Result<(), DbError> {
+    ///     db.delete_loyalty_member(&member.phone)
+    /// }
+    /// ```
+    ///
+    /// ### Fix
+    /// - Write (or extend) the deletion handler for customer requests and mark it `#[pii_lint::erasure]`; let
+    ///   it name each personal-data type it deletes, or call the functions that do.
+    /// - For code you cannot annotate, list the handler under `[[erasure]]` in `pii-lint.toml`.
     pub NO_ERASURE_PATH, "PII010", "no-erasure-path", Warn,
     "a personal-data type no `erasure` function handles"
 }

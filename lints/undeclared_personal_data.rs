@@ -4,7 +4,52 @@ use crate::parse::{FieldDef, TypeRef};
 
 declare_lint! {
     /// ### What it does
-    /// TODO
+    /// Reports a field (of a struct or an enum variant) with no declaration whose name or type looks like
+    /// personal data. The whole words of its snake_case or camelCase name, or else the CamelCase words of its
+    /// type's name, are matched against: `phone`, `mobile`, `telephone`, `tel`, `cellphone`, `shouji` (手机),
+    /// `email`, `mail_address`, `id_card`, `idcard`, `id_number`, `id_no`, `passport`, `shenfenzheng` (身份证),
+    /// `address`, `dizhi` (地址), `ip_address`, `mac_address`, `password`, `passwd`, `bank_card`, `card_number`,
+    /// `credit_card`, `real_name`, `full_name`, `first_name`, `last_name`, `surname`, `xingming` (姓名),
+    /// `birthday`, `birth_date`, `date_of_birth`, `username`.
+    ///
+    /// Not reported: a listed word followed by a qualifier (`model`, `brand`, `type`, `kind`, `template`,
+    /// `subject`, `policy`, `format`, `pattern`, `regex`, `verified`, `enabled`, `count`, `len`, `length`,
+    /// `status`, `at`, `sent`, `required`, `valid`, `id`, `ids`, `app`, `version`, `os`, `platform`), as in
+    /// `phone_model`, `email_verified`, `address_type`; fields of type `bool`; fields declared with `#[pii]` or
+    /// `[[data]]`; fields whose type is a personal-data type or a workspace type holding declared personal
+    /// data; fields of a personal-data type itself; and names such as `customer_id`, `order_no`, `created_at`
+    /// where no whole word matches. The finding points at the field's name. Warns by default.
+    ///
+    /// ### Why: the law
+    /// CRPL Art. 29 ¶1 and GPCL Art. 111 protect all personal information a merchant collects, and ask that the
+    /// rules of collection and use be stated and made public. Data nobody declared has no stated purpose, no
+    /// consent behind it and no protection from the other checks: it is the part of the data map that is
+    /// missing.
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// #[derive(serde::Deserialize)]
+    /// pub struct SignupForm {
+    ///     pub shouji: String,          // a mobile number, undeclared
+    ///     pub phone_model: String,     // not reported: a product attribute
+    /// }
+    /// ```
+    ///
+    /// ### Passing
+    /// ```rust,ignore
+    /// #[derive(serde::Deserialize, pii_lint::Pii)]
+    /// pub struct SignupForm {
+    ///     #[pii(category = "phone", purpose = "service")]
+    ///     pub shouji: String,
+    ///     pub phone_model: String,
+    /// }
+    /// ```
+    ///
+    /// ### Fix
+    /// - Declare the field: `#[pii(category = "...", purpose = "...")]` on a type deriving `pii_lint::Pii`,
+    ///   or a `[[data]]` entry in `pii-lint.toml` for code you cannot annotate.
+    /// - If it is not personal data, suppress with a reason:
+    ///   `// pii-lint: allow(undeclared-personal-data) reason: the courier's switchboard number`.
     pub UNDECLARED_PERSONAL_DATA, "PII009", "undeclared-personal-data", Warn,
     "a field whose name or type looks like personal data with no declaration"
 }

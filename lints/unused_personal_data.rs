@@ -3,7 +3,37 @@ use crate::index::Index;
 
 declare_lint! {
     /// ### What it does
-    /// TODO
+    /// Reports a declared personal-data field that no code in the workspace ever reads: no field access by
+    /// name, no pattern binding it, and no formatting or serialisation of the whole struct that holds it.
+    /// Constructing the struct (a struct literal) and derives do not count as use. The finding points at the
+    /// field's name. Warns by default.
+    ///
+    /// ### Why: the law
+    /// CRPL Art. 29 ¶1 and Decision Art. 2 allow collecting personal information only as far as necessary
+    /// ("合法、正当、必要的原则"). A field that is collected and stored but never used is, by the code's own
+    /// evidence, not necessary.
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// #[derive(pii_lint::Pii)]
+    /// pub struct Customer {
+    ///     #[pii(category = "gender", purpose = "service")]
+    ///     pub gender: Option<String>,    // collected at sign-up, read nowhere
+    /// }
+    /// ```
+    ///
+    /// ### Passing
+    /// ```rust,ignore
+    /// #[derive(pii_lint::Pii)]
+    /// pub struct Customer {
+    ///     // gender is no longer collected: the service never needed it
+    /// }
+    /// ```
+    ///
+    /// ### Fix
+    /// - Stop collecting the field, and delete what was stored.
+    /// - If it is needed, the code that needs it will read it; if it is read only outside this workspace,
+    ///   suppress with a reason naming where.
     pub UNUSED_PERSONAL_DATA, "PII011", "unused-personal-data", Warn,
     "a declared field that no code ever reads: collected but not necessary"
 }

@@ -138,7 +138,7 @@ pub fn explain(lint: &crate::lints::Lint) -> String {
         lint.name,
         lint.default_level.as_str(),
         lint.summary,
-        lint.doc.trim_end()
+        lint.documentation().trim_end()
     )
 }
 
