@@ -136,7 +136,7 @@ impl Lowerer<'_> {
                 let fields = syn::Fields::Named(u.fields.clone());
                 ItemKind::Union(self.type_def(attrs, [(None, &fields)].into_iter()))
             }
-            syn::Item::Fn(f) => ItemKind::Fn(self.fn_def(&f.sig)),
+            syn::Item::Fn(f) => ItemKind::Fn(self.fn_def(&f.sig, &f.attrs, Some(&f.block))),
             syn::Item::Impl(i) => ItemKind::Impl(ImplDef {
                 self_ty: lower_type(&i.self_ty),
                 trait_path: i.trait_.as_ref().map(|(_, path, _)| segments(path)),
@@ -184,6 +184,7 @@ impl Lowerer<'_> {
         Some(self.method(
             &f.attrs,
             &f.sig,
+            Some(&f.block),
             f.block.brace_token.span.close(),
             is_pub(&f.vis),
         ))
@@ -197,13 +198,14 @@ impl Lowerer<'_> {
             .default
             .as_ref()
             .map_or_else(|| f.sig.span(), |b| b.brace_token.span.close());
-        Some(self.method(&f.attrs, &f.sig, end, true))
+        Some(self.method(&f.attrs, &f.sig, f.default.as_ref(), end, true))
     }
 
     fn method(
         &mut self,
         attrs: &[syn::Attribute],
         sig: &syn::Signature,
+        block: Option<&syn::Block>,
         end: SynSpan,
         is_pub: bool,
     ) -> Item {
@@ -215,11 +217,19 @@ impl Lowerer<'_> {
             item_span,
             is_pub,
             annotations,
-            kind: ItemKind::Fn(self.fn_def(sig)),
+            kind: ItemKind::Fn(self.fn_def(sig, attrs, block)),
         }
     }
 
-    fn fn_def(&self, sig: &syn::Signature) -> FnDef {
+    fn fn_def(
+        &self,
+        sig: &syn::Signature,
+        attrs: &[syn::Attribute],
+        block: Option<&syn::Block>,
+    ) -> FnDef {
+        let lowerer = super::lower_body::BodyLowerer {
+            file: self.reader.file,
+        };
         let mut params = Vec::new();
         let mut has_self = false;
         for input in &sig.inputs {
@@ -231,6 +241,7 @@ impl Lowerer<'_> {
                         _ => None,
                     },
                     ty: lower_type(&typed.ty),
+                    pat: lowerer.pat(&typed.pat),
                     span: self.span(typed.pat.span()),
                 }),
             }
@@ -244,6 +255,8 @@ impl Lowerer<'_> {
             has_self,
             output,
             is_async: sig.asyncness.is_some(),
+            body: block.map(|b| lowerer.block(b)),
+            instrument: lowerer.instrument(attrs),
         }
     }
 

@@ -3,7 +3,10 @@
 
 mod attrs;
 mod comments;
+pub mod flow_ir;
 mod items;
+mod lower_body;
+mod macros;
 pub mod model;
 
 pub use model::*;

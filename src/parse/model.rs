@@ -150,12 +150,16 @@ pub struct FnDef {
     pub has_self: bool,
     pub output: Option<TypeRef>,
     pub is_async: bool,
+    /// The body in flow form (`None` for a trait method without a default body).
+    pub body: Option<super::flow_ir::Block>,
+    pub instrument: Option<super::flow_ir::Instrument>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Param {
     /// The binding name when the pattern is a plain identifier.
     pub name: Option<String>,
+    pub pat: super::flow_ir::Pat,
     pub ty: TypeRef,
     pub span: Span,
 }

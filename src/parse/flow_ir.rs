@@ -1,0 +1,161 @@
+//! The flow form of a function body: just what the flow analysis follows (bindings, field reads, calls,
+//! macros with their format arguments, control flow), with spans. Built from syn once, during lowering.
+
+use super::model::TypeRef;
+use crate::diagnostic::Span;
+
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub tail: Option<Box<Expr>>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Stmt {
+    Let {
+        pat: Pat,
+        ty: Option<TypeRef>,
+        init: Option<Expr>,
+        diverge: Option<Block>,
+    },
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+/// How a value is turned into text or bytes where it is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Render {
+    /// Passed as it is (a function argument, a bind value).
+    Value,
+    /// `{}` / `%x`: `Display`.
+    Display,
+    /// `{:?}` / `?x`: `Debug`.
+    Debug,
+    /// `serde` serialisation.
+    Serialize,
+}
+
+#[derive(Debug, Clone)]
+pub struct MacroArg {
+    pub expr: Expr,
+    pub render: Render,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A local, a constant, a function item or a unit struct.
+    Path(Vec<String>),
+    /// Literals and anything that carries no data of its own.
+    Lit,
+    Field(Box<Expr>, String),
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+    },
+    MethodCall {
+        receiver: Box<Expr>,
+        method: String,
+        args: Vec<Expr>,
+    },
+    /// `target` is `write!`'s destination; `reads` are read but not printed (`assert!`'s condition).
+    Macro {
+        path: Vec<String>,
+        target: Option<Box<Expr>>,
+        reads: Vec<Expr>,
+        args: Vec<MacroArg>,
+    },
+    Struct {
+        path: Vec<String>,
+        fields: Vec<(String, Expr)>,
+        rest: Option<Box<Expr>>,
+    },
+    /// Tuples, arrays, `vec![..]`, and `+` of strings: every part flows into the result.
+    Aggregate(Vec<Expr>),
+    /// `==`, `<`, `!`, `&&`: the result is a bool, the operands are still read.
+    Compare(Vec<Expr>),
+    Assign {
+        target: Box<Expr>,
+        value: Box<Expr>,
+        compound: bool,
+    },
+    Closure {
+        params: Vec<Pat>,
+        body: Box<Expr>,
+    },
+    Block(Block),
+    If {
+        cond: Box<Expr>,
+        then: Block,
+        otherwise: Option<Box<Expr>>,
+    },
+    /// `let PAT = EXPR` in an `if let` / `while let` condition.
+    Let {
+        pat: Pat,
+        expr: Box<Expr>,
+    },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<Arm>,
+    },
+    Loop(Block),
+    While {
+        cond: Box<Expr>,
+        body: Block,
+    },
+    For {
+        pat: Pat,
+        iter: Box<Expr>,
+        body: Block,
+    },
+    Return(Option<Box<Expr>>),
+    Break(Option<Box<Expr>>),
+    Continue,
+    /// `e?`
+    Try(Box<Expr>),
+    /// References, derefs, `.await`, casts, parentheses: the value passes through.
+    Transparent(Box<Expr>),
+    /// `a[i]`: an element of `a`.
+    Index(Box<Expr>, Box<Expr>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Arm {
+    pub pat: Pat,
+    pub guard: Option<Expr>,
+    pub body: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub enum Pat {
+    Bind {
+        name: String,
+        span: Span,
+        sub: Option<Box<Pat>>,
+    },
+    /// Tuples, slices, tuple structs and variants (`Some(x)`, `Ok(x)`): each element binds part of the value.
+    Elements {
+        path: Vec<String>,
+        elems: Vec<Pat>,
+    },
+    Struct {
+        path: Vec<String>,
+        fields: Vec<(String, Pat)>,
+    },
+    Or(Vec<Pat>),
+    /// `_`, literals, ranges: binds nothing.
+    Ignore,
+}
+
+/// `#[tracing::instrument(skip(..), fields(..))]` on a function.
+#[derive(Debug, Clone)]
+pub struct Instrument {
+    pub span: Span,
+    pub skip_all: bool,
+    pub skip: Vec<String>,
+    pub fields: Vec<MacroArg>,
+}

@@ -1,0 +1,442 @@
+//! Lowering a syn function body into the flow form (`flow_ir`).
+
+use super::flow_ir::*;
+use super::items::lower_type;
+use super::macros::{format_arguments, parse_macro};
+use crate::diagnostic::Span;
+use crate::workspace::FileId;
+use syn::spanned::Spanned;
+
+pub struct BodyLowerer {
+    pub file: FileId,
+}
+
+/// How many expressions a macro takes before its format string or fields, and whether the first is a
+/// destination (`write!`) rather than something read.
+fn leading_of(name: &str) -> (usize, bool) {
+    match name {
+        "write" | "writeln" => (1, true),
+        "assert" | "debug_assert" | "ensure" | "log" => (1, false),
+        "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => (2, false),
+        _ => (0, false),
+    }
+}
+
+impl BodyLowerer {
+    fn span(&self, span: proc_macro2::Span) -> Span {
+        Span::from_syn(self.file, span)
+    }
+
+    fn expr_of(&self, kind: ExprKind, span: proc_macro2::Span) -> Expr {
+        Expr {
+            kind,
+            span: self.span(span),
+        }
+    }
+
+    pub fn block(&self, block: &syn::Block) -> Block {
+        let mut lowered = Block::default();
+        let count = block.stmts.len();
+        for (index, stmt) in block.stmts.iter().enumerate() {
+            match stmt {
+                syn::Stmt::Local(local) => lowered.stmts.push(self.local(local)),
+                syn::Stmt::Expr(expr, None) if index + 1 == count => {
+                    lowered.tail = Some(Box::new(self.expr(expr)))
+                }
+                syn::Stmt::Expr(expr, _) => lowered.stmts.push(Stmt::Expr(self.expr(expr))),
+                syn::Stmt::Macro(mac) => lowered.stmts.push(Stmt::Expr(self.mac(&mac.mac))),
+                syn::Stmt::Item(_) => {}
+            }
+        }
+        lowered
+    }
+
+    fn local(&self, local: &syn::Local) -> Stmt {
+        let (pat, ty) = match &local.pat {
+            syn::Pat::Type(typed) => (self.pat(&typed.pat), Some(lower_type(&typed.ty))),
+            other => (self.pat(other), None),
+        };
+        let init = local.init.as_ref().map(|init| self.expr(&init.expr));
+        let diverge = local
+            .init
+            .as_ref()
+            .and_then(|init| init.diverge.as_ref())
+            .map(|(_, e)| match &**e {
+                syn::Expr::Block(b) => self.block(&b.block),
+                other => Block {
+                    stmts: vec![Stmt::Expr(self.expr(other))],
+                    tail: None,
+                },
+            });
+        Stmt::Let {
+            pat,
+            ty,
+            init,
+            diverge,
+        }
+    }
+
+    pub fn pat(&self, pat: &syn::Pat) -> Pat {
+        match pat {
+            syn::Pat::Ident(ident) => Pat::Bind {
+                name: ident.ident.to_string(),
+                span: self.span(ident.ident.span()),
+                sub: ident.subpat.as_ref().map(|(_, p)| Box::new(self.pat(p))),
+            },
+            syn::Pat::Tuple(t) => Pat::Elements {
+                path: Vec::new(),
+                elems: t.elems.iter().map(|p| self.pat(p)).collect(),
+            },
+            syn::Pat::Slice(s) => Pat::Elements {
+                path: Vec::new(),
+                elems: s.elems.iter().map(|p| self.pat(p)).collect(),
+            },
+            syn::Pat::TupleStruct(t) => Pat::Elements {
+                path: path_segments(&t.path),
+                elems: t.elems.iter().map(|p| self.pat(p)).collect(),
+            },
+            syn::Pat::Struct(s) => Pat::Struct {
+                path: path_segments(&s.path),
+                fields: s
+                    .fields
+                    .iter()
+                    .filter_map(|f| match &f.member {
+                        syn::Member::Named(name) => Some((name.to_string(), self.pat(&f.pat))),
+                        syn::Member::Unnamed(index) => {
+                            Some((index.index.to_string(), self.pat(&f.pat)))
+                        }
+                    })
+                    .collect(),
+            },
+            syn::Pat::Or(or) => Pat::Or(or.cases.iter().map(|p| self.pat(p)).collect()),
+            syn::Pat::Reference(r) => self.pat(&r.pat),
+            syn::Pat::Paren(p) => self.pat(&p.pat),
+            syn::Pat::Type(t) => self.pat(&t.pat),
+            _ => Pat::Ignore,
+        }
+    }
+
+    fn exprs<'a>(&self, exprs: impl IntoIterator<Item = &'a syn::Expr>) -> Vec<Expr> {
+        exprs.into_iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn boxed(&self, expr: &syn::Expr) -> Box<Expr> {
+        Box::new(self.expr(expr))
+    }
+
+    pub fn expr(&self, expr: &syn::Expr) -> Expr {
+        use syn::Expr as E;
+        let span = expr.span();
+        let kind = match expr {
+            E::Path(p) => ExprKind::Path(path_segments(&p.path)),
+            E::Lit(_) => ExprKind::Lit,
+            E::Field(f) => ExprKind::Field(self.boxed(&f.base), member_name(&f.member)),
+            E::Call(c) => ExprKind::Call {
+                func: self.boxed(&c.func),
+                args: self.exprs(&c.args),
+            },
+            E::MethodCall(m) => ExprKind::MethodCall {
+                receiver: self.boxed(&m.receiver),
+                method: m.method.to_string(),
+                args: self.exprs(&m.args),
+            },
+            E::Macro(m) => return self.mac(&m.mac),
+            E::Struct(s) => ExprKind::Struct {
+                path: path_segments(&s.path),
+                fields: s
+                    .fields
+                    .iter()
+                    .map(|f| (member_name(&f.member), self.expr(&f.expr)))
+                    .collect(),
+                rest: s.rest.as_ref().map(|r| self.boxed(r)),
+            },
+            E::Tuple(t) => ExprKind::Aggregate(self.exprs(&t.elems)),
+            E::Array(a) => ExprKind::Aggregate(self.exprs(&a.elems)),
+            E::Repeat(r) => ExprKind::Aggregate(vec![self.expr(&r.expr)]),
+            E::Binary(b) => {
+                let operands = vec![self.expr(&b.left), self.expr(&b.right)];
+                match b.op {
+                    syn::BinOp::Add(_)
+                    | syn::BinOp::Sub(_)
+                    | syn::BinOp::Mul(_)
+                    | syn::BinOp::Div(_)
+                    | syn::BinOp::Rem(_)
+                    | syn::BinOp::BitXor(_)
+                    | syn::BinOp::BitAnd(_)
+                    | syn::BinOp::BitOr(_)
+                    | syn::BinOp::Shl(_)
+                    | syn::BinOp::Shr(_) => ExprKind::Aggregate(operands),
+                    syn::BinOp::AddAssign(_)
+                    | syn::BinOp::SubAssign(_)
+                    | syn::BinOp::MulAssign(_)
+                    | syn::BinOp::DivAssign(_)
+                    | syn::BinOp::RemAssign(_)
+                    | syn::BinOp::BitXorAssign(_)
+                    | syn::BinOp::BitAndAssign(_)
+                    | syn::BinOp::BitOrAssign(_)
+                    | syn::BinOp::ShlAssign(_)
+                    | syn::BinOp::ShrAssign(_) => {
+                        let mut operands = operands.into_iter();
+                        let (target, value) = (operands.next(), operands.next());
+                        match (target, value) {
+                            (Some(target), Some(value)) => ExprKind::Assign {
+                                target: Box::new(target),
+                                value: Box::new(value),
+                                compound: true,
+                            },
+                            _ => ExprKind::Lit,
+                        }
+                    }
+                    _ => ExprKind::Compare(operands),
+                }
+            }
+            E::Unary(u) => match u.op {
+                syn::UnOp::Deref(_) => ExprKind::Transparent(self.boxed(&u.expr)),
+                _ => ExprKind::Compare(vec![self.expr(&u.expr)]),
+            },
+            E::Assign(a) => ExprKind::Assign {
+                target: self.boxed(&a.left),
+                value: self.boxed(&a.right),
+                compound: false,
+            },
+            E::Closure(c) => ExprKind::Closure {
+                params: c.inputs.iter().map(|p| self.pat(p)).collect(),
+                body: self.boxed(&c.body),
+            },
+            E::Block(b) => ExprKind::Block(self.block(&b.block)),
+            E::Unsafe(b) => ExprKind::Block(self.block(&b.block)),
+            E::Async(b) => ExprKind::Block(self.block(&b.block)),
+            E::TryBlock(b) => ExprKind::Block(self.block(&b.block)),
+            E::Const(b) => ExprKind::Block(self.block(&b.block)),
+            E::If(i) => ExprKind::If {
+                cond: self.boxed(&i.cond),
+                then: self.block(&i.then_branch),
+                otherwise: i.else_branch.as_ref().map(|(_, e)| self.boxed(e)),
+            },
+            E::Let(l) => ExprKind::Let {
+                pat: self.pat(&l.pat),
+                expr: self.boxed(&l.expr),
+            },
+            E::Match(m) => ExprKind::Match {
+                scrutinee: self.boxed(&m.expr),
+                arms: m
+                    .arms
+                    .iter()
+                    .map(|arm| Arm {
+                        pat: self.pat(&arm.pat),
+                        guard: arm.guard.as_ref().map(|(_, g)| self.expr(g)),
+                        body: self.expr(&arm.body),
+                    })
+                    .collect(),
+            },
+            E::Loop(l) => ExprKind::Loop(self.block(&l.body)),
+            E::While(w) => ExprKind::While {
+                cond: self.boxed(&w.cond),
+                body: self.block(&w.body),
+            },
+            E::ForLoop(f) => ExprKind::For {
+                pat: self.pat(&f.pat),
+                iter: self.boxed(&f.expr),
+                body: self.block(&f.body),
+            },
+            E::Return(r) => ExprKind::Return(r.expr.as_ref().map(|e| self.boxed(e))),
+            E::Break(b) => ExprKind::Break(b.expr.as_ref().map(|e| self.boxed(e))),
+            E::Continue(_) => ExprKind::Continue,
+            E::Try(t) => ExprKind::Try(self.boxed(&t.expr)),
+            E::Await(a) => ExprKind::Transparent(self.boxed(&a.base)),
+            E::Reference(r) => ExprKind::Transparent(self.boxed(&r.expr)),
+            E::Paren(p) => ExprKind::Transparent(self.boxed(&p.expr)),
+            E::Group(g) => ExprKind::Transparent(self.boxed(&g.expr)),
+            E::Cast(c) => ExprKind::Transparent(self.boxed(&c.expr)),
+            E::Index(i) => ExprKind::Index(self.boxed(&i.expr), self.boxed(&i.index)),
+            E::Range(r) => ExprKind::Compare(
+                r.start
+                    .iter()
+                    .chain(r.end.iter())
+                    .map(|e| self.expr(e))
+                    .collect(),
+            ),
+            _ => ExprKind::Lit,
+        };
+        self.expr_of(kind, span)
+    }
+
+    /// A macro call, its arguments parsed from its tokens with the render each placeholder gives them.
+    pub fn mac(&self, mac: &syn::Macro) -> Expr {
+        let path = path_segments(&mac.path);
+        let name = path.last().map(String::as_str).unwrap_or_default();
+        let start = mac
+            .path
+            .segments
+            .first()
+            .map_or_else(|| mac.path.span(), |s| s.ident.span());
+        let whole = {
+            let (from, to) = (self.span(start), self.span(mac.delimiter.span().close()));
+            Span {
+                end_line: to.end_line,
+                end_column: to.end_column,
+                ..from
+            }
+        };
+        if name == "vec" {
+            let parts = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated
+                .parse2(mac.tokens.clone())
+                .map(|list| self.exprs(&list))
+                .or_else(|_| {
+                    let tokens = &mac.tokens;
+                    syn::parse2::<syn::ExprRepeat>(quote::quote!([#tokens]))
+                        .map(|r| vec![self.expr(&r.expr)])
+                })
+                .unwrap_or_default();
+            return Expr {
+                kind: ExprKind::Aggregate(parts),
+                span: whole,
+            };
+        }
+        if name == "dbg" {
+            let parts = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated
+                .parse2(mac.tokens.clone());
+            let args = parts
+                .map(|list| {
+                    list.iter()
+                        .map(|e| MacroArg {
+                            expr: self.expr(e),
+                            render: Render::Debug,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            return Expr {
+                kind: ExprKind::Macro {
+                    path,
+                    target: None,
+                    reads: Vec::new(),
+                    args,
+                },
+                span: whole,
+            };
+        }
+        let (leading, is_destination) = leading_of(name);
+        let Ok(parsed) = parse_macro(mac.tokens.clone(), leading) else {
+            return Expr {
+                kind: ExprKind::Macro {
+                    path,
+                    target: None,
+                    reads: Vec::new(),
+                    args: Vec::new(),
+                },
+                span: whole,
+            };
+        };
+        let leading: Vec<Expr> = self.exprs(&parsed.leading);
+        let (target, mut reads, mut args) = match (is_destination, name) {
+            (true, _) => (
+                leading.into_iter().next().map(Box::new),
+                Vec::new(),
+                Vec::new(),
+            ),
+            (false, "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne") => (
+                None,
+                Vec::new(),
+                leading
+                    .into_iter()
+                    .map(|expr| MacroArg {
+                        expr,
+                        render: Render::Debug,
+                    })
+                    .collect(),
+            ),
+            _ => (None, leading, Vec::new()),
+        };
+        args.extend(parsed.fields.iter().map(|(render, e)| MacroArg {
+            expr: self.expr(e),
+            render: *render,
+        }));
+        match &parsed.format {
+            Some(format) => {
+                let positional = self.exprs(&parsed.positional);
+                let named = parsed
+                    .named
+                    .iter()
+                    .map(|(n, e)| (n.clone(), self.expr(e)))
+                    .collect();
+                args.extend(format_arguments(
+                    &format.value(),
+                    self.span(format.span()),
+                    positional,
+                    named,
+                ));
+            }
+            None => reads.extend(self.exprs(&parsed.positional)),
+        }
+        Expr {
+            kind: ExprKind::Macro {
+                path,
+                target,
+                reads,
+                args,
+            },
+            span: whole,
+        }
+    }
+
+    /// `#[tracing::instrument(...)]` / `#[instrument(...)]` among a function's attributes.
+    pub fn instrument(&self, attrs: &[syn::Attribute]) -> Option<Instrument> {
+        let attr = attrs.iter().find(|a| {
+            a.path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "instrument")
+        })?;
+        let mut found = Instrument {
+            span: self.span(attr.span()),
+            skip_all: false,
+            skip: Vec::new(),
+            fields: Vec::new(),
+        };
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("skip_all") {
+                found.skip_all = true;
+            } else if meta.path.is_ident("skip") {
+                meta.parse_nested_meta(|inner| {
+                    if let Some(ident) = inner.path.get_ident() {
+                        found.skip.push(ident.to_string());
+                    }
+                    Ok(())
+                })?;
+            } else if meta.path.is_ident("fields") {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let tokens: proc_macro2::TokenStream = content.parse()?;
+                if let Ok(parsed) = parse_macro(tokens, 0) {
+                    found
+                        .fields
+                        .extend(parsed.fields.iter().map(|(render, e)| MacroArg {
+                            expr: self.expr(e),
+                            render: *render,
+                        }));
+                }
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let _content;
+                syn::parenthesized!(_content in meta.input);
+            }
+            Ok(())
+        });
+        Some(found)
+    }
+}
+
+use syn::parse::Parser;
+
+pub fn path_segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+fn member_name(member: &syn::Member) -> String {
+    match member {
+        syn::Member::Named(name) => name.to_string(),
+        syn::Member::Unnamed(index) => index.index.to_string(),
+    }
+}
