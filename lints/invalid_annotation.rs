@@ -1,6 +1,7 @@
 use crate::diagnostic::{Finding, Span};
 use crate::index::catalogue::DeclOrigin;
 use crate::index::Index;
+use crate::lints::LintContext;
 use crate::parse::{Annotation, Named};
 
 declare_lint! {
@@ -51,7 +52,8 @@ declare_lint! {
     "unknown category or purpose, malformed attribute or config entry, suppression without reason"
 }
 
-pub fn check(index: &Index, findings: &mut Vec<Finding>) {
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
     let mut report = |span: Span, message: String, help: Option<String>| {
         let finding = Finding::new(&INVALID_ANNOTATION, span, message);
         findings.push(match help {

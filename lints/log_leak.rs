@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::index::Index;
+use crate::lints::LintContext;
 
 declare_lint! {
     /// ### What it does
@@ -42,4 +42,4 @@ declare_lint! {
     "personal data reaches a `log` sink"
 }
 
-pub fn check(_index: &Index, _findings: &mut Vec<Finding>) {}
+pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}

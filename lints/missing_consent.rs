@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::index::Index;
+use crate::lints::LintContext;
 
 declare_lint! {
     /// ### What it does
@@ -44,4 +44,4 @@ declare_lint! {
     "personal data used for a purpose that needs consent, where no consent check guards the use"
 }
 
-pub fn check(_index: &Index, _findings: &mut Vec<Finding>) {}
+pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}

@@ -1,6 +1,6 @@
 use crate::diagnostic::Finding;
 use crate::index::catalogue::DeclOrigin;
-use crate::index::Index;
+use crate::lints::LintContext;
 
 declare_lint! {
     /// ### What it does
@@ -43,7 +43,8 @@ declare_lint! {
     "a personal-data declaration with no purpose"
 }
 
-pub fn check(index: &Index, findings: &mut Vec<Finding>) {
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
     let catalogue = &index.catalogue;
     for id in catalogue.decl_ids() {
         let decl = catalogue.decl(id);

@@ -2,6 +2,7 @@
 //! documentation (the doc comment of its `declare_lint!`) and its check, a pure query over the index.
 
 use crate::diagnostic::{Finding, Level};
+use crate::flow::FlowFacts;
 use crate::index::Index;
 
 /// A lint's identity and documentation. `doc` is the markdown of its doc comment, used by `explain`.
@@ -45,8 +46,14 @@ macro_rules! declare_lint {
     };
 }
 
-/// A lint's check: reads the frozen index (and, from the flow issue on, flow facts) and appends findings.
-pub type Check = fn(&Index, &mut Vec<Finding>);
+/// What a lint's check reads: the frozen index and the flow facts computed over it.
+pub struct LintContext<'a> {
+    pub index: &'a Index,
+    pub flow: &'a FlowFacts,
+}
+
+/// A lint's check: a pure query over the context that appends findings.
+pub type Check = fn(&LintContext, &mut Vec<Finding>);
 
 mod export_leak;
 mod invalid_annotation;

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::index::Index;
+use crate::lints::LintContext;
 
 declare_lint! {
     /// ### What it does
@@ -38,4 +38,4 @@ declare_lint! {
     "a personal-data type no `erasure` function handles"
 }
 
-pub fn check(_index: &Index, _findings: &mut Vec<Finding>) {}
+pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::index::Index;
+use crate::lints::LintContext;
 
 declare_lint! {
     /// ### What it does
@@ -35,7 +35,8 @@ declare_lint! {
     "a file that cannot be parsed (the rest is still analysed)"
 }
 
-pub fn check(index: &Index, findings: &mut Vec<Finding>) {
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
     for error in &index.parse_errors {
         let message = format!("this file cannot be parsed: {}", error.message);
         let help = if error.message.contains("UTF-8") {

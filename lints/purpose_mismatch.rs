@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::index::Index;
+use crate::lints::LintContext;
 
 declare_lint! {
     /// ### What it does
@@ -48,4 +48,4 @@ declare_lint! {
     "personal data used in code whose purpose the data was not collected for"
 }
 
-pub fn check(_index: &Index, _findings: &mut Vec<Finding>) {}
+pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}

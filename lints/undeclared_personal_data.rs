@@ -1,5 +1,6 @@
 use crate::diagnostic::{DataRef, Finding};
 use crate::index::{Index, TypeId};
+use crate::lints::LintContext;
 use crate::parse::{FieldDef, TypeRef};
 
 declare_lint! {
@@ -141,7 +142,8 @@ pub fn suggested_category(name: &str) -> Option<&'static str> {
     None
 }
 
-pub fn check(index: &Index, findings: &mut Vec<Finding>) {
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
     for type_id in index.type_ids() {
         // Every field of a personal-data type is part of the declared value.
         if index.catalogue.type_decl(type_id).is_some() {

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::index::Index;
+use crate::lints::LintContext;
 
 declare_lint! {
     /// ### What it does
@@ -41,4 +41,4 @@ declare_lint! {
     "sensitive personal data reaches a `storage` sink without an encryptor or sanitizer"
 }
 
-pub fn check(_index: &Index, _findings: &mut Vec<Finding>) {}
+pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod flow;
 pub mod index;
 pub mod levels;
 #[path = "../lints/mod.rs"]

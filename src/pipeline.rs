@@ -72,10 +72,15 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
     let index = timings.time("index", || {
         Index::build(workspace, config, config_file, summaries)
     });
+    let flow = timings.time("flow", || crate::flow::compute(&index));
     let findings = timings.time("lints", || {
         let mut findings = Vec::new();
+        let context = crate::lints::LintContext {
+            index: &index,
+            flow: &flow,
+        };
         for (_, check) in crate::lints::REGISTRY {
-            check(&index, &mut findings);
+            check(&context, &mut findings);
         }
         crate::suppress::apply(&mut findings, &index.suppressions);
         levels.apply(&mut findings);

@@ -170,6 +170,30 @@ impl ModuleTree {
         None
     }
 
+    /// A path written in `module`, its first segment replaced by what a `use` of the module imports under
+    /// that name (`fs::write` after `use std::fs;` is `std::fs::write`); otherwise as written.
+    pub fn written_in_full(&self, module: ModuleId, segments: &[String]) -> Vec<String> {
+        let Some((first, rest)) = segments.split_first() else {
+            return Vec::new();
+        };
+        let imported = self
+            .get(module)
+            .uses
+            .iter()
+            .find(|u| u.alias.as_deref() == Some(first.as_str()));
+        match imported {
+            Some(entry)
+                if !matches!(
+                    entry.path.first().map(String::as_str),
+                    Some("crate" | "self" | "super")
+                ) =>
+            {
+                entry.path.iter().chain(rest).cloned().collect()
+            }
+            _ => segments.to_vec(),
+        }
+    }
+
     /// Every name visible as a member of `module` (for `*` segments of config paths).
     pub fn member_names(&self, module: ModuleId) -> Vec<String> {
         let here = self.get(module);

@@ -1,0 +1,245 @@
+//! The built-in knowledge of ecosystem sinks, kept as data in `lints/catalog/*.toml` (one file per crate)
+//! and embedded at build time.
+
+use crate::parse::flow_ir::Render;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SinkKind {
+    Log,
+    Export,
+    Storage,
+    CommercialMessage,
+}
+
+impl SinkKind {
+    pub fn parse(text: &str) -> Option<SinkKind> {
+        match text {
+            "log" => Some(SinkKind::Log),
+            "export" => Some(SinkKind::Export),
+            "storage" => Some(SinkKind::Storage),
+            "commercial_message" => Some(SinkKind::CommercialMessage),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SinkKind::Log => "log",
+            SinkKind::Export => "export",
+            SinkKind::Storage => "storage",
+            SinkKind::CommercialMessage => "commercial_message",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogRender {
+    #[default]
+    Value,
+    Serialize,
+}
+
+impl CatalogRender {
+    pub fn render(self) -> Render {
+        match self {
+            CatalogRender::Value => Render::Value,
+            CatalogRender::Serialize => Render::Serialize,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MacroSink {
+    pub names: Vec<String>,
+    pub kind: SinkKind,
+    /// When set, the macro must be written with one of these crates as its path's first segment.
+    #[serde(default)]
+    pub crates: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionSink {
+    pub paths: Vec<String>,
+    pub kind: SinkKind,
+    /// The arguments that reach the sink (all when unset).
+    pub args: Option<Vec<usize>>,
+    #[serde(default)]
+    pub render: CatalogRender,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodSink {
+    pub names: Vec<String>,
+    pub kind: SinkKind,
+    pub args: Option<Vec<usize>>,
+    #[serde(default)]
+    pub render: CatalogRender,
+    /// The receiver chain must contain a call of one of these methods (`client.post(..).json(..)`).
+    #[serde(default)]
+    pub chain: Vec<String>,
+    /// The receiver chain must start with a call of one of these functions (`sqlx::query(..).bind(..)`).
+    #[serde(default)]
+    pub chain_roots: Vec<String>,
+    /// The receiver's type, when known, must be one of these (by name).
+    #[serde(default)]
+    pub receiver_types: Vec<String>,
+    /// The receiver must be a variable of one of these names (`con.set(..)`).
+    #[serde(default)]
+    pub receiver_names: Vec<String>,
+}
+
+/// A writer that sends what is written to it somewhere: created by `constructors`, or a parameter of one
+/// of `types`; `write_methods` called on it (and `write!` into it) are sinks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandleSink {
+    pub constructors: Vec<String>,
+    pub types: Vec<String>,
+    pub write_methods: Vec<String>,
+    pub kind: SinkKind,
+    #[serde(default)]
+    pub render: CatalogRender,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    #[serde(default)]
+    pub macros: Vec<MacroSink>,
+    #[serde(default)]
+    pub functions: Vec<FunctionSink>,
+    #[serde(default)]
+    pub methods: Vec<MethodSink>,
+    #[serde(default)]
+    pub handles: Vec<HandleSink>,
+}
+
+pub const FILES: &[(&str, &str)] = &[
+    ("std", include_str!("../../lints/catalog/std.toml")),
+    ("log", include_str!("../../lints/catalog/log.toml")),
+    ("tracing", include_str!("../../lints/catalog/tracing.toml")),
+    ("anyhow", include_str!("../../lints/catalog/anyhow.toml")),
+    (
+        "serde_json",
+        include_str!("../../lints/catalog/serde_json.toml"),
+    ),
+    ("csv", include_str!("../../lints/catalog/csv.toml")),
+    ("reqwest", include_str!("../../lints/catalog/reqwest.toml")),
+    ("ureq", include_str!("../../lints/catalog/ureq.toml")),
+    ("hyper", include_str!("../../lints/catalog/hyper.toml")),
+    ("sqlx", include_str!("../../lints/catalog/sqlx.toml")),
+    ("diesel", include_str!("../../lints/catalog/diesel.toml")),
+    ("redis", include_str!("../../lints/catalog/redis.toml")),
+];
+
+impl Catalog {
+    /// Every catalogue file merged. The files are part of the build; a test proves each one parses.
+    pub fn builtin() -> Catalog {
+        let mut all = Catalog::default();
+        for (_, text) in FILES {
+            if let Ok(part) = toml::from_str::<Catalog>(text) {
+                all.macros.extend(part.macros);
+                all.functions.extend(part.functions);
+                all.methods.extend(part.methods);
+                all.handles.extend(part.handles);
+            }
+        }
+        all
+    }
+
+    pub fn macro_sink(&self, path: &[String]) -> Option<SinkKind> {
+        let name = path.last()?;
+        self.macros
+            .iter()
+            .find(|m| {
+                m.names.contains(name)
+                    && (m.crates.is_empty() || path.len() > 1 && m.crates.contains(&path[0]))
+            })
+            .map(|m| m.kind)
+    }
+
+    pub fn function_sink(&self, full_path: &str) -> Option<&FunctionSink> {
+        self.functions
+            .iter()
+            .find(|f| f.paths.iter().any(|p| p == full_path))
+    }
+
+    /// The handle kind a call creates (`File::create(..)`), by its full or written path.
+    pub fn handle_constructor(&self, paths: &[&str]) -> Option<u16> {
+        self.handles
+            .iter()
+            .position(|h| h.constructors.iter().any(|c| paths.contains(&c.as_str())))
+            .map(|i| i as u16)
+    }
+
+    pub fn handle_type(&self, type_name: &str) -> Option<u16> {
+        self.handles
+            .iter()
+            .position(|h| h.types.iter().any(|t| t == type_name))
+            .map(|i| i as u16)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalogue_file_parses_and_names_sinks() {
+        for (name, text) in FILES {
+            let part: Catalog =
+                toml::from_str(text).unwrap_or_else(|e| panic!("lints/catalog/{name}.toml: {e}"));
+            let count =
+                part.macros.len() + part.functions.len() + part.methods.len() + part.handles.len();
+            assert!(count > 0, "lints/catalog/{name}.toml declares nothing");
+        }
+    }
+
+    #[test]
+    fn catalogue_files_on_disk_are_all_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lints/catalog");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("lints/catalog")
+            .filter_map(Result::ok)
+            .map(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .trim_end_matches(".toml")
+                    .to_string()
+            })
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = FILES.iter().map(|(n, _)| n.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn lookups() {
+        let catalog = Catalog::builtin();
+        assert_eq!(catalog.macro_sink(&["println".into()]), Some(SinkKind::Log));
+        assert_eq!(
+            catalog.macro_sink(&["tracing".into(), "info".into()]),
+            Some(SinkKind::Log)
+        );
+        assert_eq!(catalog.macro_sink(&["format".into()]), None);
+        assert_eq!(
+            catalog.macro_sink(&["query".into()]),
+            None,
+            "a bare `query!` is not sqlx's"
+        );
+        assert_eq!(
+            catalog.macro_sink(&["sqlx".into(), "query".into()]),
+            Some(SinkKind::Storage)
+        );
+        assert!(catalog.function_sink("std::fs::write").is_some());
+        assert!(catalog.handle_constructor(&["File::create"]).is_some());
+        assert!(catalog.handle_type("BufWriter").is_some());
+    }
+}

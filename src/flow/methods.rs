@@ -1,0 +1,117 @@
+//! Where a call goes: methods by receiver type, the unique inherent method of a name, and paths.
+
+use crate::index::{Def, FnId, Index, ModuleId, Resolution, TypeId};
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct MethodTable {
+    by_type: HashMap<TypeId, HashMap<String, Vec<FnId>>>,
+    /// Inherent methods (with `self`) by name, when the workspace has exactly one of that name.
+    unique: HashMap<String, Option<FnId>>,
+}
+
+impl MethodTable {
+    pub fn build(index: &Index) -> MethodTable {
+        let mut table = MethodTable::default();
+        for (i, f) in index.fns.iter().enumerate() {
+            let id = FnId(i as u32);
+            let Some(owner) = f.owner else { continue };
+            let imp = &index.impls[owner.0 as usize];
+            if let Some(ty) = imp.self_type {
+                table
+                    .by_type
+                    .entry(ty)
+                    .or_default()
+                    .entry(f.name.clone())
+                    .or_default()
+                    .push(id);
+            }
+            if imp.trait_path.is_none() && f.def.has_self {
+                table
+                    .unique
+                    .entry(f.name.clone())
+                    .and_modify(|slot| *slot = None)
+                    .or_insert(Some(id));
+            }
+        }
+        table
+    }
+
+    pub fn of_type(&self, ty: TypeId, name: &str) -> &[FnId] {
+        self.by_type
+            .get(&ty)
+            .and_then(|m| m.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn unique(&self, name: &str) -> Option<FnId> {
+        self.unique.get(name).copied().flatten()
+    }
+}
+
+/// What a call path names: workspace functions, a workspace type (a tuple struct built by call), or an
+/// outside path, written in full through the module's imports (`File::create` → `std::fs::File::create`).
+pub enum Callee {
+    Fns(Vec<FnId>),
+    Type(TypeId),
+    External(String),
+}
+
+pub fn resolve_call(
+    index: &Index,
+    methods: &MethodTable,
+    module: ModuleId,
+    self_type: Option<TypeId>,
+    segments: &[String],
+) -> Callee {
+    let (first, rest) = match segments.split_first() {
+        Some(split) => split,
+        None => return Callee::External(String::new()),
+    };
+    if first == "Self" {
+        if let Some(ty) = self_type {
+            return match rest {
+                [] => Callee::Type(ty),
+                [name] => Callee::Fns(methods.of_type(ty, name).to_vec()),
+                _ => Callee::External(segments.join("::")),
+            };
+        }
+    }
+    match index.modules.resolve(module, segments) {
+        Resolution::Defs(defs) => {
+            let fns: Vec<FnId> = defs
+                .iter()
+                .filter_map(|d| if let Def::Fn(f) = d { Some(*f) } else { None })
+                .collect();
+            if !fns.is_empty() {
+                return Callee::Fns(fns);
+            }
+            if let Some(ty) =
+                defs.iter()
+                    .find_map(|d| if let Def::Type(t) = d { Some(*t) } else { None })
+            {
+                return Callee::Type(ty);
+            }
+        }
+        Resolution::External | Resolution::Unresolved => {}
+    }
+    // `Type::function` and `module::Type::function`.
+    if let Some((name, type_path)) = segments.split_last() {
+        if !type_path.is_empty() {
+            let ty = match type_path {
+                [only] if only == "Self" => self_type,
+                _ => match index.modules.resolve(module, type_path) {
+                    Resolution::Defs(defs) => {
+                        defs.iter()
+                            .find_map(|d| if let Def::Type(t) = d { Some(*t) } else { None })
+                    }
+                    _ => None,
+                },
+            };
+            if let Some(ty) = ty {
+                return Callee::Fns(methods.of_type(ty, name).to_vec());
+            }
+        }
+    }
+    Callee::External(index.modules.written_in_full(module, segments).join("::"))
+}

@@ -1,0 +1,14 @@
+//! Flow: where each piece of personal data goes, computed once for the whole workspace over the index
+//! (function summaries to a fixed point; the lints only read the result).
+
+pub mod catalog;
+mod eval;
+mod methods;
+mod render;
+mod solve;
+mod value;
+mod walk;
+
+pub use catalog::SinkKind;
+pub use solve::{compute, FlowFacts, SinkFlow};
+pub use value::Origin;

@@ -1,0 +1,186 @@
+//! What a value shows when it is rendered: `Debug`, `Display` and `Serialize` of workspace types, from
+//! their derives and hand-written impls; applied to values by `materialize`.
+
+use super::value::{Origin, Value};
+use super::walk::Child;
+use crate::index::{FieldData, Index, TypeId};
+use crate::parse::flow_ir::{Block, Expr, ExprKind, Render};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Per type and trait, the fields a hand-written impl reads from `self`.
+#[derive(Debug, Default)]
+pub struct HandWritten {
+    impls: BTreeMap<(TypeId, &'static str), BTreeSet<String>>,
+}
+
+impl HandWritten {
+    pub fn collect(index: &Index) -> HandWritten {
+        let mut found = HandWritten::default();
+        for f in &index.fns {
+            let Some(owner) = f.owner else { continue };
+            let imp = &index.impls[owner.0 as usize];
+            let (Some(ty), Some(trait_path)) = (imp.self_type, &imp.trait_path) else {
+                continue;
+            };
+            let trait_name = match trait_path.last().map(String::as_str) {
+                Some("Debug") => "Debug",
+                Some("Display") => "Display",
+                Some("Serialize") => "Serialize",
+                _ => continue,
+            };
+            let mut fields = BTreeSet::new();
+            if let Some(body) = &f.def.body {
+                self_fields_block(body, &mut fields);
+            }
+            found
+                .impls
+                .entry((ty, trait_name))
+                .or_default()
+                .extend(fields);
+        }
+        found
+    }
+
+    fn get(&self, ty: TypeId, trait_name: &'static str) -> Option<&BTreeSet<String>> {
+        self.impls.get(&(ty, trait_name))
+    }
+}
+
+fn self_fields_block(block: &Block, out: &mut BTreeSet<String>) {
+    super::walk::block_children(block, &mut |child| self_fields_child(child, out));
+}
+
+fn self_fields_child(child: Child, out: &mut BTreeSet<String>) {
+    match child {
+        Child::Expr(e) => self_fields(e, out),
+        Child::Block(b) => self_fields_block(b, out),
+    }
+}
+
+/// Fields read as `self.field` anywhere in an expression.
+fn self_fields(expr: &Expr, out: &mut BTreeSet<String>) {
+    if let ExprKind::Field(base, name) = &expr.kind {
+        if matches!(&base.kind, ExprKind::Path(p) if p.len() == 1 && p[0] == "self") {
+            out.insert(name.clone());
+            return;
+        }
+    }
+    super::walk::children(expr, &mut |child| self_fields_child(child, out));
+}
+
+/// Which fields of `ty` a render shows (`None`: all of them).
+fn shown_fields(
+    index: &Index,
+    hand: &HandWritten,
+    ty: TypeId,
+    render: Render,
+) -> Option<BTreeSet<String>> {
+    let info = index.ty(ty);
+    let derives = |name: &str| info.def.derives.iter().any(|d| d == name);
+    let (trait_name, derived) = match render {
+        Render::Value => return None,
+        Render::Debug => ("Debug", derives("Debug")),
+        Render::Display => ("Display", false),
+        Render::Serialize => ("Serialize", derives("Serialize")),
+    };
+    if render == Render::Debug && derives("RedactedDebug") {
+        // Declared fields print as `<redacted ..>`; the rest print normally.
+        let shown = info
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !matches!(index.catalogue.field(ty, *i), Some(FieldData::Declared(_))))
+            .map(|(_, f)| f.display_name());
+        return Some(shown.collect());
+    }
+    if derived {
+        let shown = info
+            .fields()
+            .iter()
+            .filter(|f| render != Render::Serialize || !f.serde_skip)
+            .map(|f| f.display_name());
+        return Some(shown.collect());
+    }
+    match hand.get(ty, trait_name) {
+        Some(fields) => Some(fields.clone()),
+        // No impl the workspace shows (it may come from a macro): assume every field is shown.
+        None if render == Render::Display => Some(BTreeSet::new()),
+        None => None,
+    }
+}
+
+/// The personal data a whole value of `ty` shows when rendered, following fields of workspace types.
+pub fn type_leaks(
+    index: &Index,
+    hand: &HandWritten,
+    ty: TypeId,
+    render: Render,
+    seen: &mut BTreeSet<TypeId>,
+) -> Vec<(Origin, String)> {
+    if !seen.insert(ty) {
+        return Vec::new();
+    }
+    let info = index.ty(ty);
+    if let Some(decl) = index.catalogue.type_decl(ty) {
+        let redacted =
+            render == Render::Debug && info.def.derives.iter().any(|d| d == "RedactedDebug");
+        let hidden =
+            render == Render::Display && hand.get(ty, "Display").is_some_and(BTreeSet::is_empty);
+        return if redacted || hidden {
+            Vec::new()
+        } else {
+            vec![(Origin::Decl(decl), info.name.clone())]
+        };
+    }
+    let shown = shown_fields(index, hand, ty, render);
+    let mut leaks = Vec::new();
+    for (i, field) in info.fields().iter().enumerate() {
+        let name = field.display_name();
+        if shown.as_ref().is_some_and(|s| !s.contains(&name)) {
+            continue;
+        }
+        match index.catalogue.field(ty, i) {
+            Some(FieldData::Declared(d)) | Some(FieldData::OfType(d)) => {
+                leaks.push((Origin::Decl(d), format!("{}.{name}", info.name)))
+            }
+            Some(FieldData::Malformed) => {}
+            None => {
+                for held in crate::index::carried_types(&field.ty) {
+                    if let Some(inner) = index.resolve_type(info.module, held) {
+                        leaks.extend(type_leaks(index, hand, inner, render, seen));
+                    }
+                }
+            }
+        }
+    }
+    leaks
+}
+
+/// The value as it is once rendered: whole values become the personal data their render shows, and
+/// parameters remember how they were rendered.
+pub fn materialize(index: &Index, hand: &HandWritten, value: &Value, render: Render) -> Value {
+    if render == Render::Value {
+        return value.clone();
+    }
+    let flat = value.flattened();
+    let mut out = Value::default();
+    for (origin, trace) in &flat.items {
+        match origin {
+            Origin::Whole(ty) => {
+                for (leak, _) in type_leaks(index, hand, *ty, render, &mut BTreeSet::new()) {
+                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                }
+            }
+            Origin::Param(i, Render::Value) => {
+                out.items
+                    .entry(Origin::Param(*i, render))
+                    .or_insert_with(|| trace.clone());
+            }
+            Origin::Handle(_) => {}
+            other => {
+                out.items.entry(*other).or_insert_with(|| trace.clone());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,176 @@
+//! The whole-workspace solution: function summaries to a fixed point, then what each parameter receives
+//! from its callers to a fixed point, then the personal data reaching every sink call.
+
+use super::catalog::{Catalog, SinkKind};
+use super::eval::{self, FnFacts, Shared};
+use super::methods::MethodTable;
+use super::render::{materialize, type_leaks, HandWritten};
+use super::value::{Origin, Value};
+use crate::diagnostic::{Span, TraceStep};
+use crate::index::{FnId, Index, TypeId};
+use crate::parse::flow_ir::Render;
+use crate::parse::Named;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Rounds of the fixed points: enough for call chains far deeper than real code's data flows.
+const MAX_ROUNDS: usize = 16;
+
+/// Personal data reaching one sink call.
+#[derive(Debug, Clone)]
+pub struct SinkFlow {
+    pub span: Span,
+    pub kind: SinkKind,
+    pub sink: String,
+    pub purpose: Option<Named>,
+    pub function: FnId,
+    /// Each piece of data (a declaration, or an encrypted one) with the path it took.
+    pub data: BTreeMap<Origin, Vec<TraceStep>>,
+}
+
+#[derive(Debug, Default)]
+pub struct FlowFacts {
+    pub sink_flows: Vec<SinkFlow>,
+    /// Field names accessed or bound anywhere.
+    pub used_fields: BTreeSet<String>,
+    /// Workspace types whose whole values are formatted or serialised somewhere.
+    pub rendered_types: BTreeSet<TypeId>,
+}
+
+/// What a value carries once every whole value is counted with all its personal data.
+pub fn extract(index: &Index, hand: &HandWritten, value: &Value) -> Value {
+    let flat = value.flattened();
+    let mut out = Value::default();
+    for (origin, trace) in &flat.items {
+        match origin {
+            Origin::Whole(ty) => {
+                for (leak, _) in type_leaks(index, hand, *ty, Render::Value, &mut BTreeSet::new()) {
+                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                }
+            }
+            Origin::Decl(_) | Origin::Encrypted(_) => {
+                out.items.entry(*origin).or_insert_with(|| trace.clone());
+            }
+            Origin::Param(..) | Origin::Handle(_) => {}
+        }
+    }
+    out
+}
+
+fn signature(value: &Value) -> BTreeSet<(String, Origin)> {
+    let mut keys: BTreeSet<(String, Origin)> =
+        value.items.keys().map(|o| (String::new(), *o)).collect();
+    for (name, inner) in &value.fields {
+        keys.extend(
+            signature(inner)
+                .into_iter()
+                .map(|(path, o)| (format!("{name}.{path}"), o)),
+        );
+    }
+    keys
+}
+
+/// Parameter markers of a function replaced by what its callers pass.
+fn with_params(index: &Index, hand: &HandWritten, value: &Value, params: &[Value]) -> Value {
+    eval::substitute(index, hand, value, params)
+}
+
+pub fn compute(index: &Index) -> FlowFacts {
+    let catalog = Catalog::builtin();
+    let hand = HandWritten::collect(index);
+    let methods = MethodTable::build(index);
+    let count = index.fns.len();
+    let mut returns = vec![Value::default(); count];
+    let mut facts: Vec<FnFacts> = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let shared = Shared {
+            index,
+            catalog: &catalog,
+            hand: &hand,
+            methods: &methods,
+            returns: &returns,
+        };
+        facts = (0..count as u32)
+            .into_par_iter()
+            .map(|i| eval::run(&shared, FnId(i)))
+            .collect();
+        let stable = facts
+            .iter()
+            .zip(&returns)
+            .all(|(f, r)| signature(&f.ret) == signature(r));
+        returns = facts.iter().map(|f| f.ret.clone()).collect();
+        if stable {
+            break;
+        }
+    }
+
+    let arity =
+        |id: usize| index.fns[id].def.params.len() + usize::from(index.fns[id].def.has_self);
+    let mut params: Vec<Vec<Value>> = (0..count)
+        .map(|i| vec![Value::default(); arity(i)])
+        .collect();
+    for _ in 0..MAX_ROUNDS {
+        let mut next = params.clone();
+        for (caller, caller_facts) in facts.iter().enumerate() {
+            for call in &caller_facts.calls {
+                let slots = &mut next[call.callee.0 as usize];
+                for (i, arg) in call.args.iter().enumerate().take(slots.len()) {
+                    let concrete = with_params(index, &hand, arg, &params[caller]);
+                    slots[i].join(&concrete);
+                }
+            }
+        }
+        let stable = next
+            .iter()
+            .zip(&params)
+            .all(|(a, b)| a.iter().zip(b).all(|(x, y)| signature(x) == signature(y)));
+        params = next;
+        if stable {
+            break;
+        }
+    }
+
+    let mut flow = FlowFacts::default();
+    for (function, function_facts) in facts.into_iter().enumerate() {
+        flow.used_fields.extend(function_facts.used_fields);
+        flow.rendered_types.extend(function_facts.rendered);
+        for hit in function_facts.sinks {
+            let concrete = with_params(index, &hand, &hit.value, &params[function]);
+            let shown = extract(
+                index,
+                &hand,
+                &materialize(index, &hand, &concrete, Render::Value),
+            );
+            if shown.items.is_empty() {
+                continue;
+            }
+            flow.sink_flows.push(SinkFlow {
+                span: hit.span,
+                kind: hit.kind,
+                sink: hit.sink,
+                purpose: hit.purpose,
+                function: FnId(function as u32),
+                data: shown.items,
+            });
+        }
+    }
+    merge_same_call(&mut flow.sink_flows);
+    flow
+}
+
+/// One flow per sink call and kind: a call reached from several places names all that reaches it.
+fn merge_same_call(flows: &mut Vec<SinkFlow>) {
+    flows.sort_by(|a, b| (a.span, a.kind).cmp(&(b.span, b.kind)));
+    let mut merged: Vec<SinkFlow> = Vec::new();
+    for flow in flows.drain(..) {
+        match merged.last_mut() {
+            Some(last) if last.span == flow.span && last.kind == flow.kind => {
+                for (origin, trace) in flow.data {
+                    last.data.entry(origin).or_insert(trace);
+                }
+            }
+            _ => merged.push(flow),
+        }
+    }
+    *flows = merged;
+}

@@ -1,0 +1,111 @@
+//! The abstract value of an expression: which personal data it may carry, with the path it took.
+
+use crate::diagnostic::{Span, TraceStep};
+use crate::index::{DeclId, TypeId};
+use crate::parse::flow_ir::Render;
+use std::collections::BTreeMap;
+
+/// Where the data in a value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    /// A declared field's or personal-data type's value, already extracted.
+    Decl(DeclId),
+    /// A whole value of a workspace type: its personal data depends on how it is rendered.
+    Whole(TypeId),
+    /// Whatever the function's parameter `index` receives from its callers, rendered as `Render`
+    /// (`Value` when not rendered yet).
+    Param(u32, Render),
+    /// A writer that goes to a file or another party (its catalogue entry's index).
+    Handle(u16),
+    /// Personal data that went through an encryptor: still personal data, but protected at rest.
+    Encrypted(DeclId),
+}
+
+/// Steps kept per origin: enough to explain a flow, bounded so values stay small.
+const MAX_TRACE: usize = 12;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Value {
+    pub items: BTreeMap<Origin, Vec<TraceStep>>,
+    /// Data known per field or tuple element (struct literals, tuples): read back by field access.
+    pub fields: BTreeMap<String, Value>,
+}
+
+impl Value {
+    pub fn one(origin: Origin, trace: Vec<TraceStep>) -> Value {
+        let mut value = Value::default();
+        value.items.insert(origin, trace);
+        value
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.fields.values().all(Value::is_empty)
+    }
+
+    /// Adds what `other` carries; an origin already present keeps its (first found) trace.
+    pub fn join(&mut self, other: &Value) {
+        for (origin, trace) in &other.items {
+            self.items.entry(*origin).or_insert_with(|| trace.clone());
+        }
+        for (name, value) in &other.fields {
+            self.fields.entry(name.clone()).or_default().join(value);
+        }
+    }
+
+    pub fn joined(mut self, other: &Value) -> Value {
+        self.join(other);
+        self
+    }
+
+    /// Everything it carries, its fields included, as one flat value.
+    pub fn flattened(&self) -> Value {
+        let mut flat = Value {
+            items: self.items.clone(),
+            fields: BTreeMap::new(),
+        };
+        for value in self.fields.values() {
+            flat.join(&value.flattened());
+        }
+        flat
+    }
+
+    /// The same data, with a step added to every trace.
+    pub fn stepped(&self, span: Span, note: &str) -> Value {
+        let mut value = self.clone();
+        value.add_step(span, note);
+        value
+    }
+
+    fn add_step(&mut self, span: Span, note: &str) {
+        for trace in self.items.values_mut() {
+            if trace.len() < MAX_TRACE && trace.last().is_none_or(|last| last.span != span) {
+                trace.push(TraceStep {
+                    span,
+                    note: note.to_string(),
+                });
+            }
+        }
+        for value in self.fields.values_mut() {
+            value.add_step(span, note);
+        }
+    }
+
+    pub fn with_field(mut self, name: &str, value: Value) -> Value {
+        self.fields.insert(name.to_string(), value);
+        self
+    }
+
+    pub fn handles(&self) -> impl Iterator<Item = u16> + '_ {
+        self.items.keys().filter_map(|o| match o {
+            Origin::Handle(h) => Some(*h),
+            _ => None,
+        })
+    }
+
+    pub fn whole_types(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.items.keys().filter_map(|o| match o {
+            Origin::Whole(t) => Some(*t),
+            _ => None,
+        })
+    }
+}
