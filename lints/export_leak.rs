@@ -1,5 +1,6 @@
 use crate::diagnostic::Finding;
-use crate::lints::LintContext;
+use crate::flow::SinkKind;
+use crate::lints::{sink_finding, LintContext};
 
 declare_lint! {
     /// ### What it does
@@ -48,4 +49,47 @@ declare_lint! {
     "personal data reaches an `export` sink without a purpose it was collected for and the consent that purpose needs"
 }
 
-pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
+    for flow in cx
+        .flow
+        .sink_flows
+        .iter()
+        .filter(|f| f.kind == SinkKind::Export)
+    {
+        let purpose = flow
+            .purpose
+            .as_ref()
+            .or_else(|| index.declared_purpose(flow.function))
+            .map(|p| p.value.as_str());
+        let allowed = |decl| {
+            purpose.is_some_and(|p| {
+                index
+                    .catalogue
+                    .decl(decl)
+                    .purposes
+                    .iter()
+                    .any(|d| d.value == p)
+            })
+        };
+        let Some(finding) = sink_finding(
+            &EXPORT_LEAK,
+            index,
+            flow,
+            |decl, _| !allowed(decl),
+            "an export sink",
+        ) else {
+            continue;
+        };
+        let help = match purpose {
+            Some(p) => format!(
+                "the export serves `{p}`, which this data was not collected for: send only data collected for \
+                 `{p}`, or a sanitized value"
+            ),
+            None => "state the purpose of the export (#[pii_lint::purpose] on the function, or `purpose` on the sink) \
+                     and send only data collected for it, or a sanitized value"
+                .to_string(),
+        };
+        findings.push(finding.with_help(help));
+    }
+}

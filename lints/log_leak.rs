@@ -1,5 +1,6 @@
 use crate::diagnostic::Finding;
-use crate::lints::LintContext;
+use crate::flow::SinkKind;
+use crate::lints::{sink_finding, LintContext};
 
 declare_lint! {
     /// ### What it does
@@ -42,4 +43,17 @@ declare_lint! {
     "personal data reaches a `log` sink"
 }
 
-pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    for flow in cx
+        .flow
+        .sink_flows
+        .iter()
+        .filter(|f| f.kind == SinkKind::Log)
+    {
+        if let Some(finding) = sink_finding(&LOG_LEAK, cx.index, flow, |_, _| true, "a log sink") {
+            let help = "log an identifier instead, or mask the value with a #[pii_lint::sanitizer] function; \
+                        derive pii_lint::RedactedDebug on types that are printed with {:?}";
+            findings.push(finding.with_help(help));
+        }
+    }
+}

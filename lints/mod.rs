@@ -52,6 +52,58 @@ pub struct LintContext<'a> {
     pub flow: &'a FlowFacts,
 }
 
+/// The finding of a sink lint for one sink call: the data that reaches it (as `keep` selects), named in
+/// the message, with the path of the first piece as its trace. `None` when nothing is kept.
+pub fn sink_finding(
+    lint: &'static Lint,
+    index: &Index,
+    flow: &crate::flow::SinkFlow,
+    keep: impl Fn(crate::index::DeclId, bool) -> bool,
+    what: &str,
+) -> Option<Finding> {
+    use crate::diagnostic::TraceStep;
+    use crate::flow::Origin;
+    let mut data = Vec::new();
+    let mut trace = Vec::new();
+    for (origin, steps) in &flow.data {
+        let (decl, encrypted) = match origin {
+            Origin::Decl(d) => (*d, false),
+            Origin::Encrypted(d) => (*d, true),
+            _ => continue,
+        };
+        if !keep(decl, encrypted) {
+            continue;
+        }
+        let data_ref = index.catalogue.data_ref(decl);
+        if data.contains(&data_ref) {
+            continue;
+        }
+        if trace.is_empty() {
+            trace.push(TraceStep {
+                span: index.catalogue.decl(decl).span,
+                note: format!("{} declared here", data_ref.describe()),
+            });
+            trace.extend(steps.iter().cloned());
+        }
+        data.push(data_ref);
+    }
+    if data.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = data.iter().map(|d| d.describe()).collect();
+    let noun = if data.len() == 1 {
+        "personal data"
+    } else {
+        "personal data"
+    };
+    let message = format!("{noun} {} reaches {what} ({})", named.join(", "), flow.sink);
+    Some(
+        Finding::new(lint, flow.span, message)
+            .with_data(data)
+            .with_trace(trace),
+    )
+}
+
 /// A lint's check: a pure query over the context that appends findings.
 pub type Check = fn(&LintContext, &mut Vec<Finding>);
 

@@ -1,5 +1,6 @@
 use crate::diagnostic::Finding;
-use crate::lints::LintContext;
+use crate::flow::SinkKind;
+use crate::lints::{sink_finding, LintContext};
 
 declare_lint! {
     /// ### What it does
@@ -41,4 +42,26 @@ declare_lint! {
     "sensitive personal data reaches a `storage` sink without an encryptor or sanitizer"
 }
 
-pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
+    let sensitive = |decl| index.catalogue.is_sensitive(index.catalogue.decl(decl));
+    for flow in cx
+        .flow
+        .sink_flows
+        .iter()
+        .filter(|f| f.kind == SinkKind::Storage)
+    {
+        let keep = |decl, encrypted: bool| !encrypted && sensitive(decl);
+        if let Some(finding) = sink_finding(
+            &UNPROTECTED_STORAGE,
+            index,
+            flow,
+            keep,
+            "a storage sink unencrypted",
+        ) {
+            let help = "encrypt it before storing with a #[pii_lint::encryptor] function, or store a one-way hash \
+                        or masked value from a #[pii_lint::sanitizer]";
+            findings.push(finding.with_help(help));
+        }
+    }
+}

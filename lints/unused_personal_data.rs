@@ -38,4 +38,29 @@ declare_lint! {
     "a declared field that no code ever reads: collected but not necessary"
 }
 
-pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
+    for id in index.catalogue.decl_ids() {
+        let decl = index.catalogue.decl(id);
+        let Some(field) = decl.field else { continue };
+        let ty = index.ty(decl.type_id);
+        let name = ty.fields()[field]
+            .name
+            .clone()
+            .unwrap_or_else(|| field.to_string());
+        if cx.flow.used_fields.contains(&name) || cx.flow.rendered_types.contains(&decl.type_id) {
+            continue;
+        }
+        let data = index.catalogue.data_ref(id);
+        let message = format!(
+            "personal data {} is collected but never read",
+            data.describe()
+        );
+        let help = "stop collecting it (only what the service needs may be collected), or read it where it is needed";
+        findings.push(
+            Finding::new(&UNUSED_PERSONAL_DATA, decl.span, message)
+                .with_data(vec![data])
+                .with_help(help),
+        );
+    }
+}

@@ -614,7 +614,7 @@ impl Eval<'_> {
                 Value::default()
             }
             ExprKind::For { pat, iter, body } => {
-                let items = self.expr(iter);
+                let items = self.expr(iter).flattened();
                 for _ in 0..2 {
                     self.scopes.push(HashMap::new());
                     self.bind(pat, &items);
@@ -727,12 +727,14 @@ impl Eval<'_> {
         let receiver_value = self.expr(receiver);
         let mut values = Vec::new();
         let mut closure_results = Value::default();
+        // A closure given to a method sees the receiver's elements: everything the receiver holds.
+        let elements = receiver_value.flattened();
         for arg in args {
             match &arg.kind {
                 ExprKind::Closure { params, body } => {
                     self.scopes.push(HashMap::new());
                     for p in params {
-                        self.bind(p, &receiver_value);
+                        self.bind(p, &elements);
                     }
                     closure_results.join(&self.expr(body));
                     self.scopes.pop();

@@ -142,9 +142,44 @@ impl Index {
         }
     }
 
+    /// The purpose declared for a function's code: on the function, else its impl block, else the
+    /// innermost enclosing module that declares one (`[[processing]]` entries included).
+    pub fn declared_purpose(&self, id: FnId) -> Option<&crate::parse::Named> {
+        let f = self.func(id);
+        if let Some(p) = purpose_in(&f.annotations) {
+            return Some(p);
+        }
+        if let Some(p) = f
+            .owner
+            .and_then(|imp| purpose_in(&self.impls[imp.0 as usize].annotations))
+        {
+            return Some(p);
+        }
+        let mut module = Some(f.module);
+        while let Some(m) = module {
+            let declared = self
+                .module_annotations
+                .iter()
+                .filter(|a| a.module == m)
+                .find_map(|a| purpose_in(&a.annotations));
+            if declared.is_some() {
+                return declared;
+            }
+            module = self.modules.get(m).parent;
+        }
+        None
+    }
+
     /// `crate::module::Type`, as config paths and messages name it.
     pub fn type_path(&self, id: TypeId) -> String {
         let ty = self.ty(id);
         format!("{}::{}", self.modules.path_string(ty.module), ty.name)
     }
+}
+
+fn purpose_in(annotations: &[Annotation]) -> Option<&crate::parse::Named> {
+    annotations.iter().find_map(|a| match a {
+        Annotation::Purpose(p) => Some(p),
+        _ => None,
+    })
 }
