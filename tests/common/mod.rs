@@ -115,3 +115,48 @@ pub fn assert_markers(name: &str) {
         stderr(&output)
     );
 }
+
+/// A workspace written to a temporary directory (a `shop` package unless the files give a Cargo.toml).
+pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let has_manifest = files.iter().any(|(p, _)| *p == "Cargo.toml");
+    let manifest = (
+        "Cargo.toml",
+        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    for (path, text) in files.iter().chain((!has_manifest).then_some(&manifest)) {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+/// `file:line CODE` of every finding of the whole pipeline (run as a library), in report order, with the
+/// lints in `allow` not reported.
+pub fn findings_allowing(dir: &Path, allow: &[&str]) -> Vec<String> {
+    use cargo_pii_lint::diagnostic::Level;
+    use cargo_pii_lint::pipeline::{check, CheckRequest};
+    let level_flags = allow
+        .iter()
+        .map(|lint| (Level::Allow, lint.to_string()))
+        .collect();
+    let request = CheckRequest {
+        cwd: dir.to_path_buf(),
+        level_flags,
+        ..CheckRequest::default()
+    };
+    let outcome = check(&request).unwrap_or_else(|e| panic!("{e:?}"));
+    outcome
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                outcome.index.workspace.file(f.span.file).rel_path,
+                f.span.line,
+                f.lint.code
+            )
+        })
+        .collect()
+}
