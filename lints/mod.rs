@@ -91,12 +91,11 @@ pub fn sink_finding(
         return None;
     }
     let named: Vec<String> = data.iter().map(|d| d.describe()).collect();
-    let noun = if data.len() == 1 {
-        "personal data"
-    } else {
-        "personal data"
-    };
-    let message = format!("{noun} {} reaches {what} ({})", named.join(", "), flow.sink);
+    let message = format!(
+        "personal data {} reaches {what} ({})",
+        named.join(", "),
+        flow.sink
+    );
     Some(
         Finding::new(lint, flow.span, message)
             .with_data(data)

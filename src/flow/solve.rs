@@ -160,7 +160,7 @@ pub fn compute(index: &Index) -> FlowFacts {
 
 /// One flow per sink call and kind: a call reached from several places names all that reaches it.
 fn merge_same_call(flows: &mut Vec<SinkFlow>) {
-    flows.sort_by(|a, b| (a.span, a.kind).cmp(&(b.span, b.kind)));
+    flows.sort_by_key(|f| (f.span, f.kind));
     let mut merged: Vec<SinkFlow> = Vec::new();
     for flow in flows.drain(..) {
         match merged.last_mut() {

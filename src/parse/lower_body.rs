@@ -100,11 +100,9 @@ impl BodyLowerer {
                 fields: s
                     .fields
                     .iter()
-                    .filter_map(|f| match &f.member {
-                        syn::Member::Named(name) => Some((name.to_string(), self.pat(&f.pat))),
-                        syn::Member::Unnamed(index) => {
-                            Some((index.index.to_string(), self.pat(&f.pat)))
-                        }
+                    .map(|f| match &f.member {
+                        syn::Member::Named(name) => (name.to_string(), self.pat(&f.pat)),
+                        syn::Member::Unnamed(index) => (index.index.to_string(), self.pat(&f.pat)),
                     })
                     .collect(),
             },
