@@ -305,3 +305,24 @@ fn unused_personal_data_is_read_nowhere() {
         ["src/models.rs:6 PII011"]
     );
 }
+
+#[test]
+fn return_types_of_resolved_calls_give_method_receivers() {
+    let code = "pub struct Notifier;\nimpl Notifier {\n    pub fn shout(&self, text: &str) {\n        println!(\"{text}\"); // inside\n    }\n}\npub struct Quiet;\nimpl Quiet {\n    pub fn shout(&self, text: &str) -> usize {\n        text.len()\n    }\n}\nfn loud() -> Notifier {\n    Notifier\n}\nfn quiet() -> Quiet {\n    Quiet\n}\npub fn f(c: &Customer) {\n    quiet().shout(&c.phone);\n    loud().shout(&c.phone);\n}\n";
+    assert_flows(code, &[("// inside", "PII005")]);
+}
+
+#[test]
+fn config_sinks_outside_the_workspace_are_matched_at_calls() {
+    let lib = "mod models;\nuse models::*;\nuse sms_sdk::Client;\npub fn f(c: &Customer, sms: &Client) {\n    sms_sdk::send(&c.phone, \"hi\");\n    Client::push(sms, &c.id.to_string());\n}\n";
+    let config = "[[sinks]]\npath = \"sms_sdk::send\"\nkind = \"export\"\n";
+    let dir = workspace(&[
+        ("src/lib.rs", lib),
+        ("src/models.rs", MODELS),
+        ("pii-lint.toml", config),
+    ]);
+    assert_eq!(
+        findings_allowing(dir.path(), &["unused-personal-data"]),
+        ["src/lib.rs:5 PII006"]
+    );
+}

@@ -180,6 +180,11 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         let value = eval.block(body);
         eval.facts.ret.join(&value);
     }
+    // What the signature promises is returned (`-> Customer`), whatever the body was seen to return.
+    if let Some(output) = &f.def.output {
+        let promised = eval.type_value(output);
+        eval.facts.ret.join(&promised);
+    }
     eval.facts
 }
 
@@ -470,8 +475,12 @@ impl Eval<'_> {
     fn expr(&mut self, expr: &Expr) -> Value {
         match &expr.kind {
             ExprKind::Path(segments) => match segments.as_slice() {
-                [name] => self.lookup(name),
-                _ => Value::default(),
+                [name] if self.scopes.iter().any(|s| s.contains_key(name)) => self.lookup(name),
+                // A unit struct used as a value.
+                _ => match self.pattern_type(segments) {
+                    Some(ty) => Value::one(Origin::Whole(ty), Vec::new()),
+                    None => Value::default(),
+                },
             },
             ExprKind::Lit | ExprKind::Continue => Value::default(),
             ExprKind::Field(base, name) => {
@@ -698,6 +707,22 @@ impl Eval<'_> {
         {
             return all.joined(&Value::one(Origin::Handle(handle), Vec::new()));
         }
+        if let Some(entry) = self
+            .index()
+            .config
+            .sinks
+            .iter()
+            .find(|s| s.path.value == full || s.path.value == written)
+        {
+            // A `[[sinks]]` entry for a function outside the workspace (a vendor SDK's send function).
+            let kind = SinkKind::parse(&entry.kind.value).unwrap_or(SinkKind::Log);
+            let purpose = entry.purpose.as_ref().map(|p| Named {
+                value: p.value.clone(),
+                span: span_in_config(self.index(), &p.span),
+            });
+            self.hit(span, kind, format!("`{full}`"), purpose, all);
+            return Value::default();
+        }
         let sink = self
             .sh
             .catalog
@@ -888,6 +913,13 @@ impl Eval<'_> {
         // `format!`, `anyhow!`, `dbg!` and unknown macros: the result carries what they were given.
         data
     }
+}
+
+/// A byte range of `pii-lint.toml` as a span (where config purposes are declared).
+fn span_in_config(index: &Index, range: &std::ops::Range<usize>) -> Span {
+    let file = index.config_file.unwrap_or(crate::workspace::FileId(0));
+    let text = index.workspace.text(file).unwrap_or_default();
+    Span::from_byte_range(file, text, range.clone())
 }
 
 /// Replaces parameter markers of a callee's summary by what the call passes.
