@@ -27,13 +27,6 @@ impl BodyLowerer {
         Span::from_syn(self.file, span)
     }
 
-    fn expr_of(&self, kind: ExprKind, span: proc_macro2::Span) -> Expr {
-        Expr {
-            kind,
-            span: self.span(span),
-        }
-    }
-
     pub fn block(&self, block: &syn::Block) -> Block {
         let mut lowered = Block::default();
         let count = block.stmts.len();
@@ -122,9 +115,40 @@ impl BodyLowerer {
         Box::new(self.expr(expr))
     }
 
+    /// Where a call is reported: from the called path (or method name) to its closing parenthesis. Other
+    /// expressions are never reported, so their spans are not computed (`Spanned::span` re-tokenizes the
+    /// whole subtree, which would make lowering quadratic in nesting depth).
+    fn reported_span(&self, expr: &syn::Expr) -> Span {
+        let (start, end) = match expr {
+            syn::Expr::Call(c) => {
+                let start = match &*c.func {
+                    syn::Expr::Path(p) => p
+                        .path
+                        .segments
+                        .first()
+                        .map_or(c.paren_token.span.open(), |s| s.ident.span()),
+                    _ => c.paren_token.span.open(),
+                };
+                (start, c.paren_token.span.close())
+            }
+            syn::Expr::MethodCall(m) => (m.method.span(), m.paren_token.span.close()),
+            syn::Expr::Path(p) => match (p.path.segments.first(), p.path.segments.last()) {
+                (Some(first), Some(last)) => (first.ident.span(), last.ident.span()),
+                _ => return Span::line(self.file, 1),
+            },
+            _ => return Span::line(self.file, 1),
+        };
+        let (from, to) = (self.span(start), self.span(end));
+        Span {
+            end_line: to.end_line,
+            end_column: to.end_column,
+            ..from
+        }
+    }
+
     pub fn expr(&self, expr: &syn::Expr) -> Expr {
         use syn::Expr as E;
-        let span = expr.span();
+        let span = self.reported_span(expr);
         let kind = match expr {
             E::Path(p) => ExprKind::Path(path_segments(&p.path)),
             E::Lit(_) => ExprKind::Lit,
@@ -256,7 +280,7 @@ impl BodyLowerer {
             ),
             _ => ExprKind::Lit,
         };
-        self.expr_of(kind, span)
+        Expr { kind, span }
     }
 
     /// A macro call, its arguments parsed from its tokens with the render each placeholder gives them.
