@@ -15,8 +15,10 @@ declare_lint! {
     ///
     /// Not reported: a listed word followed by a qualifier (`model`, `brand`, `type`, `kind`, `template`,
     /// `subject`, `policy`, `format`, `pattern`, `regex`, `verified`, `enabled`, `count`, `len`, `length`,
-    /// `status`, `at`, `sent`, `required`, `valid`, `id`, `ids`, `app`, `version`, `os`, `platform`), as in
-    /// `phone_model`, `email_verified`, `address_type`; fields of type `bool`; fields declared with `#[pii]` or
+    /// `status`, `at`, `sent`, `required`, `valid`, `id`, `ids`, `app`, `version`, `os`, `platform`, `size`,
+    /// `family`, `state`, `space`, `mode`, `range`, `offset`, `width`, `bits`, `align`, `mask`, `index`,
+    /// `flags`), as in `phone_model`, `email_verified`, `address_type`; `address` after a word that makes it
+    /// a machine's (`base_address`, `socket_address`, `virtual_address`); type names in ALL_CAPS; fields of type `bool`; fields declared with `#[pii]` or
     /// `[[data]]`; fields whose type is a personal-data type or a workspace type holding declared personal
     /// data; fields of a personal-data type itself; and names such as `customer_id`, `order_no`, `created_at`
     /// where no whole word matches. The finding points at the field's name. Warns by default.
@@ -98,7 +100,58 @@ pub const PERSONAL_WORDS: &[(&str, &str)] = &[
 pub const QUALIFIERS: &[&str] = &[
     "model", "brand", "type", "kind", "template", "subject", "policy", "format", "pattern",
     "regex", "verified", "enabled", "count", "len", "length", "status", "at", "sent", "required",
-    "valid", "id", "ids", "app", "version", "os", "platform",
+    "valid", "id", "ids", "app", "version", "os", "platform", "size", "family", "state", "space",
+    "mode", "range", "offset", "width", "bits", "align", "mask", "index", "flags",
+];
+
+/// Words before `address` that make it a memory, network or hardware address, not a person's.
+pub const NOT_A_HOME: &[&str] = &[
+    "base",
+    "virtual",
+    "physical",
+    "start",
+    "end",
+    "begin",
+    "minimum",
+    "maximum",
+    "min",
+    "max",
+    "memory",
+    "mem",
+    "local",
+    "remote",
+    "peer",
+    "socket",
+    "server",
+    "listen",
+    "bind",
+    "source",
+    "destination",
+    "dest",
+    "station",
+    "return",
+    "load",
+    "entry",
+    "target",
+    "next",
+    "prev",
+    "buffer",
+    "buf",
+    "device",
+    "hardware",
+    "broadcast",
+    "multicast",
+    "gateway",
+    "node",
+    "host",
+    "network",
+    "net",
+    "link",
+    "bus",
+    "register",
+    "page",
+    "heap",
+    "stack",
 ];
 
 /// The lowercase words of a snake_case, camelCase or CamelCase name.
@@ -129,11 +182,15 @@ pub fn suggested_category(name: &str) -> Option<&'static str> {
         let pattern: Vec<&str> = pattern.split('_').collect();
         for start in 0..words.len() {
             let end = start + pattern.len();
+            let machine_address = *category == "address"
+                && start > 0
+                && NOT_A_HOME.contains(&words[start - 1].as_str());
             if end <= words.len()
                 && words[start..end].iter().zip(&pattern).all(|(w, p)| w == p)
                 && !words
                     .get(end)
                     .is_some_and(|next| QUALIFIERS.contains(&next.as_str()))
+                && !machine_address
             {
                 return Some(category);
             }
@@ -210,8 +267,10 @@ fn looks_personal(index: &Index, owner: TypeId, field: &FieldDef) -> Option<&'st
     if let Some(category) = field.name.as_deref().and_then(suggested_category) {
         return Some(category);
     }
+    // Type names count when written in CamelCase: ALL_CAPS names are generated FFI bindings.
     held.iter()
         .filter_map(|t| t.last_name())
+        .filter(|name| name.chars().any(char::is_lowercase))
         .find_map(suggested_category)
 }
 
@@ -273,6 +332,11 @@ mod tests {
             "mobile_app_version",
             "address_id",
             "email_template",
+            "base_address",
+            "VirtualAddress",
+            "socket_address",
+            "address_size",
+            "AddressFamily",
             "id",
             "name",
             "card",

@@ -35,6 +35,12 @@ impl Timings {
         let start = Instant::now();
         let result = work();
         self.phases.push((phase, start.elapsed()));
+        if std::env::var_os("PII_LINT_TRACE_MEMORY").is_some() {
+            eprintln!(
+                "memory after {phase}: {} MiB resident",
+                resident_mib().unwrap_or(0)
+            );
+        }
         result
     }
 
@@ -112,4 +118,12 @@ fn load_config(
         .unwrap_or_else(|_| path.to_string_lossy().into_owned());
     let (config, text) = config::load(&path, &display)?;
     Ok((config, Some((path, text))))
+}
+
+/// Resident memory of this process (Linux), for profiling the phases.
+fn resident_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }

@@ -506,7 +506,7 @@ impl Eval<'_> {
                 }
                 for (name, e) in fields {
                     let part = self.expr(e);
-                    value.fields.entry(name.clone()).or_default().join(&part);
+                    value.join_field(name, &part);
                 }
                 value
             }
@@ -535,7 +535,7 @@ impl Eval<'_> {
                     ExprKind::Field(base, field) => match &base.kind {
                         ExprKind::Path(p) if p.len() == 1 => {
                             let mut holder = self.lookup(&p[0]);
-                            holder.fields.entry(field.clone()).or_default().join(&value);
+                            holder.join_field(field, &value);
                             self.assign(&p[0], holder, true);
                         }
                         _ => {
@@ -938,8 +938,8 @@ pub fn substitute(index: &Index, hand: &HandWritten, summary: &Value, args: &[Va
         }
     }
     for (name, value) in &summary.fields {
-        out.fields
-            .insert(name.clone(), substitute(index, hand, value, args));
+        let part = substitute(index, hand, value, args);
+        out.join_field(name, &part);
     }
     out
 }

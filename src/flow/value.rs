@@ -24,6 +24,9 @@ pub enum Origin {
 /// Steps kept per origin: enough to explain a flow, bounded so values stay small.
 const MAX_TRACE: usize = 12;
 
+/// How deep per-field knowledge goes (`row.address.street`); deeper, a value is one set of data.
+const MAX_DEPTH: usize = 3;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Value {
     pub items: BTreeMap<Origin, Vec<TraceStep>>,
@@ -91,8 +94,31 @@ impl Value {
     }
 
     pub fn with_field(mut self, name: &str, value: Value) -> Value {
-        self.fields.insert(name.to_string(), value);
+        self.join_field(name, &value);
         self
+    }
+
+    /// Adds `value` to what field `name` holds, keeping values at most `MAX_DEPTH` fields deep (deeper
+    /// parts are flattened into their holder): recursive functions and loops would nest them forever.
+    pub fn join_field(&mut self, name: &str, value: &Value) {
+        self.fields
+            .entry(name.to_string())
+            .or_default()
+            .join(&value.truncated(MAX_DEPTH - 1));
+    }
+
+    fn truncated(&self, depth: usize) -> Value {
+        if depth == 0 {
+            return self.flattened();
+        }
+        Value {
+            items: self.items.clone(),
+            fields: self
+                .fields
+                .iter()
+                .map(|(name, value)| (name.clone(), value.truncated(depth - 1)))
+                .collect(),
+        }
     }
 
     pub fn handles(&self) -> impl Iterator<Item = u16> + '_ {

@@ -46,7 +46,11 @@ pub enum Resolution {
     Unresolved,
 }
 
-const MAX_DEPTH: usize = 24;
+/// (module, name) pairs visited while resolving one path.
+type Seen = std::collections::HashSet<(ModuleId, String)>;
+
+/// Bounds one resolution on pathological module graphs.
+const MAX_VISITS: usize = 4096;
 
 #[derive(Debug, Default)]
 pub struct ModuleTree {
@@ -64,16 +68,13 @@ impl ModuleTree {
 
     /// Resolves a path written in module `from` (a type, a `use` target, a call path).
     pub fn resolve(&self, from: ModuleId, segments: &[String]) -> Resolution {
-        self.resolve_at(from, segments, 0)
+        self.resolve_at(from, segments, &mut Seen::default())
     }
 
-    fn resolve_at(&self, from: ModuleId, segments: &[String], depth: usize) -> Resolution {
+    fn resolve_at(&self, from: ModuleId, segments: &[String], seen: &mut Seen) -> Resolution {
         let Some((first, rest)) = segments.split_first() else {
             return Resolution::Unresolved;
         };
-        if depth > MAX_DEPTH {
-            return Resolution::Unresolved;
-        }
         let start = match first.as_str() {
             "crate" => vec![Def::Module(self.get(from).crate_root)],
             "self" => vec![Def::Module(from)],
@@ -81,16 +82,16 @@ impl ModuleTree {
                 Some(parent) => vec![Def::Module(parent)],
                 None => return Resolution::Unresolved,
             },
-            name => match self.lookup(from, name, depth) {
+            name => match self.lookup(from, name, seen) {
                 Resolution::Defs(defs) => defs,
                 other => return other,
             },
         };
-        self.walk(start, rest, depth)
+        self.walk(start, rest, seen)
     }
 
     /// Follows `rest` from `defs` through modules, items and re-exports.
-    fn walk(&self, mut defs: Vec<Def>, rest: &[String], depth: usize) -> Resolution {
+    fn walk(&self, mut defs: Vec<Def>, rest: &[String], seen: &mut Seen) -> Resolution {
         for segment in rest {
             let module = defs.iter().find_map(|def| match def {
                 Def::Module(m) => Some(*m),
@@ -106,7 +107,7 @@ impl ModuleTree {
                     None => return Resolution::Unresolved,
                 },
                 "self" => vec![Def::Module(module)],
-                name => match self.member(module, name, depth + 1) {
+                name => match self.member(module, name, seen) {
                     Some(found) => found,
                     None => return Resolution::Unresolved,
                 },
@@ -116,8 +117,8 @@ impl ModuleTree {
     }
 
     /// A name as seen from inside `module`: its own items, its imports, then the crates it can name.
-    fn lookup(&self, module: ModuleId, name: &str, depth: usize) -> Resolution {
-        if let Some(found) = self.member(module, name, depth + 1) {
+    fn lookup(&self, module: ModuleId, name: &str, seen: &mut Seen) -> Resolution {
+        if let Some(found) = self.member(module, name, seen) {
             return Resolution::Defs(found);
         }
         let here = self.get(module);
@@ -139,8 +140,10 @@ impl ModuleTree {
 
     /// A name defined in, or imported into, `module` (private imports included: code in the module sees
     /// them, and re-exports are a subset).
-    fn member(&self, module: ModuleId, name: &str, depth: usize) -> Option<Vec<Def>> {
-        if depth > MAX_DEPTH {
+    fn member(&self, module: ModuleId, name: &str, seen: &mut Seen) -> Option<Vec<Def>> {
+        // Each (module, name) is looked at once per query: glob and re-export cycles end, and a name
+        // that is not there costs one visit of each module its globs reach, not one per path to it.
+        if seen.len() > MAX_VISITS || !seen.insert((module, name.to_string())) {
             return None;
         }
         let here = self.get(module);
@@ -149,17 +152,17 @@ impl ModuleTree {
         }
         for entry in &here.uses {
             if entry.alias.as_deref() == Some(name) {
-                if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, depth + 1) {
+                if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, seen) {
                     return Some(defs);
                 }
             }
         }
         for entry in here.uses.iter().filter(|e| e.alias.is_none()) {
-            if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, depth + 1) {
+            if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, seen) {
                 for def in defs {
                     if let Def::Module(target) = def {
                         if target != module {
-                            if let Some(found) = self.member(target, name, depth + 1) {
+                            if let Some(found) = self.member(target, name, seen) {
                                 return Some(found);
                             }
                         }
@@ -230,11 +233,11 @@ impl ModuleTree {
             let Def::Module(module) = def else { continue };
             if segment == "*" {
                 for name in self.member_names(module) {
-                    if let Some(next) = self.member(module, &name, 0) {
+                    if let Some(next) = self.member(module, &name, &mut Seen::default()) {
                         self.expand(next, tail, found);
                     }
                 }
-            } else if let Some(next) = self.member(module, segment, 0) {
+            } else if let Some(next) = self.member(module, segment, &mut Seen::default()) {
                 self.expand(next, tail, found);
             }
         }

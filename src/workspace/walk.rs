@@ -82,8 +82,10 @@ impl Walker {
                 return true;
             }
             let name = entry.file_name().to_string_lossy();
-            let nested_package =
-                entry.path() != package_dir && entry.path().join("Cargo.toml").is_file();
+            // Loose paths are walked whole; a package's walk stops at packages nested in it.
+            let nested_package = package.is_some()
+                && entry.path() != package_dir
+                && entry.path().join("Cargo.toml").is_file();
             !(name.starts_with('.') || name == "target" || nested_package)
         });
         for entry in entries {
