@@ -4,7 +4,7 @@
 use super::catalog::{Catalog, SinkKind};
 use super::methods::{resolve_call, Callee, MethodTable};
 use super::render::{materialize, HandWritten};
-use super::value::{Origin, Value};
+use super::value::{Origin, StepNote, Value};
 use crate::diagnostic::Span;
 use crate::index::{FieldData, FnId, Index, ModuleId, TypeId};
 use crate::parse::flow_ir::{Block, Expr, ExprKind, MacroArg, Pat, Render, Stmt};
@@ -364,7 +364,7 @@ impl Eval<'_> {
                 if let Some(sub) = sub {
                     self.bind(sub, value);
                 }
-                let stepped = value.stepped(*span, &format!("bound to `{name}`"));
+                let stepped = value.stepped(*span, StepNote::Bound);
                 if let Some(scope) = self.scopes.last_mut() {
                     scope.insert(name.clone(), stepped);
                 }
@@ -438,15 +438,12 @@ impl Eval<'_> {
 
     /// Evaluates a call of workspace function `callee` with argument values (receiver first for methods).
     fn call(&mut self, callee: FnId, args: Vec<Value>, span: Span) -> Value {
-        let f = self.index().func(callee);
-        let name = f.name.clone();
-        let annotations = f.annotations.clone();
-        let args: Vec<Value> = args
-            .iter()
-            .map(|a| a.stepped(span, &format!("passed to `{name}`")))
-            .collect();
+        let index = self.sh.index;
+        let f = index.func(callee);
+        let name = &f.name;
+        let args: Vec<Value> = args.iter().map(|a| a.stepped(span, StepNote::Passed(callee))).collect();
         let mut encrypt = false;
-        for annotation in &annotations {
+        for annotation in &f.annotations {
             match annotation {
                 Annotation::Sink { kind, purpose } => {
                     let kind = SinkKind::parse(&kind.value).unwrap_or(SinkKind::Log);
@@ -464,7 +461,7 @@ impl Eval<'_> {
         });
         let summary = &self.sh.returns[callee.0 as usize];
         let result = substitute(self.index(), self.sh.hand, summary, &args)
-            .stepped(span, &format!("returned from `{name}`"));
+            .stepped(span, StepNote::Returned(callee));
         if encrypt {
             let plain = args.iter().fold(result, |v, a| v.joined(a));
             return encrypted(self.index(), self.sh.hand, &plain);

@@ -81,26 +81,35 @@ pub fn compute(index: &Index) -> FlowFacts {
     let methods = MethodTable::build(index);
     let count = index.fns.len();
     let mut returns = vec![Value::default(); count];
-    let mut facts: Vec<FnFacts> = Vec::new();
+    let evaluate = |ids: &[u32], returns: &[Value]| -> Vec<FnFacts> {
+        let shared = Shared { index, catalog: &catalog, hand: &hand, methods: &methods, returns };
+        ids.par_iter().map(|i| eval::run(&shared, FnId(*i))).collect()
+    };
+    // Every function once, then only the callers of functions whose summary changed (a worklist).
+    let all: Vec<u32> = (0..count as u32).collect();
+    let mut facts: Vec<FnFacts> = evaluate(&all, &returns);
+    let mut dirty = all;
     for _ in 0..MAX_ROUNDS {
-        let shared = Shared {
-            index,
-            catalog: &catalog,
-            hand: &hand,
-            methods: &methods,
-            returns: &returns,
-        };
-        facts = (0..count as u32)
-            .into_par_iter()
-            .map(|i| eval::run(&shared, FnId(i)))
-            .collect();
-        let stable = facts
+        let changed: BTreeSet<u32> = dirty
             .iter()
-            .zip(&returns)
-            .all(|(f, r)| signature(&f.ret) == signature(r));
-        returns = facts.iter().map(|f| f.ret.clone()).collect();
-        if stable {
+            .copied()
+            .filter(|i| signature(&facts[*i as usize].ret) != signature(&returns[*i as usize]))
+            .collect();
+        for i in &dirty {
+            returns[*i as usize] = facts[*i as usize].ret.clone();
+        }
+        if changed.is_empty() {
             break;
+        }
+        dirty = facts
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.calls.iter().any(|c| changed.contains(&c.callee.0)))
+            .map(|(i, _)| i as u32)
+            .collect();
+        let again = evaluate(&dirty, &returns);
+        for (i, f) in dirty.iter().zip(again) {
+            facts[*i as usize] = f;
         }
     }
 
@@ -150,7 +159,7 @@ pub fn compute(index: &Index) -> FlowFacts {
                 sink: hit.sink,
                 purpose: hit.purpose,
                 function: FnId(function as u32),
-                data: shown.items,
+                data: shown.items.into_iter().map(|(o, steps)| (o, steps.iter().map(|s| s.render(index)).collect())).collect(),
             });
         }
     }

@@ -1,6 +1,7 @@
 //! The abstract value of an expression: which personal data it may carry, with the path it took.
 
 use crate::diagnostic::{Span, TraceStep};
+use crate::index::{FnId, Index};
 use crate::index::{DeclId, TypeId};
 use crate::parse::flow_ir::Render;
 use std::collections::BTreeMap;
@@ -21,6 +22,43 @@ pub enum Origin {
     Encrypted(DeclId),
 }
 
+/// One step of the path data took. Notes are rendered only for findings, so a step is a plain copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub span: Span,
+    pub note: StepNote,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepNote {
+    /// Bound by a pattern; the name is the text at the step's span.
+    Bound,
+    Passed(FnId),
+    Returned(FnId),
+}
+
+impl Step {
+    pub fn render(&self, index: &Index) -> TraceStep {
+        let note = match self.note {
+            StepNote::Bound => {
+                let name = index.workspace.text(self.span.file).and_then(|text| span_text(text, self.span)).unwrap_or("_");
+                format!("bound to `{name}`")
+            }
+            StepNote::Passed(f) => format!("passed to `{}`", index.func(f).name),
+            StepNote::Returned(f) => format!("returned from `{}`", index.func(f).name),
+        };
+        TraceStep { span: self.span, note }
+    }
+}
+
+/// The text of a one-line span.
+fn span_text(text: &str, span: Span) -> Option<&str> {
+    let line = text.lines().nth(span.line.checked_sub(1)? as usize)?;
+    let start = line.char_indices().nth(span.column.checked_sub(1)? as usize).map(|(i, _)| i)?;
+    let end = line.char_indices().nth(span.end_column.checked_sub(1)? as usize).map_or(line.len(), |(i, _)| i);
+    line.get(start..end.max(start))
+}
+
 /// Steps kept per origin: enough to explain a flow, bounded so values stay small.
 const MAX_TRACE: usize = 12;
 
@@ -29,13 +67,13 @@ const MAX_DEPTH: usize = 3;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Value {
-    pub items: BTreeMap<Origin, Vec<TraceStep>>,
+    pub items: BTreeMap<Origin, Vec<Step>>,
     /// Data known per field or tuple element (struct literals, tuples): read back by field access.
     pub fields: BTreeMap<String, Value>,
 }
 
 impl Value {
-    pub fn one(origin: Origin, trace: Vec<TraceStep>) -> Value {
+    pub fn one(origin: Origin, trace: Vec<Step>) -> Value {
         let mut value = Value::default();
         value.items.insert(origin, trace);
         value
@@ -73,19 +111,16 @@ impl Value {
     }
 
     /// The same data, with a step added to every trace.
-    pub fn stepped(&self, span: Span, note: &str) -> Value {
+    pub fn stepped(&self, span: Span, note: StepNote) -> Value {
         let mut value = self.clone();
         value.add_step(span, note);
         value
     }
 
-    fn add_step(&mut self, span: Span, note: &str) {
+    fn add_step(&mut self, span: Span, note: StepNote) {
         for trace in self.items.values_mut() {
             if trace.len() < MAX_TRACE && trace.last().is_none_or(|last| last.span != span) {
-                trace.push(TraceStep {
-                    span,
-                    note: note.to_string(),
-                });
+                trace.push(Step { span, note });
             }
         }
         for value in self.fields.values_mut() {
