@@ -441,7 +441,10 @@ impl Eval<'_> {
         let index = self.sh.index;
         let f = index.func(callee);
         let name = &f.name;
-        let args: Vec<Value> = args.iter().map(|a| a.stepped(span, StepNote::Passed(callee))).collect();
+        let args: Vec<Value> = args
+            .iter()
+            .map(|a| a.stepped(span, StepNote::Passed(callee)))
+            .collect();
         let mut encrypt = false;
         for annotation in &f.annotations {
             match annotation {

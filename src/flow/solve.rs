@@ -82,8 +82,16 @@ pub fn compute(index: &Index) -> FlowFacts {
     let count = index.fns.len();
     let mut returns = vec![Value::default(); count];
     let evaluate = |ids: &[u32], returns: &[Value]| -> Vec<FnFacts> {
-        let shared = Shared { index, catalog: &catalog, hand: &hand, methods: &methods, returns };
-        ids.par_iter().map(|i| eval::run(&shared, FnId(*i))).collect()
+        let shared = Shared {
+            index,
+            catalog: &catalog,
+            hand: &hand,
+            methods: &methods,
+            returns,
+        };
+        ids.par_iter()
+            .map(|i| eval::run(&shared, FnId(*i)))
+            .collect()
     };
     // Every function once, then only the callers of functions whose summary changed (a worklist).
     let all: Vec<u32> = (0..count as u32).collect();
@@ -159,7 +167,11 @@ pub fn compute(index: &Index) -> FlowFacts {
                 sink: hit.sink,
                 purpose: hit.purpose,
                 function: FnId(function as u32),
-                data: shown.items.into_iter().map(|(o, steps)| (o, steps.iter().map(|s| s.render(index)).collect())).collect(),
+                data: shown
+                    .items
+                    .into_iter()
+                    .map(|(o, steps)| (o, steps.iter().map(|s| s.render(index)).collect()))
+                    .collect(),
             });
         }
     }

@@ -1,8 +1,8 @@
 //! The abstract value of an expression: which personal data it may carry, with the path it took.
 
 use crate::diagnostic::{Span, TraceStep};
-use crate::index::{FnId, Index};
 use crate::index::{DeclId, TypeId};
+use crate::index::{FnId, Index};
 use crate::parse::flow_ir::Render;
 use std::collections::BTreeMap;
 
@@ -41,21 +41,34 @@ impl Step {
     pub fn render(&self, index: &Index) -> TraceStep {
         let note = match self.note {
             StepNote::Bound => {
-                let name = index.workspace.text(self.span.file).and_then(|text| span_text(text, self.span)).unwrap_or("_");
+                let name = index
+                    .workspace
+                    .text(self.span.file)
+                    .and_then(|text| span_text(text, self.span))
+                    .unwrap_or("_");
                 format!("bound to `{name}`")
             }
             StepNote::Passed(f) => format!("passed to `{}`", index.func(f).name),
             StepNote::Returned(f) => format!("returned from `{}`", index.func(f).name),
         };
-        TraceStep { span: self.span, note }
+        TraceStep {
+            span: self.span,
+            note,
+        }
     }
 }
 
 /// The text of a one-line span.
 fn span_text(text: &str, span: Span) -> Option<&str> {
     let line = text.lines().nth(span.line.checked_sub(1)? as usize)?;
-    let start = line.char_indices().nth(span.column.checked_sub(1)? as usize).map(|(i, _)| i)?;
-    let end = line.char_indices().nth(span.end_column.checked_sub(1)? as usize).map_or(line.len(), |(i, _)| i);
+    let start = line
+        .char_indices()
+        .nth(span.column.checked_sub(1)? as usize)
+        .map(|(i, _)| i)?;
+    let end = line
+        .char_indices()
+        .nth(span.end_column.checked_sub(1)? as usize)
+        .map_or(line.len(), |(i, _)| i);
     line.get(start..end.max(start))
 }
 

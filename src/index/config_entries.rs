@@ -232,28 +232,19 @@ fn defs_at(index: &Index, path: &str) -> Vec<Def> {
 }
 
 fn types_at(index: &Index, path: &str) -> Vec<TypeId> {
-    let mut types: Vec<TypeId> = defs_at(index, path)
+    let types: std::collections::BTreeSet<TypeId> = defs_at(index, path)
         .into_iter()
-        .filter_map(|d| match d {
-            Def::Type(t) => Some(t),
-            _ => None,
-        })
+        .filter_map(Def::as_type)
         .collect();
-    types.dedup();
-    types
+    types.into_iter().collect()
 }
 
 fn fns_at(index: &Index, path: &str) -> Vec<FnId> {
-    let mut fns: Vec<FnId> = defs_at(index, path)
+    let fns: std::collections::BTreeSet<FnId> = defs_at(index, path)
         .into_iter()
-        .filter_map(|d| match d {
-            Def::Fn(f) => Some(f),
-            _ => None,
-        })
+        .filter_map(Def::as_fn)
         .collect();
-    fns.sort();
-    fns.dedup();
-    fns
+    fns.into_iter().collect()
 }
 
 /// `crate::module::Type::method`: the methods of that name in the type's impl blocks.

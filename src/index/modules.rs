@@ -22,6 +22,22 @@ pub enum Def {
     Fn(FnId),
 }
 
+impl Def {
+    pub fn as_type(self) -> Option<TypeId> {
+        match self {
+            Def::Type(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn as_fn(self) -> Option<FnId> {
+        match self {
+            Def::Fn(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Module {
     /// `crate_name::a::b`
