@@ -5,6 +5,7 @@ pub mod catalog;
 mod eval;
 mod methods;
 mod render;
+mod small_map;
 mod solve;
 mod value;
 mod walk;

@@ -1,10 +1,10 @@
 //! The abstract value of an expression: which personal data it may carry, with the path it took.
 
+use super::small_map::SmallMap;
 use crate::diagnostic::{Span, TraceStep};
 use crate::index::{DeclId, TypeId};
 use crate::index::{FnId, Index};
 use crate::parse::flow_ir::Render;
-use std::collections::BTreeMap;
 
 /// Where the data in a value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,9 +80,9 @@ const MAX_DEPTH: usize = 3;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Value {
-    pub items: BTreeMap<Origin, Vec<Step>>,
+    pub items: SmallMap<Origin, Vec<Step>>,
     /// Data known per field or tuple element (struct literals, tuples): read back by field access.
-    pub fields: BTreeMap<String, Value>,
+    pub fields: SmallMap<String, Value>,
 }
 
 impl Value {
@@ -115,7 +115,7 @@ impl Value {
     pub fn flattened(&self) -> Value {
         let mut flat = Value {
             items: self.items.clone(),
-            fields: BTreeMap::new(),
+            fields: SmallMap::default(),
         };
         for value in self.fields.values() {
             flat.join(&value.flattened());

@@ -1,0 +1,138 @@
+//! A sorted map in one vector. Values of the analysis hold a handful of entries and are cloned and joined
+//! constantly: a `BTreeMap` node is hundreds of bytes and an allocation per map, this is one small vector.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmallMap<K, V> {
+    entries: Vec<(K, V)>,
+}
+
+impl<K, V> Default for SmallMap<K, V> {
+    fn default() -> Self {
+        SmallMap {
+            entries: Vec::new(),
+        }
+    }
+}
+
+pub struct Entry<'a, K, V> {
+    map: &'a mut SmallMap<K, V>,
+    key: K,
+}
+
+impl<'a, K: Ord, V> Entry<'a, K, V> {
+    pub fn or_insert_with(self, make: impl FnOnce() -> V) -> &'a mut V {
+        let at = match self.map.entries.binary_search_by(|(k, _)| k.cmp(&self.key)) {
+            Ok(at) => at,
+            Err(at) => {
+                self.map.entries.insert(at, (self.key, make()));
+                at
+            }
+        };
+        &mut self.map.entries[at].1
+    }
+
+    pub fn or_insert(self, value: V) -> &'a mut V {
+        self.or_insert_with(|| value)
+    }
+
+    pub fn or_default(self) -> &'a mut V
+    where
+        V: Default,
+    {
+        self.or_insert_with(V::default)
+    }
+}
+
+impl<K: Ord, V> SmallMap<K, V> {
+    pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
+        Entry { map: self, key }
+    }
+
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.entries
+            .binary_search_by(|(k, _)| k.borrow().cmp(key))
+            .ok()
+            .map(|at| &self.entries[at].1)
+    }
+
+    pub fn insert(&mut self, key: K, value: V) {
+        match self.entries.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => self.entries[at].1 = value,
+            Err(at) => self.entries.insert(at, (key, value)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+}
+
+impl<K, V> IntoIterator for SmallMap<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a SmallMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for SmallMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut map = SmallMap::default();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaves_like_a_sorted_map() {
+        let mut map: SmallMap<u32, &str> = SmallMap::default();
+        map.insert(3, "c");
+        map.insert(1, "a");
+        *map.entry(2).or_insert("b") = "b";
+        assert_eq!(*map.entry(1).or_insert("x"), "a");
+        map.insert(3, "C");
+        assert_eq!(map.keys().copied().collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(map.get(&3), Some(&"C"));
+        assert_eq!(map.get(&4), None);
+        let collected: SmallMap<u32, &str> = [(5, "e"), (4, "d")].into_iter().collect();
+        assert_eq!(
+            collected.into_iter().collect::<Vec<_>>(),
+            [(4, "d"), (5, "e")]
+        );
+    }
+}
