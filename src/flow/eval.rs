@@ -493,12 +493,13 @@ impl Eval<'_> {
                 method,
                 args,
             } => self.method_call(receiver, method, args, expr.span),
-            ExprKind::Macro {
-                path,
-                target,
-                reads,
-                args,
-            } => self.macro_call(path, target.as_deref(), reads, args, expr.span),
+            ExprKind::Macro(call) => self.macro_call(
+                &call.path,
+                call.target.as_ref(),
+                &call.reads,
+                &call.args,
+                expr.span,
+            ),
             ExprKind::Struct { path, fields, rest } => {
                 let mut value = rest.as_ref().map(|r| self.expr(r)).unwrap_or_default();
                 if let Some(ty) = self.pattern_type(path) {
@@ -967,7 +968,7 @@ fn receiver_chain(expr: &Expr) -> Vec<String> {
             ExprKind::MethodCall {
                 receiver, method, ..
             } => {
-                names.push(method.clone());
+                names.push(method.to_string());
                 current = receiver;
             }
             ExprKind::Try(inner) | ExprKind::Transparent(inner) => current = inner,

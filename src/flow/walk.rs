@@ -20,17 +20,12 @@ pub fn children<'a>(expr: &'a Expr, visit: &mut dyn FnMut(Child<'a>)) {
             e(receiver);
             args.iter().for_each(e);
         }
-        ExprKind::Macro {
-            target,
-            reads,
-            args,
-            ..
-        } => {
-            if let Some(target) = target {
+        ExprKind::Macro(call) => {
+            if let Some(target) = &call.target {
                 e(target);
             }
-            reads.iter().for_each(&mut e);
-            args.iter().for_each(|a| e(&a.expr));
+            call.reads.iter().for_each(&mut e);
+            call.args.iter().for_each(|a| e(&a.expr));
         }
         ExprKind::Struct { fields, rest, .. } => {
             fields.iter().for_each(|(_, x)| e(x));

@@ -13,10 +13,10 @@ pub struct Block {
 #[derive(Debug, Clone)]
 pub enum Stmt {
     Let {
-        pat: Pat,
-        ty: Option<TypeRef>,
-        init: Option<Expr>,
-        diverge: Option<Block>,
+        pat: Box<Pat>,
+        ty: Option<Box<TypeRef>>,
+        init: Option<Box<Expr>>,
+        diverge: Option<Box<Block>>,
     },
     Expr(Expr),
 }
@@ -59,19 +59,13 @@ pub enum ExprKind {
     },
     MethodCall {
         receiver: Box<Expr>,
-        method: String,
-        args: Vec<Expr>,
+        method: Box<str>,
+        args: Box<[Expr]>,
     },
-    /// `target` is `write!`'s destination; `reads` are read but not printed (`assert!`'s condition).
-    Macro {
-        path: Vec<String>,
-        target: Option<Box<Expr>>,
-        reads: Vec<Expr>,
-        args: Vec<MacroArg>,
-    },
+    Macro(Box<MacroCall>),
     Struct {
-        path: Vec<String>,
-        fields: Vec<(String, Expr)>,
+        path: Box<[String]>,
+        fields: Box<[(String, Expr)]>,
         rest: Option<Box<Expr>>,
     },
     /// Tuples, arrays, `vec![..]`, and `+` of strings: every part flows into the result.
@@ -90,12 +84,12 @@ pub enum ExprKind {
     Block(Block),
     If {
         cond: Box<Expr>,
-        then: Block,
+        then: Box<Block>,
         otherwise: Option<Box<Expr>>,
     },
     /// `let PAT = EXPR` in an `if let` / `while let` condition.
     Let {
-        pat: Pat,
+        pat: Box<Pat>,
         expr: Box<Expr>,
     },
     Match {
@@ -105,12 +99,12 @@ pub enum ExprKind {
     Loop(Block),
     While {
         cond: Box<Expr>,
-        body: Block,
+        body: Box<Block>,
     },
     For {
-        pat: Pat,
+        pat: Box<Pat>,
         iter: Box<Expr>,
-        body: Block,
+        body: Box<Block>,
     },
     Return(Option<Box<Expr>>),
     Break(Option<Box<Expr>>),
@@ -121,6 +115,16 @@ pub enum ExprKind {
     Transparent(Box<Expr>),
     /// `a[i]`: an element of `a`.
     Index(Box<Expr>, Box<Expr>),
+}
+
+/// A macro call: `target` is `write!`'s destination; `reads` are read but not printed (`assert!`'s
+/// condition); `args` are rendered as their placeholders say.
+#[derive(Debug, Clone)]
+pub struct MacroCall {
+    pub path: Vec<String>,
+    pub target: Option<Expr>,
+    pub reads: Vec<Expr>,
+    pub args: Vec<MacroArg>,
 }
 
 #[derive(Debug, Clone)]

@@ -62,10 +62,10 @@ impl BodyLowerer {
                 },
             });
         Stmt::Let {
-            pat,
-            ty,
-            init,
-            diverge,
+            pat: Box::new(pat),
+            ty: ty.map(Box::new),
+            init: init.map(Box::new),
+            diverge: diverge.map(Box::new),
         }
     }
 
@@ -89,7 +89,7 @@ impl BodyLowerer {
                 elems: t.elems.iter().map(|p| self.pat(p)).collect(),
             },
             syn::Pat::Struct(s) => Pat::Struct {
-                path: path_segments(&s.path),
+                path: path_segments(&s.path).into(),
                 fields: s
                     .fields
                     .iter()
@@ -159,12 +159,12 @@ impl BodyLowerer {
             },
             E::MethodCall(m) => ExprKind::MethodCall {
                 receiver: self.boxed(&m.receiver),
-                method: m.method.to_string(),
-                args: self.exprs(&m.args),
+                method: m.method.to_string().into(),
+                args: self.exprs(&m.args).into(),
             },
             E::Macro(m) => return self.mac(&m.mac),
             E::Struct(s) => ExprKind::Struct {
-                path: path_segments(&s.path),
+                path: path_segments(&s.path).into(),
                 fields: s
                     .fields
                     .iter()
@@ -232,11 +232,11 @@ impl BodyLowerer {
             E::Const(b) => ExprKind::Block(self.block(&b.block)),
             E::If(i) => ExprKind::If {
                 cond: self.boxed(&i.cond),
-                then: self.block(&i.then_branch),
+                then: Box::new(self.block(&i.then_branch)),
                 otherwise: i.else_branch.as_ref().map(|(_, e)| self.boxed(e)),
             },
             E::Let(l) => ExprKind::Let {
-                pat: self.pat(&l.pat),
+                pat: Box::new(self.pat(&l.pat)),
                 expr: self.boxed(&l.expr),
             },
             E::Match(m) => ExprKind::Match {
@@ -254,12 +254,12 @@ impl BodyLowerer {
             E::Loop(l) => ExprKind::Loop(self.block(&l.body)),
             E::While(w) => ExprKind::While {
                 cond: self.boxed(&w.cond),
-                body: self.block(&w.body),
+                body: Box::new(self.block(&w.body)),
             },
             E::ForLoop(f) => ExprKind::For {
-                pat: self.pat(&f.pat),
+                pat: Box::new(self.pat(&f.pat)),
                 iter: self.boxed(&f.expr),
-                body: self.block(&f.body),
+                body: Box::new(self.block(&f.body)),
             },
             E::Return(r) => ExprKind::Return(r.expr.as_ref().map(|e| self.boxed(e))),
             E::Break(b) => ExprKind::Break(b.expr.as_ref().map(|e| self.boxed(e))),
@@ -329,34 +329,30 @@ impl BodyLowerer {
                 })
                 .unwrap_or_default();
             return Expr {
-                kind: ExprKind::Macro {
+                kind: ExprKind::Macro(Box::new(MacroCall {
                     path,
                     target: None,
                     reads: Vec::new(),
                     args,
-                },
+                })),
                 span: whole,
             };
         }
         let (leading, is_destination) = leading_of(name);
         let Ok(parsed) = parse_macro(mac.tokens.clone(), leading) else {
             return Expr {
-                kind: ExprKind::Macro {
+                kind: ExprKind::Macro(Box::new(MacroCall {
                     path,
                     target: None,
                     reads: Vec::new(),
                     args: Vec::new(),
-                },
+                })),
                 span: whole,
             };
         };
         let leading: Vec<Expr> = self.exprs(&parsed.leading);
         let (target, mut reads, mut args) = match (is_destination, name) {
-            (true, _) => (
-                leading.into_iter().next().map(Box::new),
-                Vec::new(),
-                Vec::new(),
-            ),
+            (true, _) => (leading.into_iter().next(), Vec::new(), Vec::new()),
             (false, "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne") => (
                 None,
                 Vec::new(),
@@ -392,12 +388,12 @@ impl BodyLowerer {
             None => reads.extend(self.exprs(&parsed.positional)),
         }
         Expr {
-            kind: ExprKind::Macro {
+            kind: ExprKind::Macro(Box::new(MacroCall {
                 path,
                 target,
                 reads,
                 args,
-            },
+            })),
             span: whole,
         }
     }
