@@ -89,7 +89,7 @@ impl BodyLowerer {
                 elems: t.elems.iter().map(|p| self.pat(p)).collect(),
             },
             syn::Pat::Struct(s) => Pat::Struct {
-                path: path_segments(&s.path).into(),
+                path: path_segments(&s.path),
                 fields: s
                     .fields
                     .iter()
