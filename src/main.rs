@@ -7,7 +7,24 @@ use std::process::ExitCode;
 
 const USAGE_ERROR: u8 = 2;
 
+/// Parsing and lowering recurse as deep as the code nests: generated code can nest thousands of levels.
+const STACK_BYTES: usize = 512 << 20;
+
 fn main() -> ExitCode {
+    // Rayon's workers and the main work get stacks large enough for deeply nested code (reserved, not used).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_BYTES)
+        .build_global();
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_BYTES)
+        .spawn(run);
+    match worker.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        _ => usage_error("internal error: the analysis thread failed"),
+    }
+}
+
+fn run() -> ExitCode {
     let cli = match cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(error) => {

@@ -232,3 +232,20 @@ fn non_utf8_and_empty_files_are_handled() {
     assert_eq!(findings[0]["line"], 1);
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn deeply_nested_generated_code_neither_crashes_nor_hangs() {
+    let dir = merchant(None);
+    let depth = 20_000;
+    let code = format!(
+        "pub fn f(x: u32) -> u32 {{ {}x{} }}\npub fn g(x: u32) -> u32 {{ {}x{} }}\n",
+        "(".repeat(depth),
+        ")".repeat(depth),
+        "{ ".repeat(depth),
+        " }".repeat(depth)
+    );
+    write(dir.path(), &[("src/lib.rs", &code)]);
+    let output = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json(&output)["summary"]["files"], 1);
+}

@@ -228,6 +228,7 @@ impl Lowerer<'_> {
         block: Option<&syn::Block>,
     ) -> FnDef {
         let lowerer = super::lower_body::BodyLowerer {
+            depth: std::cell::Cell::new(0),
             file: self.reader.file,
         };
         let mut params = Vec::new();

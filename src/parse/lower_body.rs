@@ -9,7 +9,12 @@ use syn::spanned::Spanned;
 
 pub struct BodyLowerer {
     pub file: FileId,
+    /// How deep the expression being lowered is nested.
+    pub depth: std::cell::Cell<u32>,
 }
+
+/// Deeper than this, an expression is not followed (generated code; no hand-written code nests so deep).
+const MAX_NESTING: u32 = 400;
 
 /// How many expressions a macro takes before its format string or fields, and whether the first is a
 /// destination (`write!`) rather than something read.
@@ -147,6 +152,19 @@ impl BodyLowerer {
     }
 
     pub fn expr(&self, expr: &syn::Expr) -> Expr {
+        if self.depth.get() >= MAX_NESTING {
+            return Expr {
+                kind: ExprKind::Lit,
+                span: Span::line(self.file, 1),
+            };
+        }
+        self.depth.set(self.depth.get() + 1);
+        let lowered = self.expr_unguarded(expr);
+        self.depth.set(self.depth.get() - 1);
+        lowered
+    }
+
+    fn expr_unguarded(&self, expr: &syn::Expr) -> Expr {
         use syn::Expr as E;
         let span = self.reported_span(expr);
         let kind = match expr {
