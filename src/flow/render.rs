@@ -80,7 +80,8 @@ fn shown_fields(
     let (trait_name, derived) = match render {
         Render::Value => return None,
         Render::Debug => ("Debug", derives("Debug")),
-        Render::Display => ("Display", false),
+        // `derive_more::Display` and the like: assume they print every field.
+        Render::Display => ("Display", derives("Display")),
         Render::Serialize => ("Serialize", derives("Serialize")),
     };
     if render == Render::Debug && derives("RedactedDebug") {
@@ -103,8 +104,9 @@ fn shown_fields(
     }
     match hand.get(ty, trait_name) {
         Some(fields) => Some(fields.clone()),
-        // No impl the workspace shows (it may come from a macro): assume every field is shown.
+        // No `Display` in the workspace: the type is not formatted with `{}` here, it shows nothing.
         None if render == Render::Display => Some(BTreeSet::new()),
+        // No `Debug`/`Serialize` the workspace shows (one may come from a macro): assume every field shows.
         None => None,
     }
 }
