@@ -63,6 +63,9 @@ pub struct CheckArgs {
     pub allow: Vec<String>,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Option<ColorChoice>,
+    /// Report only findings located in these files (the whole workspace is still analysed): for pre-commit
+    #[arg(long, num_args = 1.., value_name = "PATH")]
+    pub files: Vec<PathBuf>,
     /// Print only findings: no summary line, no notes
     #[arg(short, long)]
     pub quiet: bool,

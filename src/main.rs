@@ -2,6 +2,7 @@ use cargo_pii_lint::cli::{self, CheckArgs, Command};
 use cargo_pii_lint::diagnostic::Level;
 use cargo_pii_lint::pipeline::{self, CheckRequest};
 use cargo_pii_lint::report::{self, ReportInput, Summary};
+use cargo_pii_lint::workspace;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -62,7 +63,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         cwd,
         level_flags: args.level_flags.clone(),
     };
-    let outcome = match pipeline::check(&request) {
+    let mut outcome = match pipeline::check(&request) {
         Ok(outcome) => outcome,
         Err(report) => {
             eprintln!("{report:?}");
@@ -73,6 +74,19 @@ fn check(args: &CheckArgs) -> ExitCode {
         for note in &outcome.index.workspace.notes {
             eprintln!("note: {note}");
         }
+    }
+    if !args.files.is_empty() {
+        let wanted: Vec<std::path::PathBuf> = args
+            .files
+            .iter()
+            .map(|f| workspace::normalize(&request.cwd.join(f)))
+            .collect();
+        let files = &outcome.index.workspace;
+        outcome.findings.retain(|f| {
+            wanted.contains(&workspace::normalize(
+                &files.root.join(&files.file(f.span.file).rel_path),
+            ))
+        });
     }
     let summary = Summary::of(&outcome.findings, outcome.index.rust_files);
     let input = ReportInput {

@@ -249,3 +249,57 @@ fn deeply_nested_generated_code_neither_crashes_nor_hangs() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(json(&output)["summary"]["files"], 1);
 }
+
+#[test]
+fn files_reports_only_findings_in_those_files() {
+    let dir = merchant(None);
+    write(
+        dir.path(),
+        &[
+            (
+                "src/lib.rs",
+                "mod other;\npub struct A { pub mobile: String }\n",
+            ),
+            ("src/other.rs", "pub struct B { pub email: String }\n"),
+        ],
+    );
+    let output = run_in(dir.path(), &["--format", "json", "--files", "src/other.rs"]);
+    let report = json(&output);
+    let files: Vec<_> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["file"].clone())
+        .collect();
+    assert_eq!(files, ["src/other.rs"]);
+    assert_eq!(report["summary"]["findings"], 1);
+    let output = run_in(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--files",
+            "./src/../src/lib.rs",
+            "src/other.rs",
+        ],
+    );
+    assert_eq!(json(&output)["summary"]["findings"], 2);
+    let output = run_in(dir.path(), &["-D", "warnings", "--files", "src/nothing.rs"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "unreported findings do not fail the run"
+    );
+}
+
+#[test]
+fn github_format_prints_workflow_annotations() {
+    let dir = merchant(None);
+    let output = run_in(dir.path(), &["--format", "github"]);
+    let text = stdout(&output);
+    assert_eq!(
+        text.lines().next(),
+        Some("::warning file=src/lib.rs,line=2,col=9,endLine=2,endColumn=15,title=PII009 undeclared-personal-data::field `Customer.mobile` looks like personal data (phone) but is not declared%0Ahelp: declare it with `#[pii(category = \"phone\", purpose = \"...\")]` on the field and derive `pii_lint::Pii` on the type, or a [[data]] entry in pii-lint.toml; if it is not personal data, allow the lint with a reason")
+    );
+    assert_eq!(text.lines().count(), 1);
+}

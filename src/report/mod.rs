@@ -1,5 +1,6 @@
 //! Output formats: the only code that knows about miette or JSON. One file per format behind one trait.
 
+mod github;
 mod human;
 mod json;
 
@@ -10,6 +11,8 @@ use crate::workspace::Workspace;
 pub enum Format {
     Human,
     Json,
+    /// GitHub Actions annotations (`::error file=..::message`)
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,7 @@ pub fn reporter(format: Format) -> Box<dyn Reporter> {
     match format {
         Format::Human => Box::new(human::Human),
         Format::Json => Box::new(json::Json),
+        Format::Github => Box::new(github::Github),
     }
 }
 

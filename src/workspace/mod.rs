@@ -6,9 +6,10 @@ mod manifest;
 mod walk;
 
 pub use error::WorkspaceError;
+pub use manifest::normalize;
 
 use crate::config::FilesConfig;
-use manifest::{normalize, Manifest};
+use manifest::Manifest;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
