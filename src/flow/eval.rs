@@ -11,66 +11,6 @@ use crate::parse::flow_ir::{Block, Expr, ExprKind, MacroArg, Pat, Render, Stmt};
 use crate::parse::{Annotation, Named, TypeRef};
 use std::collections::{BTreeSet, HashMap};
 
-/// Methods whose result carries none of the receiver's data.
-const NO_DATA_METHODS: &[&str] = &[
-    "len",
-    "is_empty",
-    "is_some",
-    "is_none",
-    "is_ok",
-    "is_err",
-    "contains",
-    "contains_key",
-    "starts_with",
-    "ends_with",
-    "cmp",
-    "partial_cmp",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "ne",
-    "count",
-    "capacity",
-    "any",
-    "all",
-    "position",
-    "is_ascii",
-    "hash",
-    "type_id",
-    "is_char_boundary",
-    "is_digit",
-    "is_alphabetic",
-    "is_numeric",
-];
-
-/// Methods whose result is what their closure returns, not the receiver.
-const MAP_LIKE: &[&str] = &[
-    "map",
-    "filter_map",
-    "flat_map",
-    "and_then",
-    "then",
-    "map_or",
-    "map_or_else",
-    "fold",
-    "find_map",
-];
-
-/// Functions that serialise a value into memory: no sink, but the result carries what serialising shows.
-const SERIALIZERS: &[&str] = &[
-    "serde_json::to_string",
-    "serde_json::to_string_pretty",
-    "serde_json::to_vec",
-    "serde_json::to_vec_pretty",
-    "serde_json::to_value",
-    "toml::to_string",
-    "toml::to_string_pretty",
-    "serde_yaml::to_string",
-    "bincode::serialize",
-    "serde_urlencoded::to_string",
-];
-
 pub struct Shared<'a> {
     pub index: &'a Index,
     pub catalog: &'a Catalog,
@@ -104,14 +44,14 @@ pub struct FnFacts {
     pub rendered: BTreeSet<TypeId>,
 }
 
-struct Eval<'a> {
-    sh: &'a Shared<'a>,
-    module: ModuleId,
-    self_type: Option<TypeId>,
-    scopes: Vec<HashMap<String, Value>>,
-    facts: FnFacts,
+pub(super) struct Eval<'a> {
+    pub(super) sh: &'a Shared<'a>,
+    pub(super) module: ModuleId,
+    pub(super) self_type: Option<TypeId>,
+    pub(super) scopes: Vec<HashMap<String, Value>>,
+    pub(super) facts: FnFacts,
     /// Inside a sink, sanitizer or encryptor: flows here are not reported.
-    boundary: bool,
+    pub(super) boundary: bool,
 }
 
 pub fn run(sh: &Shared, id: FnId) -> FnFacts {
@@ -189,11 +129,11 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
 }
 
 impl Eval<'_> {
-    fn index(&self) -> &Index {
+    pub(super) fn index(&self) -> &Index {
         self.sh.index
     }
 
-    fn hit(
+    pub(super) fn hit(
         &mut self,
         span: Span,
         kind: SinkKind,
@@ -214,7 +154,7 @@ impl Eval<'_> {
     }
 
     /// What a declared type says a value holds: whole values of workspace types, writer handles.
-    fn type_value(&self, ty: &TypeRef) -> Value {
+    pub(super) fn type_value(&self, ty: &TypeRef) -> Value {
         let mut value = Value::default();
         for held in crate::index::carried_types(ty) {
             let resolved = match held.last_name() {
@@ -242,7 +182,7 @@ impl Eval<'_> {
         value
     }
 
-    fn lookup(&self, name: &str) -> Value {
+    pub(super) fn lookup(&self, name: &str) -> Value {
         self.scopes
             .iter()
             .rev()
@@ -251,7 +191,7 @@ impl Eval<'_> {
             .unwrap_or_default()
     }
 
-    fn assign(&mut self, name: &str, value: Value, strong: bool) {
+    pub(super) fn assign(&mut self, name: &str, value: Value, strong: bool) {
         let scope = self.scopes.iter_mut().rev().find(|s| s.contains_key(name));
         match scope {
             Some(scope) => {
@@ -270,7 +210,7 @@ impl Eval<'_> {
         }
     }
 
-    fn block(&mut self, block: &Block) -> Value {
+    pub(super) fn block(&mut self, block: &Block) -> Value {
         self.scopes.push(HashMap::new());
         for stmt in &block.stmts {
             match stmt {
@@ -304,7 +244,7 @@ impl Eval<'_> {
     }
 
     /// The value of field `name` of a value of workspace type `ty`.
-    fn field_of(&self, ty: TypeId, name: &str) -> Value {
+    pub(super) fn field_of(&self, ty: TypeId, name: &str) -> Value {
         let info = self.index().ty(ty);
         let Some(position) = info.fields().iter().position(|f| {
             f.name
@@ -327,7 +267,7 @@ impl Eval<'_> {
         value
     }
 
-    fn field(&mut self, base: &Value, name: &str) -> Value {
+    pub(super) fn field(&mut self, base: &Value, name: &str) -> Value {
         self.facts.used_fields.insert(name.to_string());
         let mut value = base.fields.get(name).cloned().unwrap_or_default();
         for ty in base.whole_types().collect::<Vec<_>>() {
@@ -358,7 +298,7 @@ impl Eval<'_> {
         value
     }
 
-    fn bind(&mut self, pat: &Pat, value: &Value) {
+    pub(super) fn bind(&mut self, pat: &Pat, value: &Value) {
         match pat {
             Pat::Bind { name, span, sub } => {
                 if let Some(sub) = sub {
@@ -405,7 +345,7 @@ impl Eval<'_> {
         }
     }
 
-    fn pattern_type(&self, path: &[String]) -> Option<TypeId> {
+    pub(super) fn pattern_type(&self, path: &[String]) -> Option<TypeId> {
         if path.is_empty() {
             return None;
         }
@@ -424,7 +364,7 @@ impl Eval<'_> {
         }
     }
 
-    fn macro_args(&mut self, args: &[MacroArg]) -> Value {
+    pub(super) fn macro_args(&mut self, args: &[MacroArg]) -> Value {
         let mut value = Value::default();
         for arg in args {
             let raw = self.expr(&arg.expr);
@@ -436,43 +376,7 @@ impl Eval<'_> {
         value
     }
 
-    /// Evaluates a call of workspace function `callee` with argument values (receiver first for methods).
-    fn call(&mut self, callee: FnId, args: Vec<Value>, span: Span) -> Value {
-        let index = self.sh.index;
-        let f = index.func(callee);
-        let name = &f.name;
-        let args: Vec<Value> = args
-            .iter()
-            .map(|a| a.stepped(span, StepNote::Passed(callee)))
-            .collect();
-        let mut encrypt = false;
-        for annotation in &f.annotations {
-            match annotation {
-                Annotation::Sink { kind, purpose } => {
-                    let kind = SinkKind::parse(&kind.value).unwrap_or(SinkKind::Log);
-                    let data = args.iter().fold(Value::default(), |v, a| v.joined(a));
-                    self.hit(span, kind, format!("`{name}`"), purpose.clone(), data);
-                }
-                Annotation::Sanitizer => return Value::default(),
-                Annotation::Encryptor => encrypt = true,
-                _ => {}
-            }
-        }
-        self.facts.calls.push(CallSite {
-            callee,
-            args: args.clone(),
-        });
-        let summary = &self.sh.returns[callee.0 as usize];
-        let result = substitute(self.index(), self.sh.hand, summary, &args)
-            .stepped(span, StepNote::Returned(callee));
-        if encrypt {
-            let plain = args.iter().fold(result, |v, a| v.joined(a));
-            return encrypted(self.index(), self.sh.hand, &plain);
-        }
-        result
-    }
-
-    fn expr(&mut self, expr: &Expr) -> Value {
+    pub(super) fn expr(&mut self, expr: &Expr) -> Value {
         match &expr.kind {
             ExprKind::Path(segments) => match segments.as_slice() {
                 [name] if self.scopes.iter().any(|s| s.contains_key(name)) => self.lookup(name),
@@ -648,352 +552,11 @@ impl Eval<'_> {
     }
 
     /// Variables known before a branch get what either branch gave them.
-    fn join_scopes(&mut self, other: Vec<HashMap<String, Value>>) {
+    pub(super) fn join_scopes(&mut self, other: Vec<HashMap<String, Value>>) {
         for (mine, theirs) in self.scopes.iter_mut().zip(other) {
             for (name, value) in theirs {
                 mine.entry(name).or_default().join(&value);
             }
         }
-    }
-
-    fn call_expr(&mut self, func: &Expr, args: &[Expr], span: Span) -> Value {
-        let values: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
-        let ExprKind::Path(segments) = &func.kind else {
-            let callee = self.expr(func);
-            return values.iter().fold(callee, |v, a| v.joined(a));
-        };
-        if segments.len() == 1 && self.scopes.iter().any(|s| s.contains_key(&segments[0])) {
-            let callee = self.lookup(&segments[0]);
-            return values.iter().fold(callee, |v, a| v.joined(a));
-        }
-        match resolve_call(
-            self.index(),
-            self.sh.methods,
-            self.module,
-            self.self_type,
-            segments,
-        ) {
-            Callee::Fns(fns) if !fns.is_empty() => {
-                let mut result = Value::default();
-                for callee in fns {
-                    result.join(&self.call(callee, values.clone(), span));
-                }
-                result
-            }
-            Callee::Type(ty) => {
-                let mut value = Value::one(Origin::Whole(ty), Vec::new());
-                for (i, part) in values.into_iter().enumerate() {
-                    value = value.with_field(&i.to_string(), part);
-                }
-                value
-            }
-            Callee::Fns(_) => values.iter().fold(Value::default(), |v, a| v.joined(a)),
-            Callee::External(full) => self.external_call(&full, segments, values, span),
-        }
-    }
-
-    fn external_call(
-        &mut self,
-        full: &str,
-        written: &[String],
-        values: Vec<Value>,
-        span: Span,
-    ) -> Value {
-        let written = written.join("::");
-        let all = values.iter().fold(Value::default(), |v, a| v.joined(a));
-        if let Some(handle) = self
-            .sh
-            .catalog
-            .handle_constructor(&[full, written.as_str()])
-        {
-            return all.joined(&Value::one(Origin::Handle(handle), Vec::new()));
-        }
-        if let Some(entry) = self
-            .index()
-            .config
-            .sinks
-            .iter()
-            .find(|s| s.path.value == full || s.path.value == written)
-        {
-            // A `[[sinks]]` entry for a function outside the workspace (a vendor SDK's send function).
-            let kind = SinkKind::parse(&entry.kind.value).unwrap_or(SinkKind::Log);
-            let purpose = entry.purpose.as_ref().map(|p| Named {
-                value: p.value.clone(),
-                span: span_in_config(self.index(), &p.span),
-            });
-            self.hit(span, kind, format!("`{full}`"), purpose, all);
-            return Value::default();
-        }
-        let sink = self
-            .sh
-            .catalog
-            .function_sink(full)
-            .or_else(|| self.sh.catalog.function_sink(&written))
-            .cloned();
-        if let Some(sink) = sink {
-            let render = sink.render.render();
-            let mut data = Value::default();
-            for (i, value) in values.iter().enumerate() {
-                if sink.args.as_ref().is_none_or(|args| args.contains(&i)) {
-                    self.facts.rendered.extend(value.whole_types());
-                    data.join(&materialize(self.index(), self.sh.hand, value, render));
-                }
-            }
-            self.hit(span, sink.kind, format!("`{}`", full), None, data);
-            return Value::default();
-        }
-        if SERIALIZERS.contains(&full) {
-            self.facts.rendered.extend(all.whole_types());
-            return materialize(self.index(), self.sh.hand, &all, Render::Serialize);
-        }
-        all
-    }
-
-    fn method_call(&mut self, receiver: &Expr, method: &str, args: &[Expr], span: Span) -> Value {
-        let receiver_value = self.expr(receiver);
-        let mut values = Vec::new();
-        let mut closure_results = Value::default();
-        // A closure given to a method sees the receiver's elements: everything the receiver holds.
-        let elements = receiver_value.flattened();
-        for arg in args {
-            match &arg.kind {
-                ExprKind::Closure { params, body } => {
-                    self.scopes.push(HashMap::new());
-                    for p in params {
-                        self.bind(p, &elements);
-                    }
-                    closure_results.join(&self.expr(body));
-                    self.scopes.pop();
-                }
-                _ => values.push(self.expr(arg)),
-            }
-        }
-        if NO_DATA_METHODS.contains(&method) {
-            return Value::default();
-        }
-        let mut targets: Vec<FnId> = receiver_value
-            .whole_types()
-            .flat_map(|t| self.sh.methods.of_type(t, method).to_vec())
-            .collect();
-        if targets.is_empty() && receiver_value.whole_types().next().is_none() {
-            targets.extend(self.sh.methods.unique(method));
-        }
-        if !targets.is_empty() {
-            let mut result = Value::default();
-            let all_args: Vec<Value> = std::iter::once(receiver_value.clone())
-                .chain(values.iter().cloned())
-                .collect();
-            for target in targets {
-                result.join(&self.call(target, all_args.clone(), span));
-            }
-            return result;
-        }
-        if self.method_sink(receiver, &receiver_value, method, &values, span) {
-            return Value::default();
-        }
-        if method == "to_string" {
-            self.facts.rendered.extend(receiver_value.whole_types());
-            return materialize(self.index(), self.sh.hand, &receiver_value, Render::Display);
-        }
-        let others = values.iter().fold(Value::default(), |v, a| v.joined(a));
-        if MAP_LIKE.contains(&method) {
-            return closure_results.joined(&others);
-        }
-        receiver_value.joined(&others).joined(&closure_results)
-    }
-
-    /// A catalogue method sink (`.bind(x)` on a sqlx query, `.json(&x)` on a request, `write_all` on a
-    /// file): records the hit and says whether there was one.
-    fn method_sink(
-        &mut self,
-        receiver: &Expr,
-        receiver_value: &Value,
-        method: &str,
-        values: &[Value],
-        span: Span,
-    ) -> bool {
-        let catalog = self.sh.catalog;
-        for handle in receiver_value.handles().collect::<Vec<_>>() {
-            let entry = &catalog.handles[handle as usize];
-            if entry.write_methods.iter().any(|m| m == method) {
-                let data = self.rendered_args(values, None, entry.render.render());
-                self.hit(
-                    span,
-                    entry.kind,
-                    format!("`.{method}(..)` on a writer"),
-                    None,
-                    data,
-                );
-                return true;
-            }
-        }
-        let chain = receiver_chain(receiver);
-        let root = chain_root(receiver).map(|segments| {
-            let full = self
-                .index()
-                .modules
-                .written_in_full(self.module, &segments)
-                .join("::");
-            (segments.join("::"), full)
-        });
-        for sink in catalog
-            .methods
-            .iter()
-            .filter(|s| s.names.iter().any(|n| n == method))
-        {
-            let chained = sink.chain.is_empty() || chain.iter().any(|m| sink.chain.contains(m));
-            let rooted = sink.chain_roots.is_empty()
-                || root.as_ref().is_some_and(|(written, full)| {
-                    sink.chain_roots.iter().any(|r| r == written || r == full)
-                });
-            let typed = sink.receiver_types.is_empty()
-                || receiver_names(receiver).iter().any(|n| {
-                    sink.receiver_types
-                        .iter()
-                        .any(|t| n.eq_ignore_ascii_case(t))
-                });
-            let named = sink.receiver_names.is_empty()
-                || matches!(&receiver.kind, ExprKind::Path(p) if p.len() == 1 && sink.receiver_names.contains(&p[0]));
-            if chained && rooted && typed && named {
-                let data = self.rendered_args(values, sink.args.as_deref(), sink.render.render());
-                self.hit(span, sink.kind, format!("`.{method}(..)`"), None, data);
-                return true;
-            }
-        }
-        false
-    }
-
-    fn rendered_args(&mut self, values: &[Value], only: Option<&[usize]>, render: Render) -> Value {
-        let mut data = Value::default();
-        for (i, value) in values.iter().enumerate() {
-            if only.is_none_or(|only| only.contains(&i)) {
-                if render != Render::Value {
-                    self.facts.rendered.extend(value.whole_types());
-                }
-                data.join(&materialize(self.index(), self.sh.hand, value, render));
-            }
-        }
-        data
-    }
-
-    fn macro_call(
-        &mut self,
-        path: &[String],
-        target: Option<&Expr>,
-        reads: &[Expr],
-        args: &[MacroArg],
-        span: Span,
-    ) -> Value {
-        for read in reads {
-            self.expr(read);
-        }
-        let name = path.last().map(String::as_str).unwrap_or_default();
-        let data = self.macro_args(args);
-        if let Some(target) = target {
-            let destination = self.expr(target);
-            let handle = destination.handles().next();
-            match handle {
-                Some(h) => {
-                    let kind = self.sh.catalog.handles[h as usize].kind;
-                    self.hit(span, kind, format!("`{name}!` into a writer"), None, data);
-                }
-                None => {
-                    if let ExprKind::Path(p) = &target.kind {
-                        if p.len() == 1 {
-                            self.assign(&p[0], data, false);
-                        }
-                    }
-                }
-            }
-            return Value::default();
-        }
-        if let Some(kind) = self.sh.catalog.macro_sink(path) {
-            self.hit(span, kind, format!("`{name}!`"), None, data);
-            return Value::default();
-        }
-        // `format!`, `anyhow!`, `dbg!` and unknown macros: the result carries what they were given.
-        data
-    }
-}
-
-/// A byte range of `pii-lint.toml` as a span (where config purposes are declared).
-fn span_in_config(index: &Index, range: &std::ops::Range<usize>) -> Span {
-    let file = index.config_file.unwrap_or(crate::workspace::FileId(0));
-    let text = index.workspace.text(file).unwrap_or_default();
-    Span::from_byte_range(file, text, range.clone())
-}
-
-/// Replaces parameter markers of a callee's summary by what the call passes.
-pub fn substitute(index: &Index, hand: &HandWritten, summary: &Value, args: &[Value]) -> Value {
-    let mut out = Value::default();
-    for (origin, trace) in &summary.items {
-        match origin {
-            Origin::Param(i, render) => {
-                if let Some(arg) = args.get(*i as usize) {
-                    out.join(&materialize(index, hand, arg, *render));
-                }
-            }
-            other => {
-                out.items.entry(*other).or_insert_with(|| trace.clone());
-            }
-        }
-    }
-    for (name, value) in &summary.fields {
-        let part = substitute(index, hand, value, args);
-        out.join_field(name, &part);
-    }
-    out
-}
-
-/// The value after an encryptor: its personal data is still there, but protected.
-fn encrypted(index: &Index, hand: &HandWritten, value: &Value) -> Value {
-    let shown = super::solve::extract(index, hand, value);
-    let mut out = Value::default();
-    for (origin, trace) in shown.items {
-        let protected = match origin {
-            Origin::Decl(d) => Origin::Encrypted(d),
-            other => other,
-        };
-        out.items.entry(protected).or_insert(trace);
-    }
-    out
-}
-
-/// The methods called along a receiver chain (`client.post(url).header(..)` → post, header).
-fn receiver_chain(expr: &Expr) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut current = expr;
-    loop {
-        match &current.kind {
-            ExprKind::MethodCall {
-                receiver, method, ..
-            } => {
-                names.push(method.to_string());
-                current = receiver;
-            }
-            ExprKind::Try(inner) | ExprKind::Transparent(inner) => current = inner,
-            _ => return names,
-        }
-    }
-}
-
-/// The function called at the start of a receiver chain (`sqlx::query("..").bind(..)` → sqlx::query).
-fn chain_root(expr: &Expr) -> Option<Vec<String>> {
-    match &expr.kind {
-        ExprKind::MethodCall { receiver, .. } => chain_root(receiver),
-        ExprKind::Try(inner) | ExprKind::Transparent(inner) => chain_root(inner),
-        ExprKind::Call { func, .. } => match &func.kind {
-            ExprKind::Path(p) => Some(p.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The names a receiver is written with (a variable, or the segments of the call it starts with).
-fn receiver_names(expr: &Expr) -> Vec<String> {
-    match &expr.kind {
-        ExprKind::Path(p) => p.clone(),
-        _ => chain_root(expr).unwrap_or_default(),
     }
 }

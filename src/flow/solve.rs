@@ -72,7 +72,7 @@ fn signature(value: &Value) -> BTreeSet<(String, Origin)> {
 
 /// Parameter markers of a function replaced by what its callers pass.
 fn with_params(index: &Index, hand: &HandWritten, value: &Value, params: &[Value]) -> Value {
-    eval::substitute(index, hand, value, params)
+    super::calls::substitute(index, hand, value, params)
 }
 
 pub fn compute(index: &Index) -> FlowFacts {
