@@ -2,7 +2,8 @@
 //! parse summaries and the config, then frozen. Lints and the flow analysis only query it.
 
 mod build;
-pub use build::carried_types;
+mod declare;
+pub use declare::carried_types;
 pub mod catalogue;
 mod config_entries;
 pub mod modules;

@@ -1,0 +1,105 @@
+//! Personal-data declarations: `#[pii]` attributes, and fields whose type is a personal-data type.
+
+use super::catalogue::{DataDecl, DeclOrigin, FieldData};
+use super::modules::TypeId;
+use super::{Index, TypeInfo};
+use crate::parse::{PiiAttr, TypeRef};
+
+/// `#[pii]` on types and fields of types that derive `Pii` or `RedactedDebug`.
+pub(super) fn declare_from_attributes(index: &mut Index) {
+    for type_index in 0..index.types.len() {
+        let type_id = TypeId(type_index as u32);
+        let ty = &index.types[type_index];
+        let mut decls = Vec::new();
+        let mut malformed = Vec::new();
+        match &ty.def.pii {
+            Some(PiiAttr::Declared(pii)) => decls.push(decl(ty, type_id, None, pii)),
+            Some(PiiAttr::Malformed) | None => {}
+        }
+        for (field_index, field) in ty.def.fields.iter().enumerate() {
+            match &field.pii {
+                Some(PiiAttr::Declared(pii)) => {
+                    decls.push(decl(ty, type_id, Some(field_index), pii))
+                }
+                Some(PiiAttr::Malformed) => malformed.push(field_index),
+                None => {}
+            }
+        }
+        for decl in decls {
+            index.catalogue.add(decl);
+        }
+        for field_index in malformed {
+            index
+                .catalogue
+                .field_data
+                .insert((type_id, field_index), FieldData::Malformed);
+        }
+    }
+}
+
+fn decl(
+    ty: &TypeInfo,
+    type_id: TypeId,
+    field: Option<usize>,
+    pii: &crate::parse::PiiDecl,
+) -> DataDecl {
+    let field_def = field.map(|i| &ty.def.fields[i]);
+    DataDecl {
+        type_id,
+        type_name: ty.name.clone(),
+        field,
+        field_name: field_def.map(|f| f.display_name()),
+        category: pii.category.clone(),
+        purposes: pii.purposes.clone(),
+        sensitive_flag: pii.sensitive,
+        span: field_def.map_or(ty.name_span, |f| f.span),
+        declared_at: pii.span,
+        origin: DeclOrigin::Attribute,
+    }
+}
+
+/// Fields with no declaration of their own whose type is a personal-data type (also inside `Option`,
+/// `Vec`, `Box`, `Arc`, `Rc`, references, slices, arrays, tuples, map values).
+pub(super) fn declare_fields_of_personal_types(index: &mut Index) {
+    let mut found = Vec::new();
+    for type_id in index.type_ids() {
+        let ty = index.ty(type_id);
+        for (field_index, field) in ty.def.fields.iter().enumerate() {
+            if index.catalogue.field(type_id, field_index).is_some() {
+                continue;
+            }
+            let carried = carried_types(&field.ty)
+                .into_iter()
+                .filter_map(|t| index.resolve_type(ty.module, t))
+                .find_map(|t| index.catalogue.type_decl(t));
+            if let Some(decl) = carried {
+                found.push(((type_id, field_index), FieldData::OfType(decl)));
+            }
+        }
+    }
+    index.catalogue.field_data.extend(found);
+}
+
+const CONTAINERS: &[&str] = &[
+    "Option", "Vec", "Box", "Arc", "Rc", "VecDeque", "HashSet", "BTreeSet", "RefCell", "Cell",
+    "Mutex", "RwLock", "Cow",
+];
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
+
+/// The types a field's values are made of, looking through containers.
+pub fn carried_types(ty: &TypeRef) -> Vec<&TypeRef> {
+    match ty {
+        TypeRef::Path { segments, args } => match segments.last().map(String::as_str) {
+            Some(name) if CONTAINERS.contains(&name) => {
+                args.iter().flat_map(carried_types).collect()
+            }
+            Some(name) if MAPS.contains(&name) => {
+                args.last().map(carried_types).unwrap_or_default()
+            }
+            _ => vec![ty],
+        },
+        TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => carried_types(inner),
+        TypeRef::Tuple(items) => items.iter().flat_map(carried_types).collect(),
+        TypeRef::Other => Vec::new(),
+    }
+}
