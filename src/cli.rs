@@ -63,6 +63,12 @@ pub struct CheckArgs {
     pub allow: Vec<String>,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Option<ColorChoice>,
+    /// Do not report the findings listed in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding into this baseline file (they are then not reported)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Report only findings located in these files (the whole workspace is still analysed): for pre-commit
     #[arg(long, num_args = 1.., value_name = "PATH")]
     pub files: Vec<PathBuf>,

@@ -1,5 +1,6 @@
 //! cargo pii-lint: discover → parse → index → flow → lints → report. `pipeline::check` runs it all.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -1,3 +1,4 @@
+use cargo_pii_lint::baseline::Baseline;
 use cargo_pii_lint::cli::{self, CheckArgs, Command};
 use cargo_pii_lint::diagnostic::Level;
 use cargo_pii_lint::pipeline::{self, CheckRequest};
@@ -74,6 +75,30 @@ fn check(args: &CheckArgs) -> ExitCode {
         for note in &outcome.index.workspace.notes {
             eprintln!("note: {note}");
         }
+    }
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::read(&request.cwd.join(path)) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => return usage_error(&message),
+        },
+        None => None,
+    };
+    if let Some(path) = &args.write_baseline {
+        let written = Baseline::of(&outcome.findings, &outcome.index.workspace);
+        if let Err(message) = written.write(&request.cwd.join(path)) {
+            return usage_error(&message);
+        }
+        if !args.quiet {
+            eprintln!(
+                "note: wrote {} findings to the baseline {}",
+                written.findings.len(),
+                path.display()
+            );
+        }
+        written.filter(&mut outcome.findings, &outcome.index.workspace);
+    }
+    if let Some(baseline) = &baseline {
+        baseline.filter(&mut outcome.findings, &outcome.index.workspace);
     }
     if !args.files.is_empty() {
         let wanted: Vec<std::path::PathBuf> = args

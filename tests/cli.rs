@@ -303,3 +303,46 @@ fn github_format_prints_workflow_annotations() {
     );
     assert_eq!(text.lines().count(), 1);
 }
+
+#[test]
+fn a_baseline_hides_accepted_findings_and_only_new_ones_fail() {
+    let dir = merchant(Some("[lints]\nundeclared-personal-data = \"deny\"\n"));
+    let output = run_in(dir.path(), &["--write-baseline", "pii-baseline.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("wrote 1 findings to the baseline"));
+    let output = run_in(dir.path(), &["--baseline", "pii-baseline.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("0 findings (0 deny, 0 warn)"));
+    // A new finding, and the accepted one moved down a line: only the new one is reported.
+    write(dir.path(), &[("src/lib.rs", "pub struct Added { pub email: String }\npub struct Customer {\n    pub mobile: String,\n}\n")]);
+    let output = run_in(
+        dir.path(),
+        &["--baseline", "pii-baseline.json", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(report["summary"]["findings"], 1);
+    assert!(report["findings"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("Added.email")));
+}
+
+#[test]
+fn a_missing_or_malformed_baseline_is_a_usage_error() {
+    let dir = merchant(None);
+    assert_usage_error(
+        &run_in(dir.path(), &["--baseline", "nowhere.json"]),
+        "cannot read the baseline",
+    );
+    write(
+        dir.path(),
+        &[(
+            "bad.json",
+            "{\"version\": 1, \"findings\": [{\"code\": 5}]}",
+        )],
+    );
+    assert_usage_error(
+        &run_in(dir.path(), &["--baseline", "bad.json", "--format", "json"]),
+        "not a pii-lint baseline",
+    );
+}

@@ -1,0 +1,81 @@
+//! Baselines: the findings a team has accepted for now. Findings in the baseline are not reported, so a
+//! linter can be adopted on an existing codebase and only new problems fail the build. Entries match by lint,
+//! file and message (not by line, so edits elsewhere in the file keep them matching), as many times as they
+//! are listed.
+
+use crate::diagnostic::Finding;
+use crate::workspace::Workspace;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub code: String,
+    pub file: String,
+    pub message: String,
+}
+
+fn entry(finding: &Finding, workspace: &Workspace) -> Entry {
+    Entry {
+        code: finding.lint.code.to_string(),
+        file: workspace.file(finding.span.file).rel_path.clone(),
+        message: finding.message.clone(),
+    }
+}
+
+impl Baseline {
+    pub fn of(findings: &[Finding], workspace: &Workspace) -> Baseline {
+        let mut entries: Vec<Entry> = findings.iter().map(|f| entry(f, workspace)).collect();
+        entries.sort();
+        Baseline {
+            version: 1,
+            findings: entries,
+        }
+    }
+
+    pub fn read(path: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}:{}:{}: not a pii-lint baseline: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })
+    }
+
+    pub fn write(&self, path: &Path) -> Result<(), String> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())? + "\n";
+        std::fs::write(path, text)
+            .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))
+    }
+
+    /// Drops the findings the baseline lists (each entry accepts one finding).
+    pub fn filter(&self, findings: &mut Vec<Finding>, workspace: &Workspace) {
+        let mut accepted: BTreeMap<&Entry, usize> = BTreeMap::new();
+        for e in &self.findings {
+            *accepted.entry(e).or_default() += 1;
+        }
+        findings.retain(|f| {
+            let key = entry(f, workspace);
+            match accepted.get_mut(&key) {
+                Some(left) if *left > 0 => {
+                    *left -= 1;
+                    false
+                }
+                _ => true,
+            }
+        });
+    }
+}
