@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint the workspace (the default command)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print a lint's documentation (by name or code); without a lint, list them all
     Explain { lint: Option<String> },
     /// The data map of the workspace (not implemented yet)
