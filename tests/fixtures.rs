@@ -78,3 +78,42 @@ fn human_snapshots() {
         insta::assert_snapshot!(format!("{name}-human"), stdout(&output));
     }
 }
+
+#[test]
+fn sarif_carries_every_rule_and_every_finding() {
+    let json_report = json(&run_fixture("shop", &["--format", "json"]));
+    let output = run_fixture("shop", &["--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1));
+    let sarif = json(&output);
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), 12);
+    assert!(rules[5]["help"]["markdown"]
+        .as_str()
+        .is_some_and(|h| h.contains("### Why: the law")));
+    let results = run["results"].as_array().expect("results");
+    let findings = json_report["findings"].as_array().expect("findings");
+    assert_eq!(results.len(), findings.len());
+    for (result, finding) in results.iter().zip(findings) {
+        assert_eq!(result["ruleId"], finding["code"]);
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], finding["line"]);
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            finding["file"]
+        );
+        assert_eq!(
+            result["level"],
+            if finding["level"] == "deny" {
+                "error"
+            } else {
+                "warning"
+            }
+        );
+        assert_eq!(
+            result["relatedLocations"].as_array().map(Vec::len),
+            finding["trace"].as_array().map(Vec::len)
+        );
+    }
+}

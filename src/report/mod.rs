@@ -3,6 +3,7 @@
 mod github;
 mod human;
 mod json;
+mod sarif;
 
 use crate::diagnostic::{Finding, Level};
 use crate::workspace::Workspace;
@@ -13,6 +14,8 @@ pub enum Format {
     Json,
     /// GitHub Actions annotations (`::error file=..::message`)
     Github,
+    /// SARIF 2.1.0, for code-scanning dashboards
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +63,7 @@ pub fn reporter(format: Format) -> Box<dyn Reporter> {
         Format::Human => Box::new(human::Human),
         Format::Json => Box::new(json::Json),
         Format::Github => Box::new(github::Github),
+        Format::Sarif => Box::new(sarif::Sarif),
     }
 }
 
