@@ -36,6 +36,11 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
@@ -52,6 +57,9 @@ pub struct CheckArgs {
     pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: Option<Format>,
+    /// `json`: rustc's JSON diagnostics, one per line (for rust-analyzer's `check.overrideCommand`)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub message_format: Option<MessageFormat>,
     /// Set a lint to deny (a name, a code, or `warnings` for every warning)
     #[arg(short = 'D', long = "deny", value_name = "LINT")]
     pub deny: Vec<String>,
@@ -87,6 +95,14 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
+    /// The output format: `--message-format json` wins over `--format`.
+    pub fn output_format(&self) -> Format {
+        match self.message_format {
+            Some(MessageFormat::Json) => Format::RustcJson,
+            None => self.format.unwrap_or(Format::Human),
+        }
+    }
+
     pub fn use_color(&self) -> bool {
         match self.color.unwrap_or(ColorChoice::Auto) {
             ColorChoice::Always => true,

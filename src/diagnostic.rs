@@ -95,6 +95,23 @@ pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
     (line, column)
 }
 
+/// The byte offset of a 1-based line and character column in `text` (clamped to the text).
+pub fn byte_offset(text: &str, line: u32, column: u32) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line as usize - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    let rest = &text[line_start..];
+    let within = rest
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(rest.len(), |(i, _)| i);
+    line_start + within
+}
+
 /// A piece of personal data a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct DataRef {

@@ -122,7 +122,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         quiet: args.quiet,
     };
     let started = std::time::Instant::now();
-    let text = report::reporter(args.format.unwrap_or(report::Format::Human)).render(&input);
+    let text = report::reporter(args.output_format()).render(&input);
     let code = print(&text);
     if args.timings {
         let mut phases = outcome.timings.phases.clone();

@@ -346,3 +346,33 @@ fn a_missing_or_malformed_baseline_is_a_usage_error() {
         "not a pii-lint baseline",
     );
 }
+
+#[test]
+fn message_format_json_speaks_rustc_diagnostics_for_editors() {
+    let dir = merchant(None);
+    let output = run_in(dir.path(), &["--message-format", "json"]);
+    let text = stdout(&output);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON value a line"))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    let d = &lines[0];
+    assert_eq!(d["level"], "warning");
+    assert_eq!(d["code"]["code"], "PII009 undeclared-personal-data");
+    let span = &d["spans"][0];
+    assert_eq!(span["is_primary"], true);
+    assert_eq!(
+        (span["line_start"].as_u64(), span["column_start"].as_u64()),
+        (Some(2), Some(9))
+    );
+    let (start, end) = (
+        span["byte_start"].as_u64().expect("start") as usize,
+        span["byte_end"].as_u64().expect("end") as usize,
+    );
+    assert_eq!(&UNDECLARED[start..end], "mobile");
+    assert_eq!(d["children"][0]["level"], "help");
+    assert!(d["rendered"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("warning[PII009]")));
+}

@@ -2,7 +2,7 @@
 //! primary span labelled, declaration and flow steps as secondary labels, a help line, and a summary.
 
 use super::{ReportInput, Reporter};
-use crate::diagnostic::{Finding, Level, Span};
+use crate::diagnostic::{byte_offset as offset, Finding, Level, Span};
 use crate::workspace::Workspace;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
@@ -125,22 +125,6 @@ fn source_span(text: &str, span: Span) -> SourceSpan {
         end
     };
     SourceSpan::new(start.into(), end - start)
-}
-
-fn offset(text: &str, line: u32, column: u32) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(line as usize - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    let rest = &text[line_start..];
-    let within = rest
-        .char_indices()
-        .nth(column.saturating_sub(1) as usize)
-        .map_or(rest.len(), |(i, _)| i);
-    line_start + within
 }
 
 fn line_end(text: &str, from: usize) -> usize {

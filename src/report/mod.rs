@@ -3,6 +3,7 @@
 mod github;
 mod human;
 mod json;
+mod rustc_json;
 mod sarif;
 
 use crate::diagnostic::{Finding, Level};
@@ -16,6 +17,9 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for code-scanning dashboards
     Sarif,
+    /// rustc's JSON diagnostics, one per line (`--message-format json`, for rust-analyzer)
+    #[value(skip)]
+    RustcJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +68,7 @@ pub fn reporter(format: Format) -> Box<dyn Reporter> {
         Format::Json => Box::new(json::Json),
         Format::Github => Box::new(github::Github),
         Format::Sarif => Box::new(sarif::Sarif),
+        Format::RustcJson => Box::new(rustc_json::RustcJson),
     }
 }
 
