@@ -29,8 +29,8 @@ pub enum Command {
     Explain { lint: Option<String> },
     /// The data map of the workspace (not implemented yet)
     Inventory,
-    /// Write a starter pii-lint.toml (not implemented yet)
-    Init,
+    /// Write a starter pii-lint.toml at the workspace root, suggesting declarations for undeclared data
+    Init(Box<CheckArgs>),
     /// A language server over stdio (not implemented yet)
     Lsp,
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod flow;
 pub mod index;
+pub mod init;
 pub mod levels;
 #[path = "../lints/mod.rs"]
 pub mod lints;

@@ -46,23 +46,57 @@ fn run() -> ExitCode {
                 cli::lint_table()
             )),
         },
-        Some(Command::Inventory | Command::Init | Command::Lsp) => {
-            usage_error("this command is not implemented yet; `check` and `explain` are")
+        Some(Command::Init(args)) => init(&args),
+        Some(Command::Inventory | Command::Lsp) => {
+            usage_error("this command is not implemented yet; `check`, `explain` and `init` are")
         }
     }
 }
 
-fn check(args: &CheckArgs) -> ExitCode {
-    let cwd = match std::env::current_dir() {
-        Ok(cwd) => cwd,
-        Err(error) => return usage_error(&format!("cannot read the current directory: {error}")),
-    };
-    let request = CheckRequest {
+fn request_of(args: &CheckArgs) -> Result<CheckRequest, ExitCode> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| usage_error(&format!("cannot read the current directory: {e}")))?;
+    Ok(CheckRequest {
         manifest_path: args.manifest_path.clone(),
         config_path: args.config.clone(),
         paths: args.paths.clone(),
         cwd,
         level_flags: args.level_flags.clone(),
+    })
+}
+
+fn init(args: &CheckArgs) -> ExitCode {
+    let request = match request_of(args) {
+        Ok(request) => request,
+        Err(code) => return code,
+    };
+    let outcome = match pipeline::check(&request) {
+        Ok(outcome) => outcome,
+        Err(report) => {
+            eprintln!("{report:?}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    let path = outcome.index.workspace.root.join("pii-lint.toml");
+    if path.exists() {
+        return usage_error(&format!(
+            "{} exists already: init does not overwrite it",
+            path.display()
+        ));
+    }
+    match std::fs::write(&path, cargo_pii_lint::init::starter_config(&outcome)) {
+        Ok(()) => {
+            eprintln!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => usage_error(&format!("cannot write {}: {error}", path.display())),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let request = match request_of(args) {
+        Ok(request) => request,
+        Err(code) => return code,
     };
     let mut outcome = match pipeline::check(&request) {
         Ok(outcome) => outcome,

@@ -376,3 +376,24 @@ fn message_format_json_speaks_rustc_diagnostics_for_editors() {
         .as_str()
         .is_some_and(|r| r.starts_with("warning[PII009]")));
 }
+
+#[test]
+fn init_writes_a_valid_starter_config_with_suggestions_and_never_overwrites() {
+    let dir = merchant(None);
+    let output = run_in(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let written = std::fs::read_to_string(dir.path().join("pii-lint.toml")).expect("written");
+    assert!(
+        written.contains("# path = \"merchant::Customer.mobile\""),
+        "{written}"
+    );
+    assert!(written.contains("# category = \"phone\""), "{written}");
+    let check = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "the starter config is valid: {}",
+        stderr(&check)
+    );
+    assert_usage_error(&run_in(dir.path(), &["init"]), "exists already");
+}
