@@ -31,8 +31,8 @@ pub enum Command {
     Inventory,
     /// Write a starter pii-lint.toml at the workspace root, suggesting declarations for undeclared data
     Init(Box<CheckArgs>),
-    /// A language server over stdio (not implemented yet)
-    Lsp,
+    /// A language server over stdio that publishes the findings (re-analysed on every save)
+    Lsp(Box<CheckArgs>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,6 +10,7 @@ pub mod init;
 pub mod levels;
 #[path = "../lints/mod.rs"]
 pub mod lints;
+pub mod lsp;
 pub mod parse;
 pub mod pipeline;
 pub mod report;

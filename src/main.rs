@@ -47,9 +47,16 @@ fn run() -> ExitCode {
             )),
         },
         Some(Command::Init(args)) => init(&args),
-        Some(Command::Inventory | Command::Lsp) => {
-            usage_error("this command is not implemented yet; `check`, `explain` and `init` are")
-        }
+        Some(Command::Lsp(args)) => match request_of(&args) {
+            Ok(request) => match cargo_pii_lint::lsp::serve(request) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => usage_error(&format!("language server: {message}")),
+            },
+            Err(code) => code,
+        },
+        Some(Command::Inventory) => usage_error(
+            "`inventory` is not implemented yet; `check`, `explain`, `init` and `lsp` are",
+        ),
     }
 }
 

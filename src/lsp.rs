@@ -1,0 +1,196 @@
+//! `cargo pii-lint lsp`: a language server over stdio that publishes the findings as diagnostics. The
+//! whole workspace is analysed when the client connects and again whenever a file is saved.
+
+use crate::diagnostic::{Finding, Level};
+use crate::pipeline::{check, CheckRequest};
+use crate::workspace::Workspace;
+use lsp_server::{Connection, Message, Notification};
+use lsp_types::notification::{DidSaveTextDocument, Notification as _, PublishDiagnostics};
+use lsp_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, InitializeParams, Location,
+    NumberOrString, Position, PublishDiagnosticsParams, Range, SaveOptions, ServerCapabilities,
+    TextDocumentSyncCapability, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Url,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+pub fn serve(request: CheckRequest) -> Result<(), String> {
+    let (connection, io_threads) = Connection::stdio();
+    let capabilities = ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+                ..Default::default()
+            },
+        )),
+        ..Default::default()
+    };
+    let capabilities = serde_json::to_value(capabilities).map_err(|e| e.to_string())?;
+    let params = connection
+        .initialize(capabilities)
+        .map_err(|e| e.to_string())?;
+    let request = match serde_json::from_value::<InitializeParams>(params)
+        .ok()
+        .and_then(|p| workspace_root(&p))
+    {
+        Some(root) => CheckRequest {
+            cwd: root,
+            ..request
+        },
+        None => request,
+    };
+    let mut published = BTreeSet::new();
+    publish(&connection, &request, &mut published)?;
+    for message in &connection.receiver {
+        match message {
+            Message::Request(req) => {
+                if connection
+                    .handle_shutdown(&req)
+                    .map_err(|e| e.to_string())?
+                {
+                    break;
+                }
+            }
+            Message::Notification(note) if note.method == DidSaveTextDocument::METHOD => {
+                publish(&connection, &request, &mut published)?;
+            }
+            _ => {}
+        }
+    }
+    drop(connection);
+    io_threads.join().map_err(|e| e.to_string())
+}
+
+#[allow(deprecated)] // `root_uri` is what most clients still send beside `workspace_folders`
+fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
+    let uri = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| f.uri.clone())
+        .or(params.root_uri.clone())?;
+    uri.to_file_path().ok()
+}
+
+/// Runs the analysis and publishes each file's findings; files that had findings and have none now are
+/// published empty, so their old diagnostics go away.
+fn publish(
+    connection: &Connection,
+    request: &CheckRequest,
+    published: &mut BTreeSet<Url>,
+) -> Result<(), String> {
+    let mut by_file: BTreeMap<Url, Vec<Diagnostic>> =
+        published.iter().map(|u| (u.clone(), Vec::new())).collect();
+    match check(request) {
+        Ok(outcome) => {
+            let workspace = &outcome.index.workspace;
+            for finding in &outcome.findings {
+                let Some(uri) = uri_of(workspace, finding.span.file) else {
+                    continue;
+                };
+                by_file
+                    .entry(uri)
+                    .or_default()
+                    .push(diagnostic(workspace, finding));
+            }
+        }
+        Err(report) => {
+            let message = format!("{report}");
+            let params = lsp_types::ShowMessageParams {
+                typ: lsp_types::MessageType::ERROR,
+                message,
+            };
+            let note = Notification::new(
+                lsp_types::notification::ShowMessage::METHOD.to_string(),
+                params,
+            );
+            connection
+                .sender
+                .send(note.into())
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    published.clear();
+    for (uri, diagnostics) in by_file {
+        if !diagnostics.is_empty() {
+            published.insert(uri.clone());
+        }
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        };
+        let note = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
+        connection
+            .sender
+            .send(note.into())
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn uri_of(workspace: &Workspace, file: crate::workspace::FileId) -> Option<Url> {
+    let path = &workspace.file(file).abs_path;
+    let absolute = if path.is_absolute() {
+        path.clone()
+    } else {
+        workspace.root.join(path)
+    };
+    Url::from_file_path(Path::new(&absolute)).ok()
+}
+
+/// LSP positions are 0-based; columns are counted in characters (exact for text in the Basic Multilingual
+/// Plane, which LSP counts in UTF-16 units).
+fn range(span: crate::diagnostic::Span) -> Range {
+    Range {
+        start: Position {
+            line: span.line.saturating_sub(1),
+            character: span.column.saturating_sub(1),
+        },
+        end: Position {
+            line: span.end_line.saturating_sub(1),
+            character: span.end_column.saturating_sub(1),
+        },
+    }
+}
+
+fn diagnostic(workspace: &Workspace, finding: &Finding) -> Diagnostic {
+    let related = finding
+        .trace
+        .iter()
+        .filter_map(|step| {
+            let uri = uri_of(workspace, step.span.file)?;
+            Some(DiagnosticRelatedInformation {
+                location: Location {
+                    uri,
+                    range: range(step.span),
+                },
+                message: step.note.clone(),
+            })
+        })
+        .collect::<Vec<_>>();
+    let mut message = finding.message.clone();
+    if let Some(help) = &finding.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    Diagnostic {
+        range: range(finding.span),
+        severity: Some(if finding.level == Level::Deny {
+            DiagnosticSeverity::ERROR
+        } else {
+            DiagnosticSeverity::WARNING
+        }),
+        code: Some(NumberOrString::String(format!(
+            "{} {}",
+            finding.lint.code, finding.lint.name
+        ))),
+        source: Some("pii-lint".to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Default::default()
+    }
+}

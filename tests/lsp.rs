@@ -1,0 +1,113 @@
+//! The language server as an editor meets it: initialize, diagnostics published, saved again, shut down.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+
+fn send(stdin: &mut impl Write, message: serde_json::Value) {
+    let body = message.to_string();
+    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+    stdin.flush().expect("flush");
+}
+
+fn receive(reader: &mut impl BufRead) -> serde_json::Value {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("header");
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse().expect("length");
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).expect("body");
+    serde_json::from_slice(&body).expect("json")
+}
+
+/// Reads until a `textDocument/publishDiagnostics` notification.
+fn next_diagnostics(reader: &mut impl BufRead) -> serde_json::Value {
+    loop {
+        let message = receive(reader);
+        if message["method"] == "textDocument/publishDiagnostics" {
+            return message["params"].clone();
+        }
+    }
+}
+
+#[test]
+fn publishes_findings_and_clears_them_when_fixed() {
+    let dir = common::workspace(&[(
+        "src/lib.rs",
+        "pub struct Customer {\n    pub mobile: String,\n}\n",
+    )]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
+        .arg("lsp")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let root = format!("file://{}", dir.path().display());
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": root}}),
+    );
+    let initialized = receive(&mut reader);
+    assert_eq!(initialized["id"], 1);
+    assert_eq!(
+        initialized["result"]["capabilities"]["textDocumentSync"]["save"]["includeText"],
+        false
+    );
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+
+    let published = next_diagnostics(&mut reader);
+    assert!(
+        published["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/src/lib.rs")),
+        "{published}"
+    );
+    let diagnostic = &published["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "PII009 undeclared-personal-data");
+    assert_eq!(diagnostic["severity"], 2);
+    assert_eq!(
+        diagnostic["range"]["start"],
+        serde_json::json!({"line": 1, "character": 8})
+    );
+
+    std::fs::write(
+        dir.path().join("src/lib.rs"),
+        "pub struct Customer {\n    pub customer_id: u64,\n}\n",
+    )
+    .expect("fix");
+    let uri = published["uri"].clone();
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didSave", "params": {"textDocument": {"uri": uri}}}),
+    );
+    let cleared = next_diagnostics(&mut reader);
+    assert_eq!(cleared["uri"], uri);
+    assert_eq!(cleared["diagnostics"], serde_json::json!([]));
+
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    );
+    assert_eq!(receive(&mut reader)["id"], 2);
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
+    );
+    drop(stdin);
+    assert!(child.wait().expect("exits").success());
+}
