@@ -46,13 +46,12 @@ pub fn serve(request: CheckRequest) -> Result<(), String> {
     publish(&connection, &request, &mut published)?;
     for message in &connection.receiver {
         match message {
-            Message::Request(req) => {
+            Message::Request(req)
                 if connection
                     .handle_shutdown(&req)
-                    .map_err(|e| e.to_string())?
-                {
-                    break;
-                }
+                    .map_err(|e| e.to_string())? =>
+            {
+                break
             }
             Message::Notification(note) if note.method == DidSaveTextDocument::METHOD => {
                 publish(&connection, &request, &mut published)?;
