@@ -129,9 +129,16 @@ fn lints_are_found_by_code_or_either_spelling_of_the_name() {
 
 #[test]
 fn the_readme_table_lists_every_lint_as_registered() {
-    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README");
     for lint in all() {
-        let row = format!("| {} | `{}` | {} |", lint.code, lint.name, lint.default_level.as_str());
+        let row = format!(
+            "| {} | `{}` | {} |",
+            lint.code,
+            lint.name,
+            lint.default_level.as_str()
+        );
         assert!(readme.contains(&row), "README lacks the row `{row}`");
     }
 }

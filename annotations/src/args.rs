@@ -50,51 +50,62 @@ pub const SINK_KINDS: &[&str] = &["log", "export", "storage", "commercial_messag
 /// `category = "..."` is required; `purpose = ".."` and `purposes = [..]` may not both be given.
 pub fn parse_pii(tokens: TokenStream, whole: Span) -> syn::Result<PiiArgs> {
     let parser = |input: ParseStream| {
+        if input.peek(Token![=]) {
+            // `#[pii = ".."]`: callers hand over the `= value` of a name-value attribute as it is.
+            return Err(input.error(format!("`#[pii]` takes a list: {PII_EXAMPLE}")));
+        }
         let mut args = PiiArgs::default();
         let mut purpose_key: Option<Ident> = None;
+        let mut sensitive_key: Option<Ident> = None;
         while !input.is_empty() {
-            let key: Ident = input.parse()?;
+            let key = parse_key(input, PII_KEYS)?;
             match key.to_string().as_str() {
                 "category" => {
                     if args.category.is_some() {
                         return Err(syn::Error::new(key.span(), "`category` is given twice"));
                     }
-                    input.parse::<Token![=]>()?;
-                    args.category = Some(Str::from_lit(&input.parse()?));
+                    args.category = Some(parse_string_value(input, &key, "phone")?);
                 }
                 "purpose" | "purposes" => {
                     if let Some(first) = &purpose_key {
                         let message = format!("`{key}` repeats `{first}`: list every purpose in one `purposes = [..]`");
                         return Err(syn::Error::new(key.span(), message));
                     }
-                    input.parse::<Token![=]>()?;
-                    args.purposes = if key == "purposes" && input.peek(syn::token::Bracket) {
-                        parse_string_list(input)?
+                    args.purposes = if key == "purposes" {
+                        parse_string_or_list(input, &key)?
                     } else {
-                        vec![Str::from_lit(&input.parse()?)]
+                        if input.peek(Token![=]) && input.peek2(syn::token::Bracket) {
+                            let message = "`purpose` takes one string: list several with `purposes = [\"service\", \"marketing\"]`";
+                            return Err(syn::Error::new(key.span(), message));
+                        }
+                        vec![parse_string_value(input, &key, "service")?]
                     };
                     purpose_key = Some(key);
                 }
-                "sensitive" => args.sensitive = true,
+                "sensitive" => {
+                    if input.peek(Token![=]) {
+                        let message = "`sensitive` is a flag and takes no value: write `sensitive`";
+                        return Err(syn::Error::new(key.span(), message));
+                    }
+                    if sensitive_key.is_some() {
+                        return Err(syn::Error::new(key.span(), "`sensitive` is given twice"));
+                    }
+                    args.sensitive = true;
+                    sensitive_key = Some(key);
+                }
                 other => {
-                    let message = format!(
-                        "unknown `pii` argument `{other}`: expected `category`, `purpose`, `purposes` or `sensitive`"
-                    );
+                    let message = format!("unknown `pii` argument `{other}`: expected {PII_KEYS}");
                     return Err(syn::Error::new(key.span(), message));
                 }
             }
-            if !input.is_empty() {
-                input.parse::<Token![,]>()?;
-            }
+            parse_separator(input)?;
         }
         Ok(args)
     };
     let args = parser.parse2(tokens)?;
     if args.category.is_none() {
-        return Err(syn::Error::new(
-            whole,
-            "`#[pii]` needs a category: `#[pii(category = \"phone\", purpose = \"service\")]`",
-        ));
+        let message = format!("`#[pii]` needs a category: {PII_EXAMPLE}");
+        return Err(syn::Error::new(whole, message));
     }
     Ok(args)
 }
@@ -132,15 +143,13 @@ pub fn parse_sink(tokens: TokenStream, whole: Span) -> syn::Result<SinkArgs> {
     let parser = |input: ParseStream| {
         let (mut kind, mut purpose) = (None::<Str>, None::<Str>);
         while !input.is_empty() {
-            let key: Ident = input.parse()?;
-            input.parse::<Token![=]>()?;
-            let value = Str::from_lit(&input.parse()?);
-            let slot = match key.to_string().as_str() {
-                "kind" => &mut kind,
-                "purpose" => &mut purpose,
+            let key = parse_key(input, SINK_KEYS)?;
+            let (slot, example) = match key.to_string().as_str() {
+                "kind" => (&mut kind, "export"),
+                "purpose" => (&mut purpose, "third_party_sharing"),
                 other => {
                     let message =
-                        format!("unknown `sink` argument `{other}`: expected `kind` or `purpose`");
+                        format!("unknown `sink` argument `{other}`: expected {SINK_KEYS}");
                     return Err(syn::Error::new(key.span(), message));
                 }
             };
@@ -150,10 +159,8 @@ pub fn parse_sink(tokens: TokenStream, whole: Span) -> syn::Result<SinkArgs> {
                     format!("`{key}` is given twice"),
                 ));
             }
-            *slot = Some(value);
-            if !input.is_empty() {
-                input.parse::<Token![,]>()?;
-            }
+            *slot = Some(parse_string_value(input, &key, example)?);
+            parse_separator(input)?;
         }
         Ok((kind, purpose))
     };
@@ -195,10 +202,21 @@ pub fn parse_allow(tokens: TokenStream, whole: Span) -> syn::Result<AllowArgs> {
             if input.peek(LitStr) {
                 args.lints.push(Str::from_lit(&input.parse()?));
             } else {
-                let key: Ident = input.parse()?;
+                let key = parse_key(input, "a lint name such as `log_leak` or `PII005`")?;
                 if key == "reason" {
-                    input.parse::<Token![=]>()?;
-                    args.reason = Some(Str::from_lit(&input.parse()?));
+                    if args.reason.is_some() {
+                        return Err(syn::Error::new(key.span(), "`reason` is given twice"));
+                    }
+                    args.reason = Some(parse_string_value(input, &key, "...")?);
+                } else if input.peek(Token![-]) {
+                    // `log-leak` reads as `log` minus `leak`: in attributes a lint is one identifier.
+                    let mut name = key.to_string();
+                    while input.peek(Token![-]) && input.peek2(Ident) {
+                        input.parse::<Token![-]>()?;
+                        name = format!("{name}_{}", input.parse::<Ident>()?);
+                    }
+                    let message = format!("in attributes lint names use `_`: write `{name}`");
+                    return Err(syn::Error::new(key.span(), message));
                 } else {
                     args.lints.push(Str {
                         value: key.to_string(),
@@ -206,9 +224,7 @@ pub fn parse_allow(tokens: TokenStream, whole: Span) -> syn::Result<AllowArgs> {
                     });
                 }
             }
-            if !input.is_empty() {
-                input.parse::<Token![,]>()?;
-            }
+            parse_separator(input)?;
         }
         Ok(args)
     };
@@ -222,9 +238,61 @@ pub fn parse_allow(tokens: TokenStream, whole: Span) -> syn::Result<AllowArgs> {
     Ok(args)
 }
 
+const PII_EXAMPLE: &str = "`#[pii(category = \"phone\", purpose = \"service\")]`";
+const PII_KEYS: &str = "`category`, `purpose`, `purposes` or `sensitive`";
+const SINK_KEYS: &str = "`kind` or `purpose`";
+
+/// The name of the next argument; anything else (a string, a number) gets a message saying what fits.
+fn parse_key(input: ParseStream, expected: &str) -> syn::Result<Ident> {
+    input
+        .parse::<Ident>()
+        .map_err(|err| syn::Error::new(err.span(), format!("expected {expected}")))
+}
+
+/// `= "value"` after `key`, with a message showing the right form when either part is missing.
+fn parse_string_value(input: ParseStream, key: &Ident, example: &str) -> syn::Result<Str> {
+    let wrong_form = |span: Span| {
+        let message = format!("`{key}` takes a string: `{key} = \"{example}\"`");
+        syn::Error::new(span, message)
+    };
+    input
+        .parse::<Token![=]>()
+        .map_err(|err| wrong_form(err.span()))?;
+    let lit: LitStr = input.parse().map_err(|err| wrong_form(err.span()))?;
+    Ok(Str::from_lit(&lit))
+}
+
+/// `= ["a", "b"]`, or one string `= "a"` (kept as a list of one).
+fn parse_string_or_list(input: ParseStream, key: &Ident) -> syn::Result<Vec<Str>> {
+    if input.peek(Token![=]) && input.peek2(syn::token::Bracket) {
+        input.parse::<Token![=]>()?;
+        return parse_string_list(input);
+    }
+    let message =
+        format!("`{key}` takes a list of strings: `{key} = [\"service\", \"marketing\"]`");
+    let one = parse_string_value(input, key, "service")
+        .map_err(|err| syn::Error::new(err.span(), &message))?;
+    Ok(vec![one])
+}
+
+/// A comma between arguments; a trailing one is allowed.
+fn parse_separator(input: ParseStream) -> syn::Result<()> {
+    if !input.is_empty() {
+        input
+            .parse::<Token![,]>()
+            .map_err(|err| syn::Error::new(err.span(), "expected `,` between arguments"))?;
+    }
+    Ok(())
+}
+
 fn parse_string_list(input: ParseStream) -> syn::Result<Vec<Str>> {
     let content;
     syn::bracketed!(content in input);
-    let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+    let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content).map_err(|err| {
+        syn::Error::new(
+            err.span(),
+            "expected a list of strings: `[\"service\", \"marketing\"]`",
+        )
+    })?;
     Ok(list.iter().map(Str::from_lit).collect())
 }

@@ -1,280 +1,319 @@
 //! The attribute macros: each validates its arguments with the shared grammar and the kind of item it is
-//! on, then returns the item unchanged. On a mistake the item is kept too, so only one error is shown.
+//! on, then returns the item unchanged. On a mistake the item is kept too, so that the mistake is the only
+//! error shown (no "cannot find function" errors follow from a vanished item).
 
 use crate::args;
+use crate::placement::{check_place, Place};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-/// The kinds of item an attribute may be written on.
-#[derive(Clone, Copy)]
-enum Place {
-    /// A function or a method.
-    Function,
-    /// A function, an impl block or an inline module.
-    Context,
-    /// A struct or an enum.
-    Type,
-    Anywhere,
+/// The attribute macros of the crate.
+#[derive(Clone, Copy, Debug)]
+pub enum Attribute {
+    Purpose,
+    ConsentCheck,
+    ConsentProof,
+    Sink,
+    Sanitizer,
+    Encryptor,
+    Erasure,
+    Allow,
 }
 
-/// What the attribute was written on.
-enum ItemKind {
-    Function,
-    Impl,
-    InlineModule,
-    ModuleFile,
-    Struct,
-    Enum,
-    Other(&'static str),
+impl Attribute {
+    /// The name merchants write after `pii_lint::`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Attribute::Purpose => "purpose",
+            Attribute::ConsentCheck => "consent_check",
+            Attribute::ConsentProof => "consent_proof",
+            Attribute::Sink => "sink",
+            Attribute::Sanitizer => "sanitizer",
+            Attribute::Encryptor => "encryptor",
+            Attribute::Erasure => "erasure",
+            Attribute::Allow => "allow",
+        }
+    }
+
+    fn place(self) -> Place {
+        match self {
+            Attribute::Purpose => Place::Context,
+            Attribute::ConsentProof => Place::Type,
+            Attribute::Allow => Place::Anywhere,
+            Attribute::ConsentCheck
+            | Attribute::Sink
+            | Attribute::Sanitizer
+            | Attribute::Encryptor
+            | Attribute::Erasure => Place::Function,
+        }
+    }
+
+    /// `whole` is where an error about the attribute as a whole (a missing argument) points.
+    fn check_args(self, args: TokenStream, whole: Span) -> syn::Result<()> {
+        let name = self.name();
+        match self {
+            Attribute::Purpose | Attribute::ConsentCheck | Attribute::ConsentProof => {
+                args::parse_single_name(args, whole, name, "marketing").map(drop)
+            }
+            Attribute::Sink => args::parse_sink(args, whole).map(drop),
+            Attribute::Allow => args::parse_allow(args, whole).map(drop),
+            Attribute::Sanitizer | Attribute::Encryptor | Attribute::Erasure => {
+                args::parse_no_args(args, name)
+            }
+        }
+    }
 }
 
-pub fn expand(attribute: &str, args: TokenStream, item: TokenStream) -> TokenStream {
+/// The item unchanged, preceded by a `compile_error!` if the arguments or the place are wrong (the
+/// arguments first: one error per attribute is enough).
+pub fn expand(attribute: Attribute, args: TokenStream, item: TokenStream) -> TokenStream {
+    // An attribute macro's call site is the attribute itself.
     let whole = Span::call_site();
-    let (checked, place) = match attribute {
-        "purpose" => (
-            args::parse_single_name(args, whole, attribute, "marketing").map(drop),
-            Place::Context,
-        ),
-        "consent_check" => (
-            args::parse_single_name(args, whole, attribute, "marketing").map(drop),
-            Place::Function,
-        ),
-        "consent_proof" => (
-            args::parse_single_name(args, whole, attribute, "marketing").map(drop),
-            Place::Type,
-        ),
-        "sink" => (args::parse_sink(args, whole).map(drop), Place::Function),
-        "allow" => (args::parse_allow(args, whole).map(drop), Place::Anywhere),
-        other => (args::parse_no_args(args, other), Place::Function),
-    };
-    let placed = check_place(attribute, place, &item);
-    match (checked, placed) {
-        (Ok(()), Ok(())) => item,
-        (Err(error), _) | (Ok(()), Err(error)) => {
+    let checked = attribute
+        .check_args(args, whole)
+        .and_then(|()| check_place(attribute.name(), attribute.place(), &item, whole));
+    match checked {
+        Ok(()) => item,
+        Err(error) => {
             let error = error.to_compile_error();
             quote!(#error #item)
         }
     }
 }
 
-fn kind_of(item: &TokenStream) -> ItemKind {
-    // A method without a body (in a trait) parses only as a trait item; with a body, as both.
-    if syn::parse2::<syn::TraitItemFn>(item.clone()).is_ok() {
-        return ItemKind::Function;
-    }
-    if let Ok(parsed) = syn::parse2::<syn::Item>(item.clone()) {
-        return match parsed {
-            syn::Item::Fn(_) => ItemKind::Function,
-            syn::Item::Impl(_) => ItemKind::Impl,
-            syn::Item::Mod(m) if m.content.is_some() => ItemKind::InlineModule,
-            syn::Item::Mod(_) => ItemKind::ModuleFile,
-            syn::Item::Struct(_) => ItemKind::Struct,
-            syn::Item::Enum(_) => ItemKind::Enum,
-            syn::Item::Trait(_) => ItemKind::Other("a trait"),
-            syn::Item::Union(_) => ItemKind::Other("a union"),
-            syn::Item::Const(_) | syn::Item::Static(_) => ItemKind::Other("a constant or static"),
-            syn::Item::Use(_) => ItemKind::Other("a `use`"),
-            _ => ItemKind::Other("this item"),
-        };
-    }
-    ItemKind::Other("this item")
-}
-
-fn check_place(attribute: &str, place: Place, item: &TokenStream) -> syn::Result<()> {
-    let kind = kind_of(item);
-    let allowed = matches!(
-        (place, &kind),
-        (Place::Anywhere, _)
-            | (Place::Function | Place::Context, ItemKind::Function)
-            | (Place::Context, ItemKind::Impl | ItemKind::InlineModule)
-            | (Place::Type, ItemKind::Struct | ItemKind::Enum)
-    );
-    if allowed {
-        return Ok(());
-    }
-    let written_on = match kind {
-        ItemKind::Function => "a function",
-        ItemKind::Impl => "an impl block",
-        ItemKind::InlineModule => "a module",
-        ItemKind::ModuleFile => "a `mod name;` declaration (write it on an inline `mod name { .. }` or in pii-lint.toml)",
-        ItemKind::Struct => "a struct",
-        ItemKind::Enum => "an enum",
-        ItemKind::Other(what) => what,
-    };
-    let expected = match place {
-        Place::Function => "a function or a method",
-        Place::Context => "a function, an impl block or an inline module",
-        Place::Type => "a struct or an enum",
-        Place::Anywhere => "any item",
-    };
-    let message = format!("`#[pii_lint::{attribute}]` goes on {expected}, not on {written_on}");
-    Err(syn::Error::new(Span::call_site(), message))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::Attribute::*;
     use super::*;
+    use crate::test_support::{assert_reported, CALL_SITE};
 
-    fn run(attribute: &str, args: &str, item: &str) -> String {
+    fn run(attribute: Attribute, args: &str, item: &str) -> TokenStream {
         let args: TokenStream = args.parse().expect("args tokens");
         let item: TokenStream = item.parse().expect("item tokens");
-        expand(attribute, args, item).to_string()
+        expand(attribute, args, item)
     }
 
-    fn assert_error(attribute: &str, args: &str, item: &str, message: &str) {
-        let out = run(attribute, args, item);
-        assert!(
-            out.contains("compile_error"),
-            "expected an error for #[{attribute}({args})] on `{item}`: {out}"
-        );
-        assert!(out.contains(message), "`{out}` lacks `{message}`");
+    /// Each case expands to the item alone, token for token.
+    fn assert_unchanged(cases: &[(Attribute, &str, &str)]) {
+        for &(attribute, args, item) in cases {
+            let expected: TokenStream = item.parse().expect("item tokens");
+            let out = run(attribute, args, item);
+            let context = format!("#[{}({args})] on `{item}`", attribute.name());
+            assert_eq!(out.to_string(), expected.to_string(), "{context}");
+        }
     }
 
-    fn assert_unchanged(attribute: &str, args: &str, item: &str) {
-        let expected: TokenStream = item.parse().expect("item tokens");
-        assert_eq!(run(attribute, args, item), expected.to_string());
-    }
-
-    #[test]
-    fn well_formed_attributes_pass_the_item_through() {
-        assert_unchanged("purpose", r#""marketing""#, "fn campaign() {}");
-        assert_unchanged("purpose", r#""service""#, "impl Shop { fn ship(&self) {} }");
-        assert_unchanged("purpose", r#""service""#, "mod orders { fn ship() {} }");
-        assert_unchanged(
-            "consent_check",
-            r#""marketing""#,
-            "fn opted_in(c: &Customer) -> bool { c.opt_in }",
-        );
-        assert_unchanged(
-            "consent_check",
-            r#""marketing""#,
-            "fn opted_in(&self) -> bool { self.opt_in }",
-        );
-        assert_unchanged(
-            "consent_proof",
-            r#""marketing""#,
-            "pub struct MarketingConsent { id: u64 }",
-        );
-        assert_unchanged(
-            "sink",
-            r#"kind = "export", purpose = "third_party_sharing""#,
-            "fn upload(rows: &[Row]) {}",
-        );
-        assert_unchanged("sink", r#"kind = "commercial_message""#, "fn sms(p: &str);");
-        assert_unchanged("sanitizer", "", "fn mask(p: &str) -> String { p.into() }");
-        assert_unchanged(
-            "encryptor",
-            "",
-            "fn seal(p: &[u8]) -> Vec<u8> { p.to_vec() }",
-        );
-        assert_unchanged("erasure", "", "fn forget(id: u64) {}");
-        assert_unchanged(
-            "allow",
-            r#"log_leak, PII006, reason = "masked upstream""#,
-            "struct Row { a: u8 }",
-        );
-        assert_unchanged("allow", "log_leak", "fn f() {}");
+    /// Each case `(attribute, args, item, message, at)` gives one error, starting with `message` and
+    /// pointing at `at` (a token of the arguments, or `CALL_SITE` for the attribute as a whole), followed
+    /// by the item, kept so that it causes no second error.
+    fn assert_errors(cases: &[(Attribute, &str, &str, &str, &str)]) {
+        for &(attribute, args, item, message, at) in cases {
+            let out = run(attribute, args, item);
+            let context = format!("#[{}({args})] on `{item}`: {out}", attribute.name());
+            assert_reported(&out, &[(message, at)], &context);
+            let item: TokenStream = item.parse().expect("item tokens");
+            assert!(out.to_string().ends_with(&item.to_string()), "{context}");
+        }
     }
 
     #[test]
-    fn malformed_arguments_are_compile_errors() {
-        assert_error("purpose", "", "fn f() {}", "`purpose` needs one name");
-        assert_error(
-            "purpose",
-            "marketing",
-            "fn f() {}",
-            "`purpose` takes one string",
-        );
-        assert_error(
-            "purpose",
-            r#""a", "b""#,
-            "fn f() {}",
-            "takes exactly one string",
-        );
-        assert_error(
-            "consent_check",
-            "42",
-            "fn f() -> bool { true }",
-            "`consent_check` takes one string",
-        );
-        assert_error("sink", "", "fn f() {}", "`sink` needs a kind");
-        assert_error(
-            "sink",
-            r#"kind = "mail""#,
-            "fn f() {}",
-            "unknown sink kind `mail`",
-        );
-        assert_error(
-            "sink",
-            r#"kind = "log", target = "x""#,
-            "fn f() {}",
-            "unknown `sink` argument `target`",
-        );
-        assert_error(
-            "sink",
-            r#"kind = "log", kind = "export""#,
-            "fn f() {}",
-            "`kind` is given twice",
-        );
-        assert_error(
-            "sanitizer",
-            "strong",
-            "fn f() {}",
-            "`sanitizer` takes no arguments",
-        );
-        assert_error(
-            "erasure",
-            r#""all""#,
-            "fn f() {}",
-            "`erasure` takes no arguments",
-        );
-        assert_error("allow", "", "fn f() {}", "`allow` needs the lint to allow");
-        assert_error(
-            "allow",
-            r#"reason = "x""#,
-            "fn f() {}",
-            "`allow` needs the lint to allow",
-        );
+    fn names_of_purposes_and_consents_pass_the_item_through() {
+        assert_unchanged(&[
+            (Purpose, r#""marketing""#, "fn campaign() {}"),
+            (Purpose, r#""service""#, "impl Shop { fn ship(&self) {} }"),
+            (
+                Purpose,
+                r#""service""#,
+                "impl Notify for Shop { fn send(&self) {} }",
+            ),
+            (Purpose, r#""service""#, "pub mod orders { fn ship() {} }"),
+            (
+                ConsentCheck,
+                r#""marketing""#,
+                "pub async fn opted_in(db: &Db) -> Vec<C> { db.c().await }",
+            ),
+            (
+                ConsentCheck,
+                r#""marketing""#,
+                "fn opted_in(&self) -> bool { self.opt_in }",
+            ),
+            (
+                ConsentProof,
+                r#""marketing""#,
+                "pub struct MarketingConsent { id: u64 }",
+            ),
+            (ConsentProof, r#""analytics""#, "enum Consent { Given }"),
+        ]);
+    }
+
+    #[test]
+    fn sinks_sanitizers_and_suppressions_pass_the_item_through() {
+        assert_unchanged(&[
+            (
+                Sink,
+                r#"kind = "export", purpose = "third_party_sharing""#,
+                "fn upload(rows: &[Row]) {}",
+            ),
+            (Sink, r#"kind = "commercial_message","#, "fn sms(p: &str);"),
+            (Sink, r#"kind = "log""#, "pub fn c_log(line: *const u8);"),
+            (Sanitizer, "", "fn mask(p: &str) -> String { p.into() }"),
+            (
+                Encryptor,
+                "",
+                "pub(crate) fn seal(p: &[u8]) -> Vec<u8> { p.to_vec() }",
+            ),
+            (Erasure, "", "unsafe fn forget(id: u64) {}"),
+            (
+                Allow,
+                r#"log_leak, PII006, "missing-purpose", reason = "masked""#,
+                "struct Row { a: u8 }",
+            ),
+            (Allow, "log_leak", "fn f() {}"),
+            (Allow, "log_leak", "const X: u8 = 1;"),
+        ]);
+    }
+
+    #[test]
+    fn malformed_names_are_compile_errors() {
+        assert_errors(&[
+            (
+                Purpose,
+                "",
+                "fn f() {}",
+                r#"`purpose` needs one name: `#[pii_lint::purpose("marketing")]`"#,
+                CALL_SITE,
+            ),
+            (
+                Purpose,
+                "marketing",
+                "fn f() {}",
+                r#"`purpose` takes one string: `#[pii_lint::purpose("marketing")]`"#,
+                "marketing",
+            ),
+            (
+                Purpose,
+                r#""a", "b""#,
+                "fn f() {}",
+                "`purpose` takes exactly one string",
+                ",",
+            ),
+            (
+                ConsentCheck,
+                "42",
+                "fn f() -> bool { true }",
+                "`consent_check` takes one string",
+                "42",
+            ),
+            (
+                ConsentProof,
+                "",
+                "struct P;",
+                "`consent_proof` needs one name",
+                CALL_SITE,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn malformed_sinks_are_compile_errors() {
+        let needs_kind = r#"`sink` needs a kind: `#[pii_lint::sink(kind = "export")]`"#;
+        assert_errors(&[
+            (Sink, "", "fn f() {}", needs_kind, CALL_SITE),
+            (Sink, r#"purpose = "marketing""#, "fn f() {}", needs_kind, CALL_SITE),
+            (Sink, r#"kind = "mail""#, "fn f() {}", "unknown sink kind `mail`: expected one of `log`, `export`, `storage`, `commercial_message`", r#""mail""#),
+            (Sink, r#"kind = "log", target = "x""#, "fn f() {}", "unknown `sink` argument `target`: expected `kind` or `purpose`", "target"),
+            (Sink, r#"kind = "log", kind = "export""#, "fn f() {}", "`kind` is given twice", "kind"),
+            (Sink, "kind = log", "fn f() {}", r#"`kind` takes a string: `kind = "export"`"#, "log"),
+            (Sink, r#""log""#, "fn f() {}", "expected `kind` or `purpose`", r#""log""#),
+        ]);
+    }
+
+    #[test]
+    fn arguments_where_none_are_taken_are_compile_errors() {
+        assert_errors(&[
+            (
+                Sanitizer,
+                "strong",
+                "fn f() {}",
+                "`sanitizer` takes no arguments: write `#[pii_lint::sanitizer]`",
+                "strong",
+            ),
+            (
+                Erasure,
+                r#""all""#,
+                "fn f() {}",
+                "`erasure` takes no arguments",
+                r#""all""#,
+            ),
+            (
+                Encryptor,
+                "aes = 256",
+                "fn f() {}",
+                "`encryptor` takes no arguments",
+                "aes",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn malformed_suppressions_are_compile_errors() {
+        let needs_lint =
+            r#"`allow` needs the lint to allow: `#[pii_lint::allow(log_leak, reason = "...")]`"#;
+        assert_errors(&[
+            (Allow, "", "fn f() {}", needs_lint, CALL_SITE),
+            (Allow, r#"reason = "x""#, "fn f() {}", needs_lint, CALL_SITE),
+            (
+                Allow,
+                "log-leak",
+                "fn f() {}",
+                "in attributes lint names use `_`: write `log_leak`",
+                "log",
+            ),
+            (
+                Allow,
+                "log_leak, reason = because",
+                "fn f() {}",
+                r#"`reason` takes a string: `reason = "..."`"#,
+                "because",
+            ),
+            (
+                Allow,
+                r#"log_leak, reason = "a", reason = "b""#,
+                "fn f() {}",
+                "`reason` is given twice",
+                "reason",
+            ),
+        ]);
     }
 
     #[test]
     fn attributes_on_the_wrong_item_are_compile_errors() {
-        assert_error(
-            "sink",
-            r#"kind = "log""#,
-            "struct Logger;",
-            "goes on a function or a method, not on a struct",
-        );
-        assert_error("sanitizer", "", "enum Mask { A }", "not on an enum");
-        assert_error(
-            "consent_proof",
-            r#""marketing""#,
-            "fn proof() {}",
-            "goes on a struct or an enum",
-        );
-        assert_error(
-            "purpose",
-            r#""service""#,
-            "struct Order;",
-            "goes on a function, an impl block or an inline module",
-        );
-        assert_error(
-            "purpose",
-            r#""service""#,
-            "mod orders;",
-            "`mod name;` declaration",
-        );
-        assert_error(
-            "erasure",
-            "",
-            "const X: u8 = 1;",
-            "not on a constant or static",
+        let on_fn = "goes on a function or a method, not on";
+        assert_errors(&[
+            (Sink, r#"kind = "log""#, "struct Logger;", "`#[pii_lint::sink]` goes on a function or a method, not on a struct", CALL_SITE),
+            (Sanitizer, "", "enum Mask { A }", "`#[pii_lint::sanitizer]` goes on a function or a method, not on an enum", CALL_SITE),
+            (ConsentProof, r#""marketing""#, "fn proof() {}", "`#[pii_lint::consent_proof]` goes on a struct or an enum, not on a function", CALL_SITE),
+            (Purpose, r#""service""#, "struct Order;", "`#[pii_lint::purpose]` goes on a function, an impl block or an inline module, not on a struct", CALL_SITE),
+            (Purpose, r#""service""#, "mod orders;", "`#[pii_lint::purpose]` goes on a function, an impl block or an inline module, not on a `mod name;` declaration", CALL_SITE),
+            (ConsentCheck, r#""marketing""#, "trait Check {}", "`#[pii_lint::consent_check]` goes on a function or a method, not on a trait", CALL_SITE),
+            (Erasure, "", "const X: u8 = 1;", "`#[pii_lint::erasure]` goes on a function or a method, not on a constant or static", CALL_SITE),
+            (Encryptor, "", r#"extern "C" { fn seal(); }"#, "`#[pii_lint::encryptor]` goes on a function or a method, not on an `extern` block", CALL_SITE),
+        ]);
+        // The message names the attribute and the item, whatever they are.
+        let out = run(Erasure, "", "impl Shop {}");
+        assert!(
+            out.to_string().contains(&format!("{on_fn} an impl block")),
+            "{out}"
         );
     }
 
     #[test]
-    fn the_item_is_kept_beside_the_error() {
-        let out = run("sink", r#"kind = "mail""#, "fn upload() {}");
-        assert!(out.contains("fn upload"), "{out}");
+    fn malformed_arguments_are_reported_before_the_place() {
+        let out = run(Sink, r#"kind = "mail""#, "struct Logger;");
+        assert_reported(
+            &out,
+            &[("unknown sink kind `mail`", r#""mail""#)],
+            "sink on a struct",
+        );
     }
 }

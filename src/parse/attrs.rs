@@ -216,8 +216,9 @@ fn attr_tokens(attr: &syn::Attribute) -> proc_macro2::TokenStream {
         syn::Meta::List(list) => list.tokens.clone(),
         syn::Meta::Path(_) => proc_macro2::TokenStream::new(),
         syn::Meta::NameValue(nv) => {
-            let value = &nv.value;
-            quote::quote!(= #value)
+            // The real `=` token, so an error about it points into the attribute.
+            let (eq, value) = (&nv.eq_token, &nv.value);
+            quote::quote!(#eq #value)
         }
     }
 }
