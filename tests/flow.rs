@@ -107,7 +107,7 @@ fn format_and_concatenation() {
 
 #[test]
 fn construction_keeps_fields_apart() {
-    let code = "pub fn f(c: &Customer) {\n    let row = Row { id: c.id, label: c.phone.clone() };\n    println!(\"{}\", row.id);\n    println!(\"{}\", row.label); // leak\n    let pair = (c.id, c.phone.clone());\n    println!(\"{}\", pair.0);\n    let (_, p) = pair;\n    println!(\"{p}\"); // tuple\n    let all = vec![c.phone.clone()];\n    dbg!(all); // vec\n}\n";
+    let code = "pub fn f(c: &Customer) {\n    let row = Row { id: c.id, label: c.phone.clone() };\n    println!(\"{}\", row.id);\n    println!(\"{}\", row.label); // leak\n    let pair = (c.id, c.phone.clone());\n    println!(\"{}\", pair.0);\n    let (i, p) = pair;\n    println!(\"{i}\");\n    println!(\"{p}\"); // tuple\n    let all = vec![c.phone.clone()];\n    dbg!(all); // vec\n}\n";
     assert_flows(
         code,
         &[

@@ -5,7 +5,7 @@ use super::catalog::SinkKind;
 use super::eval::{CallSite, Eval};
 use super::methods::{resolve_call, Callee};
 use super::render::{materialize, HandWritten};
-use super::value::{Origin, StepNote, Value};
+use super::value::{Origin, StepNote, Trace, Value};
 use crate::diagnostic::Span;
 use crate::index::{FnId, Index};
 use crate::parse::flow_ir::{Expr, ExprKind, MacroArg, Render};
@@ -134,7 +134,7 @@ impl Eval<'_> {
                 result
             }
             Callee::Type(ty) => {
-                let mut value = Value::one(Origin::Whole(ty), Vec::new());
+                let mut value = Value::one(Origin::Whole(ty), Trace::default());
                 for (i, part) in values.into_iter().enumerate() {
                     value = value.with_field(&i.to_string(), part);
                 }
@@ -159,7 +159,7 @@ impl Eval<'_> {
             .catalog
             .handle_constructor(&[full, written.as_str()])
         {
-            return all.joined(&Value::one(Origin::Handle(handle), Vec::new()));
+            return all.joined(&Value::one(Origin::Handle(handle), Trace::default()));
         }
         if let Some(entry) = self
             .index()

@@ -4,12 +4,13 @@
 use super::catalog::{Catalog, SinkKind};
 use super::methods::{resolve_call, Callee, MethodTable};
 use super::render::{materialize, HandWritten};
-use super::value::{Origin, StepNote, Value};
+use super::value::{Origin, StepNote, Trace, Value};
 use crate::diagnostic::Span;
 use crate::index::{FieldData, FnId, Index, ModuleId, TypeId};
 use crate::parse::flow_ir::{Block, Expr, ExprKind, MacroArg, Pat, Render, Stmt};
 use crate::parse::{Annotation, Named, TypeRef};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
 
 pub struct Shared<'a> {
     pub index: &'a Index,
@@ -18,6 +19,14 @@ pub struct Shared<'a> {
     pub methods: &'a MethodTable,
     /// Each function's return value, in terms of its parameters (the summaries so far).
     pub returns: &'a [Value],
+    /// What every function evaluated so far read and rendered, gathered here rather than kept per function.
+    pub seen: &'a Mutex<Seen>,
+}
+
+#[derive(Debug, Default)]
+pub struct Seen {
+    pub used_fields: BTreeSet<String>,
+    pub rendered: BTreeSet<TypeId>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,16 +85,16 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
     let mut index = 0u32;
     let mut param_values = Vec::new();
     if f.def.has_self {
-        let mut value = Value::one(Origin::Param(0, Render::Value), Vec::new());
+        let mut value = Value::one(Origin::Param(0, Render::Value), Trace::default());
         if let Some(ty) = self_type {
-            value.join(&Value::one(Origin::Whole(ty), Vec::new()));
+            value.join(&Value::one(Origin::Whole(ty), Trace::default()));
         }
         eval.scopes[0].insert("self".to_string(), value.clone());
         param_values.push(("self".to_string(), value));
         index = 1;
     }
     for param in &f.def.params {
-        let value = Value::one(Origin::Param(index, Render::Value), Vec::new())
+        let value = Value::one(Origin::Param(index, Render::Value), Trace::default())
             .joined(&eval.type_value(&param.ty));
         eval.bind(&param.pat, &value);
         param_values.push((param.name.clone().unwrap_or_default(), value));
@@ -117,13 +126,19 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         );
     }
     if let Some(body) = &f.def.body {
-        let value = eval.block(body);
+        let value = eval.block(&body.decode());
         eval.facts.ret.join(&value);
     }
     // What the signature promises is returned (`-> Customer`), whatever the body was seen to return.
     if let Some(output) = &f.def.output {
         let promised = eval.type_value(output);
         eval.facts.ret.join(&promised);
+    }
+    let used_fields = std::mem::take(&mut eval.facts.used_fields);
+    let rendered = std::mem::take(&mut eval.facts.rendered);
+    if let Ok(mut seen) = sh.seen.lock() {
+        seen.used_fields.extend(used_fields);
+        seen.rendered.extend(rendered);
     }
     eval.facts
 }
@@ -162,13 +177,13 @@ impl Eval<'_> {
                 _ => self.index().resolve_type(self.module, held),
             };
             match resolved {
-                Some(t) => value.join(&Value::one(Origin::Whole(t), Vec::new())),
+                Some(t) => value.join(&Value::one(Origin::Whole(t), Trace::default())),
                 None => {
                     if let Some(handle) = held
                         .last_name()
                         .and_then(|n| self.sh.catalog.handle_type(n))
                     {
-                        value.join(&Value::one(Origin::Handle(handle), Vec::new()));
+                        value.join(&Value::one(Origin::Handle(handle), Trace::default()));
                     }
                 }
             }
@@ -176,7 +191,7 @@ impl Eval<'_> {
         // Writers wrapped in generics (`BufWriter<File>`) are handles too.
         if let TypeRef::Path { segments, .. } = ty {
             if let Some(handle) = segments.last().and_then(|n| self.sh.catalog.handle_type(n)) {
-                value.join(&Value::one(Origin::Handle(handle), Vec::new()));
+                value.join(&Value::one(Origin::Handle(handle), Trace::default()));
             }
         }
         value
@@ -256,12 +271,12 @@ impl Eval<'_> {
         let field = &info.fields()[position];
         let mut value = Value::default();
         match self.index().catalogue.field(ty, position) {
-            Some(FieldData::Declared(d)) => value.join(&Value::one(Origin::Decl(d), Vec::new())),
+            Some(FieldData::Declared(d)) => value.join(&Value::one(Origin::Decl(d), Trace::default())),
             Some(FieldData::OfType(_)) | None | Some(FieldData::Malformed) => {}
         }
         for held in crate::index::carried_types(&field.ty) {
             if let Some(inner) = self.index().resolve_type(info.module, held) {
-                value.join(&Value::one(Origin::Whole(inner), Vec::new()));
+                value.join(&Value::one(Origin::Whole(inner), Trace::default()));
             }
         }
         value
@@ -317,14 +332,14 @@ impl Eval<'_> {
                         Some(ty) => self.field(
                             &value
                                 .clone()
-                                .joined(&Value::one(Origin::Whole(ty), Vec::new())),
+                                .joined(&Value::one(Origin::Whole(ty), Trace::default())),
                             &key,
                         ),
-                        None if path.is_empty() => value
-                            .fields
-                            .get(&key)
-                            .cloned()
-                            .unwrap_or_else(|| value.clone()),
+                        // A tuple built here keeps only its non-empty elements.
+                        None if path.is_empty() && !value.fields.is_empty() => {
+                            value.fields.get(&key).cloned().unwrap_or_default()
+                        }
+                        None if path.is_empty() => value.clone(),
                         None => value.clone(),
                     };
                     self.bind(elem, &part);
@@ -333,7 +348,7 @@ impl Eval<'_> {
             Pat::Struct { path, fields } => {
                 let mut base = value.clone();
                 if let Some(ty) = self.pattern_type(path) {
-                    base.join(&Value::one(Origin::Whole(ty), Vec::new()));
+                    base.join(&Value::one(Origin::Whole(ty), Trace::default()));
                 }
                 for (name, sub) in fields {
                     let part = self.field(&base, name);
@@ -382,7 +397,7 @@ impl Eval<'_> {
                 [name] if self.scopes.iter().any(|s| s.contains_key(name)) => self.lookup(name),
                 // A unit struct used as a value.
                 _ => match self.pattern_type(segments) {
-                    Some(ty) => Value::one(Origin::Whole(ty), Vec::new()),
+                    Some(ty) => Value::one(Origin::Whole(ty), Trace::default()),
                     None => Value::default(),
                 },
             },
@@ -407,7 +422,7 @@ impl Eval<'_> {
             ExprKind::Struct { path, fields, rest } => {
                 let mut value = rest.as_ref().map(|r| self.expr(r)).unwrap_or_default();
                 if let Some(ty) = self.pattern_type(path) {
-                    value.join(&Value::one(Origin::Whole(ty), Vec::new()));
+                    value.join(&Value::one(Origin::Whole(ty), Trace::default()));
                 }
                 for (name, e) in fields {
                     let part = self.expr(e);

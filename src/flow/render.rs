@@ -30,7 +30,7 @@ impl HandWritten {
             };
             let mut fields = BTreeSet::new();
             if let Some(body) = &f.def.body {
-                self_fields_block(body, &mut fields);
+                self_fields_block(&body.decode(), &mut fields);
             }
             found
                 .impls

@@ -2,7 +2,7 @@
 //! from its callers to a fixed point, then the personal data reaching every sink call.
 
 use super::catalog::{Catalog, SinkKind};
-use super::eval::{self, FnFacts, Shared};
+use super::eval::{self, FnFacts, Seen, Shared};
 use super::methods::MethodTable;
 use super::render::{materialize, type_leaks, HandWritten};
 use super::value::{Origin, Value};
@@ -81,6 +81,7 @@ pub fn compute(index: &Index) -> FlowFacts {
     let methods = MethodTable::build(index);
     let count = index.fns.len();
     let mut returns = vec![Value::default(); count];
+    let seen = std::sync::Mutex::new(Seen::default());
     let evaluate = |ids: &[u32], returns: &[Value]| -> Vec<FnFacts> {
         let shared = Shared {
             index,
@@ -88,6 +89,7 @@ pub fn compute(index: &Index) -> FlowFacts {
             hand: &hand,
             methods: &methods,
             returns,
+            seen: &seen,
         };
         ids.par_iter()
             .map(|i| eval::run(&shared, FnId(*i)))
@@ -147,10 +149,13 @@ pub fn compute(index: &Index) -> FlowFacts {
         }
     }
 
-    let mut flow = FlowFacts::default();
+    let seen = seen.into_inner().unwrap_or_default();
+    let mut flow = FlowFacts {
+        used_fields: seen.used_fields,
+        rendered_types: seen.rendered,
+        ..FlowFacts::default()
+    };
     for (function, function_facts) in facts.into_iter().enumerate() {
-        flow.used_fields.extend(function_facts.used_fields);
-        flow.rendered_types.extend(function_facts.rendered);
         for hit in function_facts.sinks {
             let concrete = with_params(index, &hand, &hit.value, &params[function]);
             let shown = extract(
@@ -170,7 +175,7 @@ pub fn compute(index: &Index) -> FlowFacts {
                 data: shown
                     .items
                     .into_iter()
-                    .map(|(o, steps)| (o, steps.iter().map(|s| s.render(index)).collect()))
+                    .map(|(o, steps)| (o, steps.steps().iter().map(|s| s.render(index)).collect()))
                     .collect(),
             });
         }

@@ -5,6 +5,7 @@ use crate::diagnostic::{Span, TraceStep};
 use crate::index::{DeclId, TypeId};
 use crate::index::{FnId, Index};
 use crate::parse::flow_ir::Render;
+use std::sync::Arc;
 
 /// Where the data in a value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -72,6 +73,51 @@ fn span_text(text: &str, span: Span) -> Option<&str> {
     line.get(start..end.max(start))
 }
 
+/// The steps data took, oldest first. A step is shared by every value the data was copied into, so copying
+/// a value (which the analysis does constantly) never copies its paths.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trace(Option<Arc<TraceNode>>);
+
+#[derive(Debug, PartialEq, Eq)]
+struct TraceNode {
+    step: Step,
+    len: u16,
+    earlier: Trace,
+}
+
+impl Trace {
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |node| usize::from(node.len))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    pub fn last(&self) -> Option<&Step> {
+        self.0.as_ref().map(|node| &node.step)
+    }
+
+    fn pushed(&self, step: Step) -> Trace {
+        Trace(Some(Arc::new(TraceNode {
+            step,
+            len: self.len() as u16 + 1,
+            earlier: self.clone(),
+        })))
+    }
+
+    pub fn steps(&self) -> Vec<Step> {
+        let mut steps = Vec::with_capacity(self.len());
+        let mut at = self;
+        while let Some(node) = &at.0 {
+            steps.push(node.step);
+            at = &node.earlier;
+        }
+        steps.reverse();
+        steps
+    }
+}
+
 /// Steps kept per origin: enough to explain a flow, bounded so values stay small.
 const MAX_TRACE: usize = 12;
 
@@ -80,13 +126,13 @@ const MAX_DEPTH: usize = 3;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Value {
-    pub items: SmallMap<Origin, Vec<Step>>,
+    pub items: SmallMap<Origin, Trace>,
     /// Data known per field or tuple element (struct literals, tuples): read back by field access.
     pub fields: SmallMap<String, Value>,
 }
 
 impl Value {
-    pub fn one(origin: Origin, trace: Vec<Step>) -> Value {
+    pub fn one(origin: Origin, trace: Trace) -> Value {
         let mut value = Value::default();
         value.items.insert(origin, trace);
         value
@@ -102,6 +148,9 @@ impl Value {
             self.items.entry(*origin).or_insert_with(|| trace.clone());
         }
         for (name, value) in &other.fields {
+            if value.is_empty() {
+                continue;
+            }
             self.fields.entry(name.clone()).or_default().join(value);
         }
     }
@@ -133,7 +182,7 @@ impl Value {
     fn add_step(&mut self, span: Span, note: StepNote) {
         for trace in self.items.values_mut() {
             if trace.len() < MAX_TRACE && trace.last().is_none_or(|last| last.span != span) {
-                trace.push(Step { span, note });
+                *trace = trace.pushed(Step { span, note });
             }
         }
         for value in self.fields.values_mut() {
@@ -149,6 +198,9 @@ impl Value {
     /// Adds `value` to what field `name` holds, keeping values at most `MAX_DEPTH` fields deep (deeper
     /// parts are flattened into their holder): recursive functions and loops would nest them forever.
     pub fn join_field(&mut self, name: &str, value: &Value) {
+        if value.is_empty() {
+            return;
+        }
         self.fields
             .entry(name.to_string())
             .or_default()

@@ -3,14 +3,36 @@
 
 use super::model::TypeRef;
 use crate::diagnostic::Span;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default)]
+/// A lowered body kept as compact bytes from parse to flow, so the whole workspace's bodies fit in a few
+/// times their source size; each evaluation decodes it, which costs far less than the tree it replaces.
+#[derive(Debug, Clone)]
+pub struct EncodedBlock(Box<[u8]>);
+
+impl EncodedBlock {
+    pub fn encode(block: &Block) -> EncodedBlock {
+        // Encoding plain data into a growing buffer cannot fail.
+        EncodedBlock(postcard::to_allocvec(block).unwrap_or_default().into_boxed_slice())
+    }
+
+    pub fn decode(&self) -> Block {
+        // Only bytes `encode` wrote are ever decoded; an empty block is the safe reading of anything else.
+        postcard::from_bytes(&self.0).unwrap_or_default()
+    }
+
+    pub fn encoded_len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Block {
     pub stmts: Vec<Stmt>,
     pub tail: Option<Box<Expr>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Stmt {
     Let {
         pat: Box<Pat>,
@@ -21,14 +43,14 @@ pub enum Stmt {
     Expr(Expr),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
 /// How a value is turned into text or bytes where it is used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Render {
     /// Passed as it is (a function argument, a bind value).
     Value,
@@ -40,13 +62,13 @@ pub enum Render {
     Serialize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MacroArg {
     pub expr: Expr,
     pub render: Render,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ExprKind {
     /// A local, a constant, a function item or a unit struct.
     Path(Vec<String>),
@@ -119,7 +141,7 @@ pub enum ExprKind {
 
 /// A macro call: `target` is `write!`'s destination; `reads` are read but not printed (`assert!`'s
 /// condition); `args` are rendered as their placeholders say.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MacroCall {
     pub path: Vec<String>,
     pub target: Option<Expr>,
@@ -127,14 +149,14 @@ pub struct MacroCall {
     pub args: Vec<MacroArg>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Arm {
     pub pat: Pat,
     pub guard: Option<Expr>,
     pub body: Expr,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Pat {
     Bind {
         name: String,
@@ -156,7 +178,7 @@ pub enum Pat {
 }
 
 /// `#[tracing::instrument(skip(..), fields(..))]` on a function.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Instrument {
     pub span: Span,
     pub skip_all: bool,

@@ -2,6 +2,7 @@
 
 use super::attrs::{self, AttrReader};
 use super::model::*;
+use super::flow_ir::EncodedBlock;
 use crate::diagnostic::Span;
 use proc_macro2::Span as SynSpan;
 use syn::spanned::Spanned;
@@ -256,7 +257,7 @@ impl Lowerer<'_> {
             has_self,
             output,
             is_async: sig.asyncness.is_some(),
-            body: block.map(|b| lowerer.block(b)),
+            body: block.map(|b| EncodedBlock::encode(&lowerer.block(b))),
             instrument: lowerer.instrument(attrs),
         }
     }

@@ -119,7 +119,7 @@ impl FieldDef {
 }
 
 /// A type as written, reduced to what the analysis asks of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TypeRef {
     /// `a::b::Name<Args>`; `segments` holds the path, `args` the generic type arguments of the last segment.
     Path {
@@ -151,7 +151,7 @@ pub struct FnDef {
     pub output: Option<TypeRef>,
     pub is_async: bool,
     /// The body in flow form (`None` for a trait method without a default body).
-    pub body: Option<super::flow_ir::Block>,
+    pub body: Option<super::flow_ir::EncodedBlock>,
     pub instrument: Option<super::flow_ir::Instrument>,
 }
 
