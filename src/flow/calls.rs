@@ -97,7 +97,7 @@ impl Eval<'_> {
         }
         self.facts.calls.push(CallSite {
             callee,
-            args: args.clone(),
+            args: args.iter().map(|a| a.clone().compacted()).collect(),
         });
         let summary = &self.sh.returns[callee.0 as usize];
         let result = substitute(self.index(), self.sh.hand, summary, &args)

@@ -65,6 +65,7 @@ pub(super) struct Eval<'a> {
 
 pub fn run(sh: &Shared, id: FnId) -> FnFacts {
     let f = sh.index.func(id);
+    let lowered = f.def.lowered.decode();
     let self_type = f
         .owner
         .and_then(|imp| sh.index.impls[imp.0 as usize].self_type);
@@ -93,14 +94,14 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         param_values.push(("self".to_string(), value));
         index = 1;
     }
-    for param in &f.def.params {
+    for param in &lowered.params {
         let value = Value::one(Origin::Param(index, Render::Value), Trace::default())
             .joined(&eval.type_value(&param.ty));
         eval.bind(&param.pat, &value);
         param_values.push((param.name.clone().unwrap_or_default(), value));
         index += 1;
     }
-    if let Some(instrument) = &f.def.instrument {
+    if let Some(instrument) = &lowered.instrument {
         if !instrument.skip_all {
             for (name, value) in param_values
                 .iter()
@@ -125,15 +126,16 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
             fields,
         );
     }
-    if let Some(body) = &f.def.body {
-        let value = eval.block(&body.decode());
+    if let Some(body) = &lowered.body {
+        let value = eval.block(body);
         eval.facts.ret.join(&value);
     }
     // What the signature promises is returned (`-> Customer`), whatever the body was seen to return.
-    if let Some(output) = &f.def.output {
+    if let Some(output) = &lowered.output {
         let promised = eval.type_value(output);
         eval.facts.ret.join(&promised);
     }
+    eval.facts.ret = std::mem::take(&mut eval.facts.ret).compacted();
     let used_fields = std::mem::take(&mut eval.facts.used_fields);
     let rendered = std::mem::take(&mut eval.facts.rendered);
     if let Ok(mut seen) = sh.seen.lock() {
@@ -271,7 +273,9 @@ impl Eval<'_> {
         let field = &info.fields()[position];
         let mut value = Value::default();
         match self.index().catalogue.field(ty, position) {
-            Some(FieldData::Declared(d)) => value.join(&Value::one(Origin::Decl(d), Trace::default())),
+            Some(FieldData::Declared(d)) => {
+                value.join(&Value::one(Origin::Decl(d), Trace::default()))
+            }
             Some(FieldData::OfType(_)) | None | Some(FieldData::Malformed) => {}
         }
         for held in crate::index::carried_types(&field.ty) {

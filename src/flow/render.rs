@@ -29,8 +29,8 @@ impl HandWritten {
                 _ => continue,
             };
             let mut fields = BTreeSet::new();
-            if let Some(body) = &f.def.body {
-                self_fields_block(&body.decode(), &mut fields);
+            if let Some(body) = &f.def.lowered.decode().body {
+                self_fields_block(body, &mut fields);
             }
             found
                 .impls

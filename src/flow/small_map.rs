@@ -69,6 +69,11 @@ impl<K: Ord, V> SmallMap<K, V> {
         self.entries.is_empty()
     }
 
+    /// Gives back spare capacity, for maps kept until the end of the run.
+    pub fn shrink(&mut self) {
+        self.entries.shrink_to_fit();
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.entries.iter().map(|(k, v)| (k, v))
     }

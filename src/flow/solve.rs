@@ -123,8 +123,9 @@ pub fn compute(index: &Index) -> FlowFacts {
         }
     }
 
-    let arity =
-        |id: usize| index.fns[id].def.params.len() + usize::from(index.fns[id].def.has_self);
+    let arity = |id: usize| {
+        index.fns[id].def.param_count as usize + usize::from(index.fns[id].def.has_self)
+    };
     let mut params: Vec<Vec<Value>> = (0..count)
         .map(|i| vec![Value::default(); arity(i)])
         .collect();

@@ -221,6 +221,20 @@ impl Value {
         }
     }
 
+    /// The same value without spare capacity, for values kept until the end of the run.
+    pub fn compacted(mut self) -> Value {
+        self.compact();
+        self
+    }
+
+    fn compact(&mut self) {
+        self.items.shrink();
+        self.fields.shrink();
+        for value in self.fields.values_mut() {
+            value.compact();
+        }
+    }
+
     pub fn handles(&self) -> impl Iterator<Item = u16> + '_ {
         self.items.keys().filter_map(|o| match o {
             Origin::Handle(h) => Some(*h),

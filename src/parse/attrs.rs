@@ -177,7 +177,7 @@ impl AttrReader<'_> {
                 Err(error) => self.error(attr, error),
             }
         }
-        found
+        super::model::compact(found)
     }
 
     /// The `#[pii(...)]` helper among `attrs` (only meaningful on types deriving `Pii`/`RedactedDebug`).
@@ -247,7 +247,7 @@ pub fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
             );
         }
     }
-    names
+    super::model::compact(names)
 }
 
 /// `#[serde(skip)]` or `#[serde(skip_serializing)]` (also `skip_serializing_if` does not count: it may serialize).

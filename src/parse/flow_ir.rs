@@ -5,24 +5,42 @@ use super::model::TypeRef;
 use crate::diagnostic::Span;
 use serde::{Deserialize, Serialize};
 
-/// A lowered body kept as compact bytes from parse to flow, so the whole workspace's bodies fit in a few
-/// times their source size; each evaluation decodes it, which costs far less than the tree it replaces.
-#[derive(Debug, Clone)]
-pub struct EncodedBlock(Box<[u8]>);
+/// Lowered code kept as compact bytes from parse to flow, so the whole workspace's bodies fit in a few
+/// times their source size; each evaluation decodes it, which costs far less than keeping the tree.
+pub struct Encoded<T> {
+    bytes: Box<[u8]>,
+    kind: std::marker::PhantomData<fn() -> T>,
+}
 
-impl EncodedBlock {
-    pub fn encode(block: &Block) -> EncodedBlock {
-        // Encoding plain data into a growing buffer cannot fail.
-        EncodedBlock(postcard::to_allocvec(block).unwrap_or_default().into_boxed_slice())
+impl<T> Clone for Encoded<T> {
+    fn clone(&self) -> Self {
+        Encoded {
+            bytes: self.bytes.clone(),
+            kind: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Encoded<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Encoded({} bytes)", self.bytes.len())
+    }
+}
+
+impl<T: Serialize + serde::de::DeserializeOwned + Default> Encoded<T> {
+    pub fn encode(value: &T) -> Encoded<T> {
+        Encoded {
+            // Encoding plain data into a growing buffer cannot fail.
+            bytes: postcard::to_allocvec(value)
+                .unwrap_or_default()
+                .into_boxed_slice(),
+            kind: std::marker::PhantomData,
+        }
     }
 
-    pub fn decode(&self) -> Block {
-        // Only bytes `encode` wrote are ever decoded; an empty block is the safe reading of anything else.
-        postcard::from_bytes(&self.0).unwrap_or_default()
-    }
-
-    pub fn encoded_len(&self) -> usize {
-        self.0.len()
+    pub fn decode(&self) -> T {
+        // Only bytes `encode` wrote are ever decoded; the empty value is the safe reading of anything else.
+        postcard::from_bytes(&self.bytes).unwrap_or_default()
     }
 }
 

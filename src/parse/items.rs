@@ -1,8 +1,8 @@
 //! Lowering syn items into the summary's `Item`s.
 
 use super::attrs::{self, AttrReader};
+use super::flow_ir::Encoded;
 use super::model::*;
-use super::flow_ir::EncodedBlock;
 use crate::diagnostic::Span;
 use proc_macro2::Span as SynSpan;
 use syn::spanned::Spanned;
@@ -29,7 +29,7 @@ impl Lowerer<'_> {
     }
 
     pub fn items(&mut self, items: &[syn::Item]) -> Vec<Item> {
-        items.iter().filter_map(|item| self.item(item)).collect()
+        compact(items.iter().filter_map(|item| self.item(item)).collect())
     }
 
     fn item(&mut self, item: &syn::Item) -> Option<Item> {
@@ -253,12 +253,15 @@ impl Lowerer<'_> {
             syn::ReturnType::Type(_, ty) => Some(lower_type(ty)),
         };
         FnDef {
-            params,
             has_self,
-            output,
+            param_count: params.len() as u32,
             is_async: sig.asyncness.is_some(),
-            body: block.map(|b| EncodedBlock::encode(&lowerer.block(b))),
-            instrument: lowerer.instrument(attrs),
+            lowered: Encoded::encode(&LoweredFn {
+                params,
+                output,
+                body: block.map(|b| lowerer.block(b)),
+                instrument: lowerer.instrument(attrs),
+            }),
         }
     }
 
@@ -304,7 +307,7 @@ impl Lowerer<'_> {
             derives,
             derives_pii_helper,
             pii,
-            fields,
+            fields: compact(fields),
         }
     }
 }

@@ -1,6 +1,15 @@
 //! The compact per-file summary that later stages read; the syn tree is dropped once it is built.
 
+use super::flow_ir::Encoded;
 use crate::diagnostic::Span;
+use serde::{Deserialize, Serialize};
+
+/// A vector without spare capacity: summaries live for the whole run, and a vector grown by `push` keeps
+/// room for at least four elements, which for one-parameter functions is most of the memory they take.
+pub fn compact<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
+}
 
 /// A name written in an annotation (a category, purpose, consent, lint) and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,16 +155,25 @@ impl TypeRef {
 
 #[derive(Debug, Clone)]
 pub struct FnDef {
-    pub params: Vec<Param>,
     pub has_self: bool,
-    pub output: Option<TypeRef>,
+    /// Parameters other than `self`.
+    pub param_count: u32,
     pub is_async: bool,
-    /// The body in flow form (`None` for a trait method without a default body).
-    pub body: Option<super::flow_ir::EncodedBlock>,
+    /// What only the flow analysis reads, kept encoded until it does.
+    pub lowered: Encoded<LoweredFn>,
+}
+
+/// A function's signature and body in flow form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LoweredFn {
+    pub params: Vec<Param>,
+    pub output: Option<TypeRef>,
+    /// `None` for a trait method without a default body.
+    pub body: Option<super::flow_ir::Block>,
     pub instrument: Option<super::flow_ir::Instrument>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Param {
     /// The binding name when the pattern is a plain identifier.
     pub name: Option<String>,
