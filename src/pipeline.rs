@@ -22,6 +22,8 @@ pub struct CheckOutcome {
     pub index: Index,
     /// After suppressions and levels, sorted as SPEC 5.1 says.
     pub findings: Vec<Finding>,
+    /// What the flow analysis found: reads, sink flows, purposes (the inventory is built from it).
+    pub flow: crate::flow::FlowFacts,
     pub timings: Timings,
 }
 
@@ -96,6 +98,7 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
     Ok(CheckOutcome {
         index,
         findings,
+        flow,
         timings,
     })
 }

@@ -12,5 +12,5 @@ mod value;
 mod walk;
 
 pub use catalog::SinkKind;
-pub use solve::{compute, FlowFacts, SinkFlow};
+pub use solve::{compute, CodePurpose, DataRead, FlowFacts, SinkFlow};
 pub use value::Origin;

@@ -7,7 +7,7 @@ use super::methods::MethodTable;
 use super::render::{materialize, type_leaks, HandWritten};
 use super::value::{Origin, Value};
 use crate::diagnostic::{Span, TraceStep};
-use crate::index::{FnId, Index, TypeId};
+use crate::index::{DeclId, FnId, Index, TypeId};
 use crate::parse::flow_ir::Render;
 use crate::parse::Named;
 use rayon::prelude::*;
@@ -26,11 +26,39 @@ pub struct SinkFlow {
     pub function: FnId,
     /// Each piece of data (a declaration, or an encrypted one) with the path it took.
     pub data: BTreeMap<Origin, Vec<TraceStep>>,
+    /// The consents that guard the call, sorted.
+    pub consents: Vec<String>,
+}
+
+/// One expression that reads personal data (SPEC 4.1: a declared field's access or binding, a use of a
+/// personal-data type's value, a whole struct formatted or serialised), once per expression.
+#[derive(Debug, Clone)]
+pub struct DataRead {
+    pub span: Span,
+    pub function: FnId,
+    /// What it reads, in `DeclId` order.
+    pub decls: Vec<DeclId>,
+    /// The consents that guard it (checks, proofs, consenting sources, or every caller guarded), sorted.
+    pub consents: Vec<String>,
+}
+
+/// The purpose a function's code processes data for.
+#[derive(Debug, Clone)]
+pub struct CodePurpose {
+    pub purpose: Named,
+    /// `false` when declared (attribute or `[[processing]]`), `true` when all callers share it.
+    pub inferred: bool,
 }
 
 #[derive(Debug, Default)]
 pub struct FlowFacts {
     pub sink_flows: Vec<SinkFlow>,
+    /// Every read of personal data, sorted by span.
+    pub reads: Vec<DataRead>,
+    /// Per function (`FnId` order), its purpose if it has one.
+    pub purposes: Vec<Option<CodePurpose>>,
+    /// Types some `#[pii_lint::erasure]` function names, directly or through the functions it calls.
+    pub erased_types: BTreeSet<TypeId>,
     /// Field names accessed or bound anywhere.
     pub used_fields: BTreeSet<String>,
     /// Workspace types whose whole values are formatted or serialised somewhere.
@@ -173,6 +201,7 @@ pub fn compute(index: &Index) -> FlowFacts {
                 sink: hit.sink,
                 purpose: hit.purpose,
                 function: FnId(function as u32),
+                consents: Vec::new(),
                 data: shown
                     .items
                     .into_iter()
