@@ -3,6 +3,7 @@
 
 use super::catalog::SinkKind;
 use super::eval::{CallSite, Eval};
+use super::guards::{carried, marked, ConsentSet};
 use super::methods::{resolve_call, Callee};
 use super::render::{materialize, HandWritten};
 use super::value::{Origin, StepNote, Trace, Value};
@@ -44,6 +45,9 @@ const NO_DATA_METHODS: &[&str] = &[
     "is_alphabetic",
     "is_numeric",
 ];
+
+/// Macros whose first argument must hold for the code after them to run.
+const ASSERTING: &[&str] = &["ensure", "assert", "debug_assert"];
 
 /// Methods whose result is what their closure returns, not the receiver.
 const MAP_LIKE: &[&str] = &[
@@ -95,13 +99,20 @@ impl Eval<'_> {
                 _ => {}
             }
         }
+        let consents = args
+            .iter()
+            .fold(self.held(), |set, a| set.union(carried(a)));
         self.facts.calls.push(CallSite {
             callee,
             args: args.iter().map(|a| a.clone().compacted()).collect(),
+            consents,
         });
         let summary = &self.sh.returns[callee.0 as usize];
-        let result = substitute(self.index(), self.sh.hand, summary, &args)
+        let mut result = substitute(self.index(), self.sh.hand, summary, &args)
             .stepped(span, StepNote::Returned(callee));
+        if let Some(source) = self.consent_check(callee, span) {
+            result.join(&source);
+        }
         if encrypt {
             let plain = args.iter().fold(result, |v, a| v.joined(a));
             return encrypted(self.index(), self.sh.hand, &plain);
@@ -184,20 +195,16 @@ impl Eval<'_> {
             .or_else(|| self.sh.catalog.function_sink(&written))
             .cloned();
         if let Some(sink) = sink {
-            let render = sink.render.render();
-            let mut data = Value::default();
-            for (i, value) in values.iter().enumerate() {
-                if sink.args.as_ref().is_none_or(|args| args.contains(&i)) {
-                    self.facts.rendered.extend(value.whole_types());
-                    data.join(&materialize(self.index(), self.sh.hand, value, render));
-                }
+            for value in &values {
+                self.facts.rendered.extend(value.whole_types());
             }
+            let data =
+                self.rendered_args(&values, sink.args.as_deref(), sink.render.render(), span);
             self.hit(span, sink.kind, format!("`{}`", full), None, data);
             return Value::default();
         }
         if SERIALIZERS.contains(&full) {
-            self.facts.rendered.extend(all.whole_types());
-            return materialize(self.index(), self.sh.hand, &all, Render::Serialize);
+            return self.shown(&all, Render::Serialize, span);
         }
         all
     }
@@ -214,6 +221,8 @@ impl Eval<'_> {
         let mut closure_results = Value::default();
         // A closure given to a method sees the receiver's elements: everything the receiver holds.
         let elements = receiver_value.flattened();
+        // `.filter(|x| check(x))`: the elements that pass carry the consent.
+        let mut filtered = ConsentSet::default();
         for arg in args {
             match &arg.kind {
                 ExprKind::Closure { params, body } => {
@@ -221,7 +230,13 @@ impl Eval<'_> {
                     for p in params {
                         self.bind(p, &elements);
                     }
-                    closure_results.join(&self.expr(body));
+                    if method == "filter" {
+                        let (value, proved, _) = self.condition(body);
+                        filtered = filtered.union(proved);
+                        closure_results.join(&value);
+                    } else {
+                        closure_results.join(&self.expr(body));
+                    }
                     self.scopes.pop();
                 }
                 _ => values.push(self.expr(arg)),
@@ -229,6 +244,9 @@ impl Eval<'_> {
         }
         if NO_DATA_METHODS.contains(&method) {
             return Value::default();
+        }
+        if !filtered.is_empty() {
+            return receiver_value.joined(&marked(filtered));
         }
         let mut targets: Vec<FnId> = receiver_value
             .whole_types()
@@ -251,8 +269,7 @@ impl Eval<'_> {
             return Value::default();
         }
         if method == "to_string" {
-            self.facts.rendered.extend(receiver_value.whole_types());
-            return materialize(self.index(), self.sh.hand, &receiver_value, Render::Display);
+            return self.shown(&receiver_value, Render::Display, span);
         }
         let others = values.iter().fold(Value::default(), |v, a| v.joined(a));
         if MAP_LIKE.contains(&method) {
@@ -275,7 +292,7 @@ impl Eval<'_> {
         for handle in receiver_value.handles().collect::<Vec<_>>() {
             let entry = &catalog.handles[handle as usize];
             if entry.write_methods.iter().any(|m| m == method) {
-                let data = self.rendered_args(values, None, entry.render.render());
+                let data = self.rendered_args(values, None, entry.render.render(), span);
                 self.hit(
                     span,
                     entry.kind,
@@ -314,7 +331,8 @@ impl Eval<'_> {
             let named = sink.receiver_names.is_empty()
                 || matches!(&receiver.kind, ExprKind::Path(p) if p.len() == 1 && sink.receiver_names.contains(&p[0]));
             if chained && rooted && typed && named {
-                let data = self.rendered_args(values, sink.args.as_deref(), sink.render.render());
+                let data =
+                    self.rendered_args(values, sink.args.as_deref(), sink.render.render(), span);
                 self.hit(span, sink.kind, format!("`.{method}(..)`"), None, data);
                 return true;
             }
@@ -327,14 +345,12 @@ impl Eval<'_> {
         values: &[Value],
         only: Option<&[usize]>,
         render: Render,
+        at: Span,
     ) -> Value {
         let mut data = Value::default();
         for (i, value) in values.iter().enumerate() {
             if only.is_none_or(|only| only.contains(&i)) {
-                if render != Render::Value {
-                    self.facts.rendered.extend(value.whole_types());
-                }
-                data.join(&materialize(self.index(), self.sh.hand, value, render));
+                data.join(&self.shown(value, render, at));
             }
         }
         data
@@ -348,11 +364,15 @@ impl Eval<'_> {
         args: &[MacroArg],
         span: Span,
     ) -> Value {
-        for read in reads {
-            self.expr(read);
-        }
         let name = path.last().map(String::as_str).unwrap_or_default();
-        let data = self.macro_args(args);
+        for (i, read) in reads.iter().enumerate() {
+            if i == 0 && ASSERTING.contains(&name) {
+                self.asserted(read);
+            } else {
+                self.expr(read);
+            }
+        }
+        let data = self.macro_args(args, span);
         if let Some(target) = target {
             let destination = self.expr(target);
             let handle = destination.handles().next();

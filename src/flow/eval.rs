@@ -2,11 +2,12 @@
 //! reaches, which functions it calls with what, and what it returns (in terms of its parameters).
 
 use super::catalog::{Catalog, SinkKind};
+use super::guards::{carried, diverges, ConsentSet, ConsentTable};
 use super::methods::{resolve_call, Callee, MethodTable};
 use super::render::{materialize, HandWritten};
 use super::value::{Origin, StepNote, Trace, Value};
 use crate::diagnostic::Span;
-use crate::index::{FieldData, FnId, Index, ModuleId, TypeId};
+use crate::index::{DeclId, FieldData, FnId, Index, ModuleId, TypeId};
 use crate::parse::flow_ir::{Block, Expr, ExprKind, MacroArg, Pat, Render, Stmt};
 use crate::parse::{Annotation, Named, TypeRef};
 use std::collections::{BTreeSet, HashMap};
@@ -21,6 +22,7 @@ pub struct Shared<'a> {
     pub returns: &'a [Value],
     /// What every function evaluated so far read and rendered, gathered here rather than kept per function.
     pub seen: &'a Mutex<Seen>,
+    pub consents: &'a ConsentTable,
 }
 
 #[derive(Debug, Default)]
@@ -36,12 +38,23 @@ pub struct SinkHit {
     pub sink: String,
     pub purpose: Option<Named>,
     pub value: Value,
+    /// Consents held at the call (in this function; callers' guards are added by the solver).
+    pub consents: ConsentSet,
 }
 
 #[derive(Debug, Clone)]
 pub struct CallSite {
     pub callee: FnId,
     pub args: Vec<Value>,
+    pub consents: ConsentSet,
+}
+
+/// An expression that reads one declaration, and the consents held there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReadHit {
+    pub span: Span,
+    pub decl: DeclId,
+    pub consents: u64,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -49,6 +62,7 @@ pub struct FnFacts {
     pub ret: Value,
     pub sinks: Vec<SinkHit>,
     pub calls: Vec<CallSite>,
+    pub reads: Vec<ReadHit>,
     pub used_fields: BTreeSet<String>,
     pub rendered: BTreeSet<TypeId>,
 }
@@ -61,6 +75,12 @@ pub(super) struct Eval<'a> {
     pub(super) facts: FnFacts,
     /// Inside a sink, sanitizer or encryptor: flows here are not reported.
     pub(super) boundary: bool,
+    /// Consents that hold where evaluation is (see `guards`).
+    pub(super) held: ConsentSet,
+    /// Consents the statement being evaluated proves for the rest of its block (`check()?`, `ensure!`).
+    pub(super) after_stmt: ConsentSet,
+    /// Calls of condition consent checks so far: their span and consent.
+    pub(super) check_calls: Vec<(Span, u8)>,
 }
 
 pub fn run(sh: &Shared, id: FnId) -> FnFacts {
@@ -82,7 +102,11 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         scopes: vec![HashMap::new()],
         facts: FnFacts::default(),
         boundary,
+        held: ConsentSet::default(),
+        after_stmt: ConsentSet::default(),
+        check_calls: Vec::new(),
     };
+    eval.held = eval.proofs_of(&lowered.params);
     let mut index = 0u32;
     let mut param_values = Vec::new();
     if f.def.has_self {
@@ -117,7 +141,7 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
                 );
             }
         }
-        let fields = eval.macro_args(&instrument.fields);
+        let fields = eval.macro_args(&instrument.fields, instrument.span);
         eval.hit(
             instrument.span,
             SinkKind::Log,
@@ -136,6 +160,9 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         eval.facts.ret.join(&promised);
     }
     eval.facts.ret = std::mem::take(&mut eval.facts.ret).compacted();
+    eval.facts.reads.sort();
+    eval.facts.reads.dedup();
+    eval.facts.reads.shrink_to_fit();
     let used_fields = std::mem::take(&mut eval.facts.used_fields);
     let rendered = std::mem::take(&mut eval.facts.rendered);
     if let Ok(mut seen) = sh.seen.lock() {
@@ -158,15 +185,18 @@ impl Eval<'_> {
         purpose: Option<Named>,
         value: Value,
     ) {
-        if self.boundary || value.is_empty() {
+        // A commercial message is checked for consent even when it carries no personal data.
+        if self.boundary || (value.is_empty() && kind != SinkKind::CommercialMessage) {
             return;
         }
+        let consents = self.held().union(carried(&value));
         self.facts.sinks.push(SinkHit {
             span,
             kind,
             sink,
             purpose,
             value,
+            consents,
         });
     }
 
@@ -229,6 +259,8 @@ impl Eval<'_> {
 
     pub(super) fn block(&mut self, block: &Block) -> Value {
         self.scopes.push(HashMap::new());
+        let (held, after) = (self.held, self.after_stmt);
+        self.after_stmt = ConsentSet::default();
         for stmt in &block.stmts {
             match stmt {
                 Stmt::Let {
@@ -250,6 +282,7 @@ impl Eval<'_> {
                     self.expr(e);
                 }
             }
+            self.held = self.held.union(std::mem::take(&mut self.after_stmt));
         }
         let value = block
             .tail
@@ -257,6 +290,7 @@ impl Eval<'_> {
             .map(|e| self.expr(e))
             .unwrap_or_default();
         self.scopes.pop();
+        (self.held, self.after_stmt) = (held, after);
         value
     }
 
@@ -286,12 +320,16 @@ impl Eval<'_> {
         value
     }
 
-    pub(super) fn field(&mut self, base: &Value, name: &str) -> Value {
+    /// Field `name` of `base`; a declared field (or a personal-data type's inner value) read at `at` is
+    /// recorded as a read.
+    pub(super) fn field(&mut self, base: &Value, name: &str, at: Option<Span>) -> Value {
         self.facts.used_fields.insert(name.to_string());
         let mut value = base.fields.get(name).cloned().unwrap_or_default();
+        let consents = self.held().union(carried(base));
         for ty in base.whole_types().collect::<Vec<_>>() {
             // A personal-data type's inner field is the personal data itself.
             if let Some(decl) = self.index().catalogue.type_decl(ty) {
+                self.read(at, decl, consents);
                 value.join(&Value::one(
                     Origin::Decl(decl),
                     base.items
@@ -307,14 +345,36 @@ impl Eval<'_> {
                 .cloned()
                 .unwrap_or_default();
             let mut part = self.field_of(ty, name);
-            for t in part.items.values_mut() {
+            for (origin, t) in part.items.iter_mut() {
+                if let Origin::Decl(decl) = origin {
+                    self.read(at, *decl, consents);
+                }
                 if t.is_empty() {
                     *t = trace.clone();
                 }
             }
             value.join(&part);
         }
+        // What came from a consenting source still does, field by field.
+        let marks = carried(base);
+        if !marks.is_empty() {
+            value.join(&super::guards::marked(marks));
+        }
         value
+    }
+
+    /// Records that the expression at `at` reads `decl` with `consents` held.
+    pub(super) fn read(&mut self, at: Option<Span>, decl: DeclId, consents: ConsentSet) {
+        if self.boundary {
+            return;
+        }
+        if let Some(span) = at {
+            self.facts.reads.push(ReadHit {
+                span,
+                decl,
+                consents: consents.0,
+            });
+        }
     }
 
     pub(super) fn bind(&mut self, pat: &Pat, value: &Value) {
@@ -338,6 +398,7 @@ impl Eval<'_> {
                                 .clone()
                                 .joined(&Value::one(Origin::Whole(ty), Trace::default())),
                             &key,
+                            bound_at(elem),
                         ),
                         // A tuple built here keeps only its non-empty elements.
                         None if path.is_empty() && !value.fields.is_empty() => {
@@ -355,12 +416,12 @@ impl Eval<'_> {
                     base.join(&Value::one(Origin::Whole(ty), Trace::default()));
                 }
                 for (name, sub) in fields {
-                    let part = self.field(&base, name);
+                    let part = self.field(&base, name, bound_at(sub));
                     self.bind(sub, &part);
                 }
             }
             Pat::Or(cases) => cases.iter().for_each(|case| self.bind(case, value)),
-            Pat::Ignore => {}
+            Pat::Bool(_) | Pat::Ignore => {}
         }
     }
 
@@ -383,22 +444,54 @@ impl Eval<'_> {
         }
     }
 
-    pub(super) fn macro_args(&mut self, args: &[MacroArg]) -> Value {
+    /// The data a macro's arguments show; a struct formatted whole is read at the macro (`at`).
+    pub(super) fn macro_args(&mut self, args: &[MacroArg], at: Span) -> Value {
         let mut value = Value::default();
         for arg in args {
             let raw = self.expr(&arg.expr);
-            if arg.render != Render::Value {
-                self.facts.rendered.extend(raw.whole_types());
-            }
-            value.join(&materialize(self.index(), self.sh.hand, &raw, arg.render));
+            value.join(&self.shown(&raw, arg.render, at));
         }
         value
+    }
+
+    /// What `raw` shows rendered as `render`: the personal fields of whole structs formatted or serialised
+    /// are read at `at`.
+    pub(super) fn shown(&mut self, raw: &Value, render: Render, at: Span) -> Value {
+        if render != Render::Value {
+            self.facts.rendered.extend(raw.whole_types());
+        }
+        let shown = materialize(self.index(), self.sh.hand, raw, render);
+        if raw.whole_types().next().is_some() {
+            let consents = self.held().union(carried(raw));
+            for origin in shown.items.keys() {
+                if let Origin::Decl(decl) = origin {
+                    if raw.items.get(origin).is_none() {
+                        self.read(Some(at), *decl, consents);
+                    }
+                }
+            }
+        }
+        shown
+    }
+
+    /// A use of a value of a personal-data type (`EmailAddress`) is a read of it.
+    pub(super) fn whole_value_read(&mut self, value: &Value, at: Span) {
+        let consents = self.held().union(carried(value));
+        for ty in value.whole_types().collect::<Vec<_>>() {
+            if let Some(decl) = self.index().catalogue.type_decl(ty) {
+                self.read(Some(at), decl, consents);
+            }
+        }
     }
 
     pub(super) fn expr(&mut self, expr: &Expr) -> Value {
         match &expr.kind {
             ExprKind::Path(segments) => match segments.as_slice() {
-                [name] if self.scopes.iter().any(|s| s.contains_key(name)) => self.lookup(name),
+                [name] if self.scopes.iter().any(|s| s.contains_key(name)) => {
+                    let value = self.lookup(name);
+                    self.whole_value_read(&value, expr.span);
+                    value
+                }
                 // A unit struct used as a value.
                 _ => match self.pattern_type(segments) {
                     Some(ty) => Value::one(Origin::Whole(ty), Trace::default()),
@@ -408,7 +501,7 @@ impl Eval<'_> {
             ExprKind::Lit | ExprKind::Continue => Value::default(),
             ExprKind::Field(base, name) => {
                 let base = self.expr(base);
-                self.field(&base, name)
+                self.field(&base, name, Some(expr.span))
             }
             ExprKind::Call { func, args } => self.call_expr(func, args, expr.span),
             ExprKind::MethodCall {
@@ -446,6 +539,10 @@ impl Eval<'_> {
                 for item in items {
                     self.expr(item);
                 }
+                Value::default()
+            }
+            ExprKind::And(..) | ExprKind::Not(_) => {
+                self.condition(expr);
                 Value::default()
             }
             ExprKind::Assign {
@@ -496,12 +593,19 @@ impl Eval<'_> {
             } => {
                 let saved = self.scopes.clone();
                 self.scopes.push(HashMap::new());
-                self.expr(cond);
-                let mut value = self.block(then);
+                let (_, if_true, if_false) = self.condition(cond);
+                let mut value = self.holding(if_true, |eval| eval.block(then));
                 self.scopes.pop();
                 let after_then = std::mem::replace(&mut self.scopes, saved);
-                if let Some(otherwise) = otherwise {
-                    value.join(&self.expr(otherwise));
+                match otherwise {
+                    Some(otherwise) => {
+                        value.join(&self.holding(if_false, |eval| eval.expr(otherwise)));
+                    }
+                    // `if !check(..) { return; }`: what follows runs only when the check held.
+                    None if diverges(then) => {
+                        self.after_stmt = self.after_stmt.union(if_false);
+                    }
+                    None => {}
                 }
                 self.join_scopes(after_then);
                 value
@@ -512,6 +616,8 @@ impl Eval<'_> {
                 Value::default()
             }
             ExprKind::Match { scrutinee, arms } => {
+                let checks_before = self.check_calls.len();
+                let tested = &**scrutinee;
                 let scrutinee = self.expr(scrutinee);
                 let saved = self.scopes.clone();
                 let mut value = Value::default();
@@ -519,11 +625,16 @@ impl Eval<'_> {
                 for arm in arms {
                     self.scopes = saved.clone();
                     self.scopes.push(HashMap::new());
-                    self.bind(&arm.pat, &scrutinee);
-                    if let Some(guard) = &arm.guard {
-                        self.expr(guard);
-                    }
-                    value.join(&self.expr(&arm.body));
+                    let proved = self.arm_consents(tested, checks_before, &arm.pat);
+                    let arm_value = self.holding(proved, |eval| {
+                        eval.bind(&arm.pat, &scrutinee);
+                        let (_, guarded, _) = match &arm.guard {
+                            Some(guard) => eval.condition(guard),
+                            None => Default::default(),
+                        };
+                        eval.holding(guarded, |eval| eval.expr(&arm.body))
+                    });
+                    value.join(&arm_value);
                     self.scopes.pop();
                     outcomes.push(std::mem::take(&mut self.scopes));
                 }
@@ -562,7 +673,8 @@ impl Eval<'_> {
                 Value::default()
             }
             ExprKind::Break(value) => value.as_ref().map(|v| self.expr(v)).unwrap_or_default(),
-            ExprKind::Try(inner) | ExprKind::Transparent(inner) => self.expr(inner),
+            ExprKind::Try(inner) => self.tried(inner),
+            ExprKind::Transparent(inner) => self.expr(inner),
             ExprKind::Index(base, index) => {
                 self.expr(index);
                 self.expr(base).flattened()
@@ -577,5 +689,13 @@ impl Eval<'_> {
                 mine.entry(name).or_default().join(&value);
             }
         }
+    }
+}
+
+/// Where a pattern binds the value it is given, when it binds it whole to a name.
+fn bound_at(pat: &Pat) -> Option<Span> {
+    match pat {
+        Pat::Bind { span, .. } => Some(*span),
+        _ => None,
     }
 }

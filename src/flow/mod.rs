@@ -3,7 +3,10 @@
 
 mod calls;
 pub mod catalog;
+mod context;
+mod erasure;
 mod eval;
+mod guards;
 mod methods;
 mod render;
 mod small_map;

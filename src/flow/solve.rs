@@ -2,7 +2,10 @@
 //! from its callers to a fixed point, then the personal data reaching every sink call.
 
 use super::catalog::{Catalog, SinkKind};
-use super::eval::{self, FnFacts, Seen, Shared};
+use super::context::CallGraph;
+use super::erasure::erased_types;
+use super::eval::{self, FnFacts, ReadHit, Seen, Shared};
+use super::guards::{carried, ConsentSet, ConsentTable};
 use super::methods::MethodTable;
 use super::render::{materialize, type_leaks, HandWritten};
 use super::value::{Origin, Value};
@@ -79,7 +82,7 @@ pub fn extract(index: &Index, hand: &HandWritten, value: &Value) -> Value {
             Origin::Decl(_) | Origin::Encrypted(_) => {
                 out.items.entry(*origin).or_insert_with(|| trace.clone());
             }
-            Origin::Param(..) | Origin::Handle(_) => {}
+            Origin::Param(..) | Origin::Handle(_) | Origin::Consented(_) => {}
         }
     }
     out
@@ -110,6 +113,7 @@ pub fn compute(index: &Index) -> FlowFacts {
     let count = index.fns.len();
     let mut returns = vec![Value::default(); count];
     let seen = std::sync::Mutex::new(Seen::default());
+    let consents = ConsentTable::build(index);
     let evaluate = |ids: &[u32], returns: &[Value]| -> Vec<FnFacts> {
         let shared = Shared {
             index,
@@ -118,6 +122,7 @@ pub fn compute(index: &Index) -> FlowFacts {
             methods: &methods,
             returns,
             seen: &seen,
+            consents: &consents,
         };
         ids.par_iter()
             .map(|i| eval::run(&shared, FnId(*i)))
@@ -179,20 +184,35 @@ pub fn compute(index: &Index) -> FlowFacts {
     }
 
     let seen = seen.into_inner().unwrap_or_default();
+    let graph = CallGraph::new(&facts);
+    let entry = graph.entry_consents();
     let mut flow = FlowFacts {
         used_fields: seen.used_fields,
         rendered_types: seen.rendered,
+        purposes: graph.purposes(index),
+        erased_types: erased_types(index, &facts),
         ..FlowFacts::default()
     };
     for (function, function_facts) in facts.into_iter().enumerate() {
+        flow.reads.extend(data_reads(
+            &consents,
+            FnId(function as u32),
+            &function_facts.reads,
+            entry[function],
+        ));
         for hit in function_facts.sinks {
             let concrete = with_params(index, &hand, &hit.value, &params[function]);
+            let guarded = hit
+                .consents
+                .union(entry[function])
+                .union(carried(&concrete));
             let shown = extract(
                 index,
                 &hand,
                 &materialize(index, &hand, &concrete, Render::Value),
             );
-            if shown.items.is_empty() {
+            // A commercial message is checked for its consent even when it carries no personal data.
+            if shown.items.is_empty() && hit.kind != SinkKind::CommercialMessage {
                 continue;
             }
             flow.sink_flows.push(SinkFlow {
@@ -201,7 +221,7 @@ pub fn compute(index: &Index) -> FlowFacts {
                 sink: hit.sink,
                 purpose: hit.purpose,
                 function: FnId(function as u32),
-                consents: Vec::new(),
+                consents: consents.names_of(guarded),
                 data: shown
                     .items
                     .into_iter()
@@ -211,7 +231,46 @@ pub fn compute(index: &Index) -> FlowFacts {
         }
     }
     merge_same_call(&mut flow.sink_flows);
+    flow.reads.sort_by_key(|r| (r.span, r.function));
     flow
+}
+
+/// A function's reads, one per expression, with the consents of the function's callers added.
+fn data_reads(
+    consents: &ConsentTable,
+    function: FnId,
+    hits: &[ReadHit],
+    entry: ConsentSet,
+) -> Vec<DataRead> {
+    let mut reads: Vec<DataRead> = Vec::new();
+    let mut held: Vec<ConsentSet> = Vec::new();
+    for hit in hits {
+        let at = ConsentSet(hit.consents).union(entry);
+        match reads.last_mut() {
+            Some(last) if last.span == hit.span => {
+                if !last.decls.contains(&hit.decl) {
+                    last.decls.push(hit.decl);
+                }
+                if let Some(h) = held.last_mut() {
+                    *h = h.intersection(at);
+                }
+            }
+            _ => {
+                reads.push(DataRead {
+                    span: hit.span,
+                    function,
+                    decls: vec![hit.decl],
+                    consents: Vec::new(),
+                });
+                held.push(at);
+            }
+        }
+    }
+    for (read, at) in reads.iter_mut().zip(held) {
+        read.decls.sort();
+        read.consents = consents.names_of(at);
+    }
+    reads
 }
 
 /// One flow per sink call and kind: a call reached from several places names all that reaches it.

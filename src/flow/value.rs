@@ -21,6 +21,8 @@ pub enum Origin {
     Handle(u16),
     /// Personal data that went through an encryptor: still personal data, but protected at rest.
     Encrypted(DeclId),
+    /// Came from a consenting source (or a consent filter) for the consent with this bit (see `guards`).
+    Consented(u8),
 }
 
 /// One step of the path data took. Notes are rendered only for findings, so a step is a plain copy.

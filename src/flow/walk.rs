@@ -34,10 +34,11 @@ pub fn children<'a>(expr: &'a Expr, visit: &mut dyn FnMut(Child<'a>)) {
             }
         }
         ExprKind::Aggregate(items) | ExprKind::Compare(items) => items.iter().for_each(e),
-        ExprKind::Assign { target, value, .. } => {
+        ExprKind::Assign { target, value, .. } | ExprKind::And(target, value) => {
             e(target);
             e(value);
         }
+        ExprKind::Not(inner) => e(inner),
         ExprKind::Closure { body, .. } => e(body),
         ExprKind::Block(block) | ExprKind::Loop(block) => visit(Child::Block(block)),
         ExprKind::If {

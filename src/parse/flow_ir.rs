@@ -110,8 +110,12 @@ pub enum ExprKind {
     },
     /// Tuples, arrays, `vec![..]`, and `+` of strings: every part flows into the result.
     Aggregate(Vec<Expr>),
-    /// `==`, `<`, `!`, `&&`: the result is a bool, the operands are still read.
+    /// `==`, `<`, `||`: the result is a bool, the operands are still read.
     Compare(Vec<Expr>),
+    /// `a && b`: `b` runs only where `a` held (what a consent check in `a` guards).
+    And(Box<Expr>, Box<Expr>),
+    /// `!a`
+    Not(Box<Expr>),
     Assign {
         target: Box<Expr>,
         value: Box<Expr>,
@@ -191,7 +195,9 @@ pub enum Pat {
         fields: Vec<(String, Pat)>,
     },
     Or(Vec<Pat>),
-    /// `_`, literals, ranges: binds nothing.
+    /// `true` / `false` (a `match` on a consent check).
+    Bool(bool),
+    /// `_`, other literals, ranges: binds nothing.
     Ignore,
 }
 

@@ -105,6 +105,10 @@ impl BodyLowerer {
                     .collect(),
             },
             syn::Pat::Or(or) => Pat::Or(or.cases.iter().map(|p| self.pat(p)).collect()),
+            syn::Pat::Lit(syn::PatLit {
+                lit: syn::Lit::Bool(b),
+                ..
+            }) => Pat::Bool(b.value),
             syn::Pat::Reference(r) => self.pat(&r.pat),
             syn::Pat::Paren(p) => self.pat(&p.pat),
             syn::Pat::Type(t) => self.pat(&t.pat),
@@ -137,6 +141,10 @@ impl BodyLowerer {
                 (start, c.paren_token.span.close())
             }
             syn::Expr::MethodCall(m) => (m.method.span(), m.paren_token.span.close()),
+            syn::Expr::Field(f) => (
+                left_start(&f.base).unwrap_or_else(|| f.member.span()),
+                f.member.span(),
+            ),
             syn::Expr::Path(p) => match (p.path.segments.first(), p.path.segments.last()) {
                 (Some(first), Some(last)) => (first.ident.span(), last.ident.span()),
                 _ => return Span::line(self.file, 1),
@@ -193,6 +201,9 @@ impl BodyLowerer {
             E::Tuple(t) => ExprKind::Aggregate(self.exprs(&t.elems)),
             E::Array(a) => ExprKind::Aggregate(self.exprs(&a.elems)),
             E::Repeat(r) => ExprKind::Aggregate(vec![self.expr(&r.expr)]),
+            E::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                ExprKind::And(self.boxed(&b.left), self.boxed(&b.right))
+            }
             E::Binary(b) => {
                 let operands = vec![self.expr(&b.left), self.expr(&b.right)];
                 match b.op {
@@ -232,6 +243,7 @@ impl BodyLowerer {
             }
             E::Unary(u) => match u.op {
                 syn::UnOp::Deref(_) => ExprKind::Transparent(self.boxed(&u.expr)),
+                syn::UnOp::Not(_) => ExprKind::Not(self.boxed(&u.expr)),
                 _ => ExprKind::Compare(vec![self.expr(&u.expr)]),
             },
             E::Assign(a) => ExprKind::Assign {
@@ -465,6 +477,23 @@ impl BodyLowerer {
 }
 
 use syn::parse::Parser;
+
+/// Where an expression starts, found along its left edge only (`Spanned::span` would re-tokenize it).
+fn left_start(expr: &syn::Expr) -> Option<proc_macro2::Span> {
+    match expr {
+        syn::Expr::Path(p) => p.path.segments.first().map(|s| s.ident.span()),
+        syn::Expr::Field(f) => left_start(&f.base),
+        syn::Expr::MethodCall(m) => left_start(&m.receiver),
+        syn::Expr::Call(c) => left_start(&c.func),
+        syn::Expr::Index(i) => left_start(&i.expr),
+        syn::Expr::Try(t) => left_start(&t.expr),
+        syn::Expr::Await(a) => left_start(&a.base),
+        syn::Expr::Paren(p) => Some(p.paren_token.span.open()),
+        syn::Expr::Reference(r) => Some(r.and_token.span),
+        syn::Expr::Unary(u) => Some(u.op.span()),
+        _ => None,
+    }
+}
 
 pub fn path_segments(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()

@@ -1,0 +1,278 @@
+//! Consent guards (SPEC 4.3): which consents hold where a piece of code runs. Checks that return `bool`,
+//! `Option` or `Result` guard by control flow; other checks are consenting sources whose values carry the
+//! consent; a consent-proof parameter guards the whole function.
+
+use super::eval::Eval;
+use super::value::{Origin, Trace, Value};
+use crate::diagnostic::Span;
+use crate::index::{FnId, Index, TypeId};
+use crate::parse::flow_ir::{Block, Expr, ExprKind, Pat, Stmt};
+use crate::parse::{Annotation, TypeRef};
+use std::collections::HashMap;
+
+/// A set of consents, as bits of the workspace's consent table (at most 64 consents are told apart).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ConsentSet(pub u64);
+
+impl ConsentSet {
+    pub const ALL: ConsentSet = ConsentSet(u64::MAX);
+
+    pub fn one(bit: u8) -> ConsentSet {
+        ConsentSet(1 << bit)
+    }
+
+    pub fn union(self, other: ConsentSet) -> ConsentSet {
+        ConsentSet(self.0 | other.0)
+    }
+
+    pub fn intersection(self, other: ConsentSet) -> ConsentSet {
+        ConsentSet(self.0 & other.0)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn bits(self) -> impl Iterator<Item = u8> {
+        (0..64u8).filter(move |b| self.0 & (1 << b) != 0)
+    }
+}
+
+/// How a consent check tells its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckKind {
+    /// Returns `bool`, `Option` or `Result`: guards by control flow.
+    Condition,
+    /// Returns anything else: what it returns carries the consent.
+    Source,
+}
+
+/// The workspace's consents, checks and proofs, gathered once.
+#[derive(Debug, Default)]
+pub struct ConsentTable {
+    pub names: Vec<String>,
+    pub checks: HashMap<FnId, (u8, CheckKind)>,
+    pub proofs: HashMap<TypeId, u8>,
+}
+
+impl ConsentTable {
+    pub fn build(index: &Index) -> ConsentTable {
+        let mut table = ConsentTable::default();
+        for name in index.catalogue.consents() {
+            table.bit(name);
+        }
+        for (i, f) in index.fns.iter().enumerate() {
+            for annotation in &f.annotations {
+                if let Annotation::ConsentCheck(consent) = annotation {
+                    let Some(bit) = table.bit(&consent.value) else {
+                        continue;
+                    };
+                    let output = f.def.lowered.decode().output;
+                    let kind = match output.as_ref().and_then(TypeRef::last_name) {
+                        Some("bool" | "Option" | "Result") => CheckKind::Condition,
+                        _ => CheckKind::Source,
+                    };
+                    table.checks.insert(FnId(i as u32), (bit, kind));
+                }
+            }
+        }
+        for (i, ty) in index.types.iter().enumerate() {
+            for annotation in &ty.annotations {
+                if let Annotation::ConsentProof(consent) = annotation {
+                    if let Some(bit) = table.bit(&consent.value) {
+                        table.proofs.insert(TypeId(i as u32), bit);
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    fn bit(&mut self, name: &str) -> Option<u8> {
+        if let Some(at) = self.names.iter().position(|n| n == name) {
+            return Some(at as u8);
+        }
+        if self.names.len() >= 64 {
+            return None;
+        }
+        self.names.push(name.to_string());
+        Some(self.names.len() as u8 - 1)
+    }
+
+    pub fn names_of(&self, set: ConsentSet) -> Vec<String> {
+        let mut names: Vec<String> = set
+            .bits()
+            .filter_map(|b| self.names.get(usize::from(b)).cloned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// The consents a value carries because it came from a consenting source or a consent filter.
+pub fn carried(value: &Value) -> ConsentSet {
+    value
+        .items
+        .keys()
+        .fold(ConsentSet::default(), |set, origin| match origin {
+            Origin::Consented(bit) => set.union(ConsentSet::one(*bit)),
+            _ => set,
+        })
+}
+
+/// A value marked with consents.
+pub fn marked(set: ConsentSet) -> Value {
+    let mut value = Value::default();
+    for bit in set.bits() {
+        value.join(&Value::one(Origin::Consented(bit), Trace::default()));
+    }
+    value
+}
+
+/// Macros that never return.
+const DIVERGING_MACROS: &[&str] = &["bail", "panic", "unreachable", "todo", "unimplemented"];
+
+/// Whether running `block` always leaves the enclosing function, loop iteration or block.
+pub fn diverges(block: &Block) -> bool {
+    let leaves = |e: &Expr| match &e.kind {
+        ExprKind::Return(_) | ExprKind::Break(_) | ExprKind::Continue => true,
+        ExprKind::Macro(m) => m
+            .path
+            .last()
+            .is_some_and(|n| DIVERGING_MACROS.contains(&n.as_str())),
+        ExprKind::Block(inner) => diverges(inner),
+        _ => false,
+    };
+    block.stmts.iter().any(|s| match s {
+        Stmt::Expr(e) => leaves(e),
+        Stmt::Let { .. } => false,
+    }) || block.tail.as_deref().is_some_and(leaves)
+}
+
+/// Whether an arm pattern matches only the successful answer of a check (`true`, `Some(..)`, `Ok(..)`).
+fn is_success(pat: &Pat) -> bool {
+    match pat {
+        Pat::Bool(b) => *b,
+        Pat::Elements { path, .. } => path.last().is_some_and(|n| n == "Some" || n == "Ok"),
+        _ => false,
+    }
+}
+
+impl Eval<'_> {
+    /// The consents that hold here: checks around this code, consent proofs, every caller's guard.
+    pub(super) fn held(&self) -> ConsentSet {
+        self.held
+    }
+
+    /// Runs `work` with `extra` consents held.
+    pub(super) fn holding<T>(&mut self, extra: ConsentSet, work: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = self.held;
+        self.held = saved.union(extra);
+        let result = work(self);
+        self.held = saved;
+        result
+    }
+
+    /// Records a call of a consent check: a condition check at `span`, or the consent a source's
+    /// result carries.
+    pub(super) fn consent_check(&mut self, callee: FnId, span: Span) -> Option<Value> {
+        let (bit, kind) = *self.sh.consents.checks.get(&callee)?;
+        match kind {
+            CheckKind::Condition => {
+                self.check_calls.push((span, bit));
+                None
+            }
+            CheckKind::Source => Some(marked(ConsentSet::one(bit))),
+        }
+    }
+
+    /// Consents a call at `expr` (itself a condition check) proves when it answers yes.
+    fn checked_by(&self, expr: &Expr, from: usize) -> ConsentSet {
+        let leaf = match &expr.kind {
+            ExprKind::Transparent(inner) | ExprKind::Try(inner) => inner,
+            _ => expr,
+        };
+        self.check_calls[from..]
+            .iter()
+            .filter(|(span, _)| *span == leaf.span)
+            .fold(ConsentSet::default(), |set, (_, bit)| {
+                set.union(ConsentSet::one(*bit))
+            })
+    }
+
+    /// Evaluates a condition; returns its value and the consents that hold when it is true and when it
+    /// is false.
+    pub(super) fn condition(&mut self, expr: &Expr) -> (Value, ConsentSet, ConsentSet) {
+        match &expr.kind {
+            ExprKind::And(left, right) => {
+                let (mut value, if_left, _) = self.condition(left);
+                let (right_value, if_right, _) =
+                    self.holding(if_left, |eval| eval.condition(right));
+                value.join(&right_value);
+                (value, if_left.union(if_right), ConsentSet::default())
+            }
+            ExprKind::Not(inner) => {
+                let (value, yes, no) = self.condition(inner);
+                (value, no, yes)
+            }
+            ExprKind::Transparent(inner) => self.condition(inner),
+            ExprKind::Let { pat, expr: tested } => {
+                let from = self.check_calls.len();
+                let value = self.expr(tested);
+                let proved = if is_success(pat) {
+                    self.checked_by(tested, from)
+                } else {
+                    ConsentSet::default()
+                };
+                self.holding(proved, |eval| eval.bind(pat, &value));
+                (Value::default(), proved, ConsentSet::default())
+            }
+            _ => {
+                let from = self.check_calls.len();
+                let value = self.expr(expr);
+                (value, self.checked_by(expr, from), ConsentSet::default())
+            }
+        }
+    }
+
+    /// After `expr?` on a check: the rest of the block runs only if it answered yes.
+    pub(super) fn tried(&mut self, inner: &Expr) -> Value {
+        let from = self.check_calls.len();
+        let value = self.expr(inner);
+        let proved = self.checked_by(inner, from);
+        self.after_stmt = self.after_stmt.union(proved);
+        value
+    }
+
+    /// `ensure!(check(..), ..)`, `assert!(check(..))`: the rest of the block runs only if it held.
+    pub(super) fn asserted(&mut self, condition: &Expr) -> Value {
+        let (value, proved, _) = self.condition(condition);
+        self.after_stmt = self.after_stmt.union(proved);
+        value
+    }
+
+    /// `match check(..) { true => .., Some(x) => .. }`: the successful arms run with the consent.
+    pub(super) fn arm_consents(&self, scrutinee: &Expr, from: usize, pat: &Pat) -> ConsentSet {
+        if is_success(pat) {
+            self.checked_by(scrutinee, from)
+        } else {
+            ConsentSet::default()
+        }
+    }
+
+    /// The consents proved by the function's consent-proof parameters (`&Proof` too, not `Option<Proof>`).
+    pub(super) fn proofs_of(&self, params: &[crate::parse::Param]) -> ConsentSet {
+        params.iter().fold(ConsentSet::default(), |set, param| {
+            let ty = match &param.ty {
+                TypeRef::Ref(inner) => inner,
+                other => other,
+            };
+            let proved = self
+                .index()
+                .resolve_type(self.module, ty)
+                .and_then(|t| self.sh.consents.proofs.get(&t))
+                .map_or(ConsentSet::default(), |bit| ConsentSet::one(*bit));
+            set.union(proved)
+        })
+    }
+}
