@@ -1,6 +1,6 @@
 use crate::diagnostic::Finding;
 use crate::flow::SinkKind;
-use crate::lints::{sink_finding, LintContext};
+use crate::lints::{purposes, sink_finding, LintContext};
 
 declare_lint! {
     /// ### What it does
@@ -57,22 +57,17 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
         .iter()
         .filter(|f| f.kind == SinkKind::Export)
     {
+        let code = purposes::of_code(cx.flow, flow.function);
         let purpose = flow
             .purpose
             .as_ref()
-            .or_else(|| index.declared_purpose(flow.function))
+            .or(code.map(|c| &c.purpose))
             .map(|p| p.value.as_str());
-        let allowed = |decl| {
-            purpose.is_some_and(|p| {
-                index
-                    .catalogue
-                    .decl(decl)
-                    .purposes
-                    .iter()
-                    .any(|d| d.value == p)
-            })
-        };
-        let Some(finding) = sink_finding(
+        let consent = purpose.and_then(|p| purposes::consent_of(index, p));
+        let consented = consent.is_none_or(|c| flow.consents.iter().any(|held| held == c));
+        let allowed =
+            |decl| purpose.is_some_and(|p| purposes::collected_for(index, decl, p)) && consented;
+        let Some(mut finding) = sink_finding(
             &EXPORT_LEAK,
             index,
             flow,
@@ -81,15 +76,31 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
         ) else {
             continue;
         };
-        let help = match purpose {
-            Some(p) => format!(
+        let all_collected = finding.data.iter().all(|d| {
+            purpose.is_some_and(|p| {
+                index.catalogue.decl_ids().any(|id| {
+                    index.catalogue.data_ref(id) == *d && purposes::collected_for(index, id, p)
+                })
+            })
+        });
+        let help = match (purpose, consent) {
+            (None, _) => "state the purpose of the export (#[pii_lint::purpose] on the function, or `purpose` on \
+                          the sink) and send only data collected for it, or a sanitized value"
+                .to_string(),
+            (Some(p), Some(c)) if all_collected && !consented => format!(
+                "the export serves `{p}`, which needs the consumer's consent `{c}`: {}",
+                purposes::nearest_check(index, c, flow.span)
+            ),
+            (Some(p), _) => format!(
                 "the export serves `{p}`, which this data was not collected for: send only data collected for \
                  `{p}`, or a sanitized value"
             ),
-            None => "state the purpose of the export (#[pii_lint::purpose] on the function, or `purpose` on the sink) \
-                     and send only data collected for it, or a sanitized value"
-                .to_string(),
         };
+        if let (None, Some(code)) = (&flow.purpose, code) {
+            finding
+                .trace
+                .push(purposes::step(index, flow.function, code));
+        }
         findings.push(finding.with_help(help));
     }
 }

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::lints::LintContext;
+use crate::lints::{purposes, LintContext};
 
 declare_lint! {
     /// ### What it does
@@ -44,4 +44,48 @@ declare_lint! {
     "personal data used for a purpose that needs consent, where no consent check guards the use"
 }
 
-pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
+    for read in &cx.flow.reads {
+        let Some(code) = purposes::of_code(cx.flow, read.function) else {
+            continue;
+        };
+        let purpose = code.purpose.value.as_str();
+        let Some(consent) = purposes::consent_of(index, purpose) else {
+            continue;
+        };
+        if read.consents.iter().any(|c| c == consent) {
+            continue;
+        }
+        // Reading data for a purpose it was not collected for is `purpose-mismatch` only.
+        let unguarded: Vec<_> = read
+            .decls
+            .iter()
+            .copied()
+            .filter(|d| purposes::collected_for(index, *d, purpose))
+            .collect();
+        if unguarded.is_empty() {
+            continue;
+        }
+        let data: Vec<_> = unguarded
+            .iter()
+            .map(|d| index.catalogue.data_ref(*d))
+            .collect();
+        let named: Vec<String> = data.iter().map(|d| d.describe()).collect();
+        let message = format!(
+            "personal data {} is used for `{purpose}`, which needs the consumer's consent `{consent}`, and no \
+             check of that consent guards this use",
+            named.join(", ")
+        );
+        let help = format!(
+            "{}; or use a value masked by a #[pii_lint::sanitizer]",
+            purposes::nearest_check(index, consent, read.span)
+        );
+        findings.push(
+            Finding::new(&MISSING_CONSENT, read.span, message)
+                .with_data(data)
+                .with_trace(vec![purposes::step(index, read.function, code)])
+                .with_help(help),
+        );
+    }
+}

@@ -114,6 +114,7 @@ mod missing_purpose;
 mod no_erasure_path;
 mod parse_error;
 mod purpose_mismatch;
+pub mod purposes;
 mod undeclared_personal_data;
 mod unprotected_storage;
 mod unsolicited_commercial_message;

@@ -38,4 +38,35 @@ declare_lint! {
     "a personal-data type no `erasure` function handles"
 }
 
-pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
+    for ty in index.type_ids() {
+        if cx.flow.erased_types.contains(&ty) {
+            continue;
+        }
+        let info = index.ty(ty);
+        let data: Vec<_> = index
+            .catalogue
+            .decl_ids()
+            .filter(|d| index.catalogue.decl(*d).type_id == ty)
+            .map(|d| index.catalogue.data_ref(d))
+            .collect();
+        if data.is_empty() {
+            continue;
+        }
+        let message = format!(
+            "no #[pii_lint::erasure] function handles `{}`: a consumer cannot have this personal data deleted",
+            info.name
+        );
+        let help = format!(
+            "write the function that deletes a consumer's data on request, annotated #[pii_lint::erasure], and \
+             name `{}` in it (or call a function that does)",
+            info.name
+        );
+        findings.push(
+            Finding::new(&NO_ERASURE_PATH, info.name_span, message)
+                .with_data(data)
+                .with_help(help),
+        );
+    }
+}

@@ -1,5 +1,5 @@
-use crate::diagnostic::Finding;
-use crate::lints::LintContext;
+use crate::diagnostic::{Finding, TraceStep};
+use crate::lints::{purposes, LintContext};
 
 declare_lint! {
     /// ### What it does
@@ -48,4 +48,64 @@ declare_lint! {
     "personal data used in code whose purpose the data was not collected for"
 }
 
-pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
+    for read in &cx.flow.reads {
+        let Some(code) = purposes::of_code(cx.flow, read.function) else {
+            continue;
+        };
+        let purpose = code.purpose.value.as_str();
+        // Data declared with no purpose is `missing-purpose`'s alone.
+        let outside: Vec<_> = read
+            .decls
+            .iter()
+            .copied()
+            .filter(|d| !index.catalogue.decl(*d).purposes.is_empty())
+            .filter(|d| !purposes::collected_for(index, *d, purpose))
+            .collect();
+        if outside.is_empty() {
+            continue;
+        }
+        let described: Vec<String> = outside
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} (collected for {})",
+                    index.catalogue.data_ref(*d).describe(),
+                    purposes::collected_purposes(index, *d)
+                )
+            })
+            .collect();
+        let message = format!(
+            "personal data {} is read for `{purpose}`, a purpose it was not collected for",
+            described.join(", ")
+        );
+        let mut trace: Vec<TraceStep> = outside
+            .iter()
+            .map(|d| TraceStep {
+                span: index.catalogue.decl(*d).declared_at,
+                note: format!(
+                    "{} is collected for {} here",
+                    index.catalogue.data_ref(*d).describe(),
+                    purposes::collected_purposes(index, *d)
+                ),
+            })
+            .collect();
+        trace.push(purposes::step(index, read.function, code));
+        let help = format!(
+            "if the consumer was told and agreed, add `{purpose}` to the declaration's purposes; otherwise do \
+             not read the data here (pass an identifier, or a value masked by a #[pii_lint::sanitizer])"
+        );
+        findings.push(
+            Finding::new(&PURPOSE_MISMATCH, read.span, message)
+                .with_data(
+                    outside
+                        .iter()
+                        .map(|d| index.catalogue.data_ref(*d))
+                        .collect(),
+                )
+                .with_trace(trace)
+                .with_help(help),
+        );
+    }
+}

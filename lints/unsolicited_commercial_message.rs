@@ -1,5 +1,6 @@
 use crate::diagnostic::Finding;
-use crate::lints::LintContext;
+use crate::flow::{Origin, SinkKind};
+use crate::lints::{purposes, LintContext};
 
 declare_lint! {
     /// ### What it does
@@ -45,4 +46,61 @@ declare_lint! {
     "a `commercial_message` sink called where no check of its purpose's consent guards it, or given personal data not collected for that purpose"
 }
 
-pub fn check(_cx: &LintContext, _findings: &mut Vec<Finding>) {}
+pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
+    let index = cx.index;
+    for flow in cx
+        .flow
+        .sink_flows
+        .iter()
+        .filter(|f| f.kind == SinkKind::CommercialMessage)
+    {
+        // A commercial message serves `marketing` unless its sink declares another purpose.
+        let purpose = flow
+            .purpose
+            .as_ref()
+            .map_or("marketing", |p| p.value.as_str());
+        let consent = purposes::consent_of(index, purpose).unwrap_or("marketing");
+        let consented = flow.consents.iter().any(|c| c == consent);
+        let mut outside = Vec::new();
+        for origin in flow.data.keys() {
+            if let Origin::Decl(d) | Origin::Encrypted(d) = origin {
+                let data = index.catalogue.data_ref(*d);
+                if !purposes::collected_for(index, *d, purpose) && !outside.contains(&data) {
+                    outside.push(data);
+                }
+            }
+        }
+        if consented && outside.is_empty() {
+            continue;
+        }
+        let mut reasons = Vec::new();
+        if !consented {
+            reasons.push(format!("no check of the consent `{consent}` guards it"));
+        }
+        if !outside.is_empty() {
+            let named: Vec<String> = outside.iter().map(|d| d.describe()).collect();
+            reasons.push(format!(
+                "it is given personal data {} not collected for `{purpose}`",
+                named.join(", ")
+            ));
+        }
+        let message = format!(
+            "commercial message {} sent for `{purpose}`, but {}",
+            flow.sink,
+            reasons.join(", and ")
+        );
+        let help = if consented {
+            format!("send it only to contacts collected for `{purpose}`")
+        } else {
+            format!(
+                "send commercial messages only to consumers who agreed: {}",
+                purposes::nearest_check(index, consent, flow.span)
+            )
+        };
+        findings.push(
+            Finding::new(&UNSOLICITED_COMMERCIAL_MESSAGE, flow.span, message)
+                .with_data(outside)
+                .with_help(help),
+        );
+    }
+}

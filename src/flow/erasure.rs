@@ -37,6 +37,24 @@ pub fn erased_types(index: &Index, facts: &[FnFacts]) -> BTreeSet<TypeId> {
         }
         .function(FnId(f as u32));
     }
+    with_contained(index, named)
+}
+
+/// Erasing a value erases what it holds: the types of the fields of an erased type are erased too.
+fn with_contained(index: &Index, mut named: BTreeSet<TypeId>) -> BTreeSet<TypeId> {
+    let mut todo: Vec<TypeId> = named.iter().copied().collect();
+    while let Some(ty) = todo.pop() {
+        let info = index.ty(ty);
+        for field in info.fields() {
+            for held in carried_types(&field.ty) {
+                if let Some(inner) = index.resolve_type(info.module, held) {
+                    if named.insert(inner) {
+                        todo.push(inner);
+                    }
+                }
+            }
+        }
+    }
     named
 }
 

@@ -463,9 +463,10 @@ impl Eval<'_> {
         let shown = materialize(self.index(), self.sh.hand, raw, render);
         if raw.whole_types().next().is_some() {
             let consents = self.held().union(carried(raw));
+            let given = raw.flattened();
             for origin in shown.items.keys() {
                 if let Origin::Decl(decl) = origin {
-                    if raw.items.get(origin).is_none() {
+                    if given.items.get(origin).is_none() {
                         self.read(Some(at), *decl, consents);
                     }
                 }

@@ -109,15 +109,20 @@ impl ConsentTable {
     }
 }
 
-/// The consents a value carries because it came from a consenting source or a consent filter.
+/// The consents a value (or any of its fields) carries because it came from a consenting source or a
+/// consent filter.
 pub fn carried(value: &Value) -> ConsentSet {
-    value
+    let own = value
         .items
         .keys()
         .fold(ConsentSet::default(), |set, origin| match origin {
             Origin::Consented(bit) => set.union(ConsentSet::one(*bit)),
             _ => set,
-        })
+        });
+    value
+        .fields
+        .values()
+        .fold(own, |set, v| set.union(carried(v)))
 }
 
 /// A value marked with consents.
