@@ -27,8 +27,8 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// Print a lint's documentation (by name or code); without a lint, list them all
     Explain { lint: Option<String> },
-    /// The data map of the workspace (not implemented yet)
-    Inventory,
+    /// The data map: every personal-data declaration with its category, purposes, consent, readers and sinks
+    Inventory(Box<InventoryArgs>),
     /// Write a starter pii-lint.toml at the workspace root, suggesting declarations for undeclared data
     Init(Box<CheckArgs>),
     /// A language server over stdio that publishes the findings (re-analysed on every save)
@@ -92,6 +92,38 @@ pub struct CheckArgs {
     /// `-D/-W/-A` in the order given (filled from the raw matches: clap keeps each flag's values apart).
     #[arg(skip)]
     pub level_flags: Vec<(Level, String)>,
+}
+
+/// `inventory`: the options that locate the workspace, and the output format.
+#[derive(Debug, Args, Default)]
+pub struct InventoryArgs {
+    /// Path to the workspace's Cargo.toml (default: found from the current directory)
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Path to the config (default: pii-lint.toml at the workspace root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: crate::inventory::Format,
+    /// No notes about skipped files on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Rust files or directories to map when there is no Cargo.toml
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+impl InventoryArgs {
+    /// The same workspace, config and files as `check` with these options would analyse.
+    pub fn check_args(&self) -> CheckArgs {
+        CheckArgs {
+            manifest_path: self.manifest_path.clone(),
+            config: self.config.clone(),
+            paths: self.paths.clone(),
+            quiet: self.quiet,
+            ..CheckArgs::default()
+        }
+    }
 }
 
 impl CheckArgs {
@@ -219,6 +251,28 @@ mod tests {
     fn explain_takes_a_lint() {
         let cli = parse_words("cargo-pii-lint explain log-leak");
         assert!(matches!(cli.command, Some(Command::Explain { lint: Some(l) }) if l == "log-leak"));
+    }
+
+    #[test]
+    fn inventory_defaults_to_markdown_and_takes_the_check_locations() {
+        let cli = parse_words("cargo-pii-lint pii-lint inventory --manifest-path shop/Cargo.toml");
+        let Some(Command::Inventory(args)) = cli.command else {
+            panic!("expected inventory")
+        };
+        assert_eq!(args.format, crate::inventory::Format::Markdown);
+        assert_eq!(args.manifest_path, Some(PathBuf::from("shop/Cargo.toml")));
+        let cli = parse_words("cargo-pii-lint inventory --format json --config p.toml src");
+        let Some(Command::Inventory(args)) = cli.command else {
+            panic!("expected inventory")
+        };
+        assert_eq!(args.format, crate::inventory::Format::Json);
+        assert_eq!(args.check_args().paths, [PathBuf::from("src")]);
+        assert!(parse(
+            "cargo-pii-lint inventory --format sarif"
+                .split(' ')
+                .map(Into::into)
+        )
+        .is_err());
     }
 
     #[test]

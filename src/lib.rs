@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod flow;
 pub mod index;
 pub mod init;
+pub mod inventory;
 pub mod levels;
 #[path = "../lints/mod.rs"]
 pub mod lints;

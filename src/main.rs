@@ -1,5 +1,5 @@
 use cargo_pii_lint::baseline::Baseline;
-use cargo_pii_lint::cli::{self, CheckArgs, Command};
+use cargo_pii_lint::cli::{self, CheckArgs, Command, InventoryArgs};
 use cargo_pii_lint::diagnostic::Level;
 use cargo_pii_lint::pipeline::{self, CheckRequest};
 use cargo_pii_lint::report::{self, ReportInput, Summary};
@@ -54,9 +54,7 @@ fn run() -> ExitCode {
             },
             Err(code) => code,
         },
-        Some(Command::Inventory) => usage_error(
-            "`inventory` is not implemented yet; `check`, `explain`, `init` and `lsp` are",
-        ),
+        Some(Command::Inventory(args)) => inventory(&args),
     }
 }
 
@@ -70,6 +68,29 @@ fn request_of(args: &CheckArgs) -> Result<CheckRequest, ExitCode> {
         cwd,
         level_flags: args.level_flags.clone(),
     })
+}
+
+/// `inventory`: the data map on stdout; findings do not change the exit code (that is `check`'s job).
+fn inventory(args: &InventoryArgs) -> ExitCode {
+    let check_args = args.check_args();
+    let request = match request_of(&check_args) {
+        Ok(request) => request,
+        Err(code) => return code,
+    };
+    let outcome = match pipeline::check(&request) {
+        Ok(outcome) => outcome,
+        Err(report) => {
+            eprintln!("{report:?}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    if !args.quiet {
+        for note in &outcome.index.workspace.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    let map = cargo_pii_lint::inventory::build(&outcome.index, &outcome.flow);
+    print(&cargo_pii_lint::inventory::render(&map, args.format))
 }
 
 fn init(args: &CheckArgs) -> ExitCode {

@@ -1,0 +1,174 @@
+//! Collecting the data map from the catalogue (declarations, purposes) and the flow facts (reads, sink
+//! flows, erasure paths).
+
+use super::{fideslang, DataMap, Declaration, DeclaredAt, PurposeRule, PurposeUse, SinkUse};
+use crate::diagnostic::Span;
+use crate::flow::{FlowFacts, Origin};
+use crate::index::catalogue::DeclOrigin;
+use crate::index::{DeclId, FnId, Index};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What SPEC 2.2 says each built-in purpose means, for purposes the config leaves undescribed.
+const BUILTIN_DESCRIPTIONS: &[(&str, &str)] = &[
+    ("service", "providing what the consumer asked for"),
+    ("legal_obligation", "meeting a legal obligation"),
+    ("security", "fraud prevention"),
+    ("marketing", "marketing to the consumer"),
+    ("analytics", "analysing how the service is used"),
+    ("third_party_sharing", "providing the data to other parties"),
+];
+
+pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
+    let catalogue = &index.catalogue;
+    let mut readers: BTreeMap<DeclId, BTreeSet<FnId>> = BTreeMap::new();
+    for read in &flow.reads {
+        for decl in &read.decls {
+            readers.entry(*decl).or_default().insert(read.function);
+        }
+    }
+    let mut sinks: BTreeMap<DeclId, BTreeSet<SinkUse>> = BTreeMap::new();
+    for sink_flow in &flow.sink_flows {
+        for origin in sink_flow.data.keys() {
+            let (Origin::Decl(decl) | Origin::Encrypted(decl)) = *origin else {
+                continue;
+            };
+            let (file, line, column) = place(index, sink_flow.span);
+            sinks.entry(decl).or_default().insert(SinkUse {
+                file,
+                line,
+                column,
+                kind: sink_flow.kind.as_str(),
+                sink: sink_flow.sink.clone(),
+                function: fn_path(index, sink_flow.function),
+                // The plain value reaching the same sink outweighs its encrypted form.
+                encrypted: !sink_flow.data.contains_key(&Origin::Decl(decl)),
+            });
+        }
+    }
+    let mut declarations: Vec<Declaration> = catalogue
+        .decl_ids()
+        .map(|id| {
+            let decl = catalogue.decl(id);
+            let type_path = index.type_path(decl.type_id);
+            let path = match &decl.field_name {
+                Some(field) => format!("{type_path}.{field}"),
+                None => type_path.clone(),
+            };
+            let (file, line, _) = place(index, decl.declared_at);
+            let mut read_by: Vec<String> = readers
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .map(|f| fn_path(index, *f))
+                .collect();
+            read_by.sort();
+            read_by.dedup();
+            Declaration {
+                path,
+                type_path,
+                field: decl.field_name.clone(),
+                category: decl.category.value.clone(),
+                fideslang_category: fideslang::data_category(&decl.category.value),
+                sensitive: catalogue.is_sensitive(decl),
+                purposes: decl
+                    .purposes
+                    .iter()
+                    .map(|p| purpose_use(index, &p.value))
+                    .collect(),
+                declared_at: DeclaredAt {
+                    file,
+                    line,
+                    by: match decl.origin {
+                        DeclOrigin::Attribute => "attribute",
+                        DeclOrigin::Config => "config",
+                    },
+                },
+                read_by,
+                sinks: sinks.remove(&id).into_iter().flatten().collect(),
+                erasure: flow.erased_types.contains(&decl.type_id),
+            }
+        })
+        .collect();
+    // Paths can repeat (a field declared by attribute and in the config): the place decides then.
+    declarations.sort_by(|a, b| {
+        (&a.path, &a.declared_at.file, a.declared_at.line).cmp(&(
+            &b.path,
+            &b.declared_at.file,
+            b.declared_at.line,
+        ))
+    });
+    DataMap {
+        declarations,
+        purposes: purpose_rules(index),
+    }
+}
+
+fn purpose_use(index: &Index, name: &str) -> PurposeUse {
+    let purpose = index.catalogue.purpose(name);
+    PurposeUse {
+        name: name.to_string(),
+        defined: purpose.is_some(),
+        consent: purpose.and_then(|p| p.consent.clone()),
+        fideslang_use: fideslang::data_use(name),
+    }
+}
+
+/// The catalogue's purposes, by name (a `BTreeMap`, so already sorted).
+fn purpose_rules(index: &Index) -> Vec<PurposeRule> {
+    index
+        .catalogue
+        .purposes
+        .values()
+        .map(|p| PurposeRule {
+            name: p.name.clone(),
+            consent: p.consent.clone(),
+            description: p.description.clone().or_else(|| {
+                BUILTIN_DESCRIPTIONS
+                    .iter()
+                    .find(|(name, _)| *name == p.name)
+                    .map(|(_, text)| text.to_string())
+            }),
+            fideslang_use: fideslang::data_use(&p.name),
+        })
+        .collect()
+}
+
+/// The file (relative to the workspace root, `/` separators), line and column of a span.
+fn place(index: &Index, span: Span) -> (String, u32, u32) {
+    let file = index.workspace.file(span.file).rel_path.clone();
+    (file, span.line, span.column)
+}
+
+/// `crate::module::function`, or `crate::module::Type::method` for a method, as config paths name it.
+fn fn_path(index: &Index, id: FnId) -> String {
+    let f = index.func(id);
+    let module = index.modules.path_string(f.module);
+    let Some(owner) = f.owner else {
+        return format!("{module}::{}", f.name);
+    };
+    let imp = &index.impls[owner.0 as usize];
+    match imp.self_type {
+        Some(ty) => format!("{}::{}", index.type_path(ty), f.name),
+        // A type outside the workspace (`impl Display for Vec<..>`): named as written.
+        None => {
+            let ty = imp.self_ty.last_name().unwrap_or("_");
+            format!("{module}::{ty}::{}", f.name)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BUILTIN_DESCRIPTIONS;
+    use crate::index::catalogue::BUILTIN_PURPOSES;
+
+    #[test]
+    fn every_builtin_purpose_is_described() {
+        for (name, _) in BUILTIN_PURPOSES {
+            assert!(
+                BUILTIN_DESCRIPTIONS.iter().any(|(n, _)| n == name),
+                "purpose `{name}` has no description"
+            );
+        }
+    }
+}
