@@ -19,6 +19,13 @@ fn clean_service_has_no_findings_and_exits_zero() {
 }
 
 #[test]
+fn marketing_reports_each_violation_and_not_its_twin() {
+    assert_markers("marketing");
+    let output = run_fixture("marketing", &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
 fn broken_workspace_is_still_analysed() {
     assert_markers("broken");
     let output = run_fixture("broken", &["--format", "json"]);
@@ -65,7 +72,7 @@ fn json_output_is_sorted_and_identical_from_run_to_run() {
 
 #[test]
 fn json_snapshots() {
-    for name in ["shop", "clean-service", "broken"] {
+    for name in ["shop", "clean-service", "broken", "marketing"] {
         let output = run_fixture(name, &["--format", "json"]);
         insta::assert_snapshot!(format!("{name}-json"), stdout(&output));
     }
@@ -73,7 +80,7 @@ fn json_snapshots() {
 
 #[test]
 fn human_snapshots() {
-    for name in ["shop", "clean-service", "broken"] {
+    for name in ["shop", "clean-service", "broken", "marketing"] {
         let output = run_fixture(name, &["--color", "never"]);
         insta::assert_snapshot!(format!("{name}-human"), stdout(&output));
     }

@@ -30,6 +30,11 @@ fn clean_service_compiles() {
 }
 
 #[test]
+fn marketing_compiles() {
+    cargo_check("marketing");
+}
+
+#[test]
 fn broken_does_not_compile() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
