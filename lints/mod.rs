@@ -114,6 +114,8 @@ mod missing_purpose;
 mod no_erasure_path;
 mod parse_error;
 mod purpose_mismatch;
+/// What the purpose and consent lints say alike (not a lint: lints/ itself holds one file per lint).
+#[path = "support/purposes.rs"]
 pub mod purposes;
 mod undeclared_personal_data;
 mod unprotected_storage;

@@ -44,11 +44,20 @@ pub fn seal(value: &str) -> Vec<u8> {
 "#;
 
 /// Findings of `code` (placed in `src/lib.rs` after `mod models; use models::*;`), as line numbers of
-/// `src/lib.rs` with their codes. Unused-data and erasure warnings are left out: these cases are flows.
+/// `src/lib.rs` with their codes. Unused-data, erasure, purpose and consent findings are left out: these
+/// cases are flows (tests/consent.rs has the others).
 fn flows(code: &str) -> Vec<String> {
     let lib = format!("mod models;\n#[allow(unused_imports)]\nuse models::*;\n{code}");
     let dir = workspace(&[("src/lib.rs", &lib), ("src/models.rs", MODELS)]);
-    findings_allowing(dir.path(), &["unused-personal-data", "no-erasure-path"])
+    findings_allowing(
+        dir.path(),
+        &[
+            "unused-personal-data",
+            "no-erasure-path",
+            "purpose-mismatch",
+            "missing-consent",
+        ],
+    )
 }
 
 /// The line (1-based, within `code`) of the first line containing `marker`, as `src/lib.rs` numbers it.
@@ -139,7 +148,7 @@ fn arguments_and_returns_across_modules_and_files() {
         ("src/models.rs", MODELS),
         ("src/audit.rs", audit),
     ]);
-    let found = findings_allowing(dir.path(), &["unused-personal-data"]);
+    let found = findings_allowing(dir.path(), &["unused-personal-data", "no-erasure-path"]);
     assert_eq!(found, ["src/audit.rs:2 PII005", "src/lib.rs:8 PII005"]);
 }
 
@@ -152,7 +161,7 @@ fn arguments_across_workspace_crates() {
         ("api/Cargo.toml", "[package]\nname = \"shop-api\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nshop-core = { path = \"../core\" }\n"),
         ("api/src/lib.rs", "use shop_core::Customer;\npub fn handle(c: &Customer) {\n    shop_core::log::note(&c.phone);\n}\n"),
     ]);
-    let found = findings_allowing(dir.path(), &["unused-personal-data"]);
+    let found = findings_allowing(dir.path(), &["unused-personal-data", "no-erasure-path"]);
     let note_line = MODELS.lines().count() + 4;
     assert_eq!(found, [format!("core/src/lib.rs:{note_line} PII005")]);
 }
@@ -233,7 +242,7 @@ fn config_sinks_are_sinks() {
         ("pii-lint.toml", config),
     ]);
     assert_eq!(
-        findings_allowing(dir.path(), &["unused-personal-data"]),
+        findings_allowing(dir.path(), &["unused-personal-data", "no-erasure-path"]),
         ["src/lib.rs:7 PII006"]
     );
 }
@@ -325,7 +334,7 @@ fn config_sinks_outside_the_workspace_are_matched_at_calls() {
         ("pii-lint.toml", config),
     ]);
     assert_eq!(
-        findings_allowing(dir.path(), &["unused-personal-data"]),
+        findings_allowing(dir.path(), &["unused-personal-data", "no-erasure-path"]),
         ["src/lib.rs:5 PII006"]
     );
 }
