@@ -5,8 +5,8 @@ declare_lint! {
     /// ### What it does
     /// Reports a type that holds personal data (a personal-data type, or a type with declared fields) that no
     /// `#[pii_lint::erasure]` function (or `[[erasure]]` entry) handles. An erasure function handles a type when
-    /// its signature or body names the type, directly or through the workspace functions it calls. The finding
-    /// points at the type's name. Warns by default.
+    /// its signature or body names the type, directly or through the workspace functions it calls; erasing a
+    /// type erases the types of its fields too. The finding points at the type's name. Warns by default.
     ///
     /// ### Why: the law
     /// Decision Art. 8 gives citizens the right to ask for information that discloses their identity or
