@@ -138,6 +138,16 @@ fn negated_checks_and_early_exits_guard_what_follows() {
     expect(&not_exiting, &[("// read", "PII004")]);
     let in_loop = "#[pii_lint::purpose(\"marketing\")]\npub fn each(all: &[Customer]) {\n    for c in all {\n        if !has_marketing_consent(c) {\n            continue;\n        }\n        let _ = c.email.clone();\n    }\n    for c in all {\n        let _ = c.email.clone(); // unguarded\n    }\n}\n";
     expect(in_loop, &[("// unguarded", "PII004")]);
+    let with_break = "#[pii_lint::purpose(\"marketing\")]\npub fn first(all: &[Customer]) {\n    for c in all {\n        if !has_marketing_consent(c) {\n            break;\n        }\n        let _ = c.email.clone();\n    }\n}\n";
+    expect(with_break, &[]);
+    let else_return = marketing(
+        "    if has_marketing_consent(c) {\n        let _ = 1;\n    } else {\n        return Err(NoConsent);\n    }\n    let _ = c.email.clone();",
+    );
+    expect(&else_return, &[]);
+    let else_not_leaving = marketing(
+        "    if has_marketing_consent(c) {\n        let _ = 1;\n    } else {\n        let _ = 2;\n    }\n    let _ = c.email.clone(); // after",
+    );
+    expect(&else_not_leaving, &[("// after", "PII004")]);
     let bail = "#[pii_lint::purpose(\"marketing\")]\npub fn b(c: &Customer) -> anyhow::Result<()> {\n    if !has_marketing_consent(c) {\n        anyhow::bail!(\"no consent\");\n    }\n    let _ = c.email.clone();\n    Ok(())\n}\n";
     expect(bail, &[]);
 }
@@ -151,6 +161,18 @@ fn if_let_and_match_on_a_check() {
         &code,
         &[("// false arm", "PII004"), ("// not a check", "PII004")],
     );
+    let results = marketing(
+        "    if let Ok(()) = marketing_consent(c) {\n        let _ = c.email.clone();\n    }\n    if let Err(_) = marketing_consent(c) {\n        let _ = c.email.clone(); // err arm\n    }",
+    );
+    expect(&results, &[("// err arm", "PII004")]);
+    let let_else = marketing(
+        "    let Some(_token) = marketing_token(c) else {\n        return Err(NoConsent);\n    };\n    let _ = c.email.clone();",
+    );
+    expect(&let_else, &[]);
+    let let_else_other = marketing(
+        "    let Some(_id) = Some(c.id) else {\n        return Err(NoConsent);\n    };\n    let _ = c.email.clone(); // not a check",
+    );
+    expect(&let_else_other, &[("// not a check", "PII004")]);
 }
 
 #[test]

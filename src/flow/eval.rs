@@ -269,7 +269,12 @@ impl Eval<'_> {
                     init,
                     diverge,
                 } => {
-                    let mut value = init.as_ref().map(|e| self.expr(e)).unwrap_or_default();
+                    let mut value = match (init, diverge) {
+                        // `let Some(x) = check(..) else { return };`
+                        (Some(init), Some(_)) => self.let_else(pat, init),
+                        (Some(init), None) => self.expr(init),
+                        (None, _) => Value::default(),
+                    };
                     if let Some(ty) = ty {
                         value.join(&self.type_value(ty));
                     }
@@ -601,6 +606,12 @@ impl Eval<'_> {
                 match otherwise {
                     Some(otherwise) => {
                         value.join(&self.holding(if_false, |eval| eval.expr(otherwise)));
+                        // `if check(..) { .. } else { return; }`
+                        if matches!(&otherwise.kind, ExprKind::Block(b) if diverges(b))
+                            && !diverges(then)
+                        {
+                            self.after_stmt = self.after_stmt.union(if_true);
+                        }
                     }
                     // `if !check(..) { return; }`: what follows runs only when the check held.
                     None if diverges(then) => {

@@ -249,6 +249,16 @@ impl Eval<'_> {
         value
     }
 
+    /// `let Some(x) = check(..) else { return };`: the rest of the block runs only if it answered yes.
+    pub(super) fn let_else(&mut self, pat: &Pat, init: &Expr) -> Value {
+        let from = self.check_calls.len();
+        let value = self.expr(init);
+        if is_success(pat) {
+            self.after_stmt = self.after_stmt.union(self.checked_by(init, from));
+        }
+        value
+    }
+
     /// `ensure!(check(..), ..)`, `assert!(check(..))`: the rest of the block runs only if it held.
     pub(super) fn asserted(&mut self, condition: &Expr) -> Value {
         let (value, proved, _) = self.condition(condition);
