@@ -271,3 +271,17 @@ fn erasure_paths_direct_through_calls_and_contained_types() {
         .collect();
     assert_eq!(found, [format!("{} PII010", at(code, "// no path"))]);
 }
+
+#[test]
+fn config_consent_checks_proofs_and_erasure_count_like_attributes() {
+    let code = "pub mod store {\n    use crate::models::*;\n    pub struct OptIn;\n    pub fn opted_in(c: &Customer) -> bool {\n        c.id > 10\n    }\n    pub fn purge(c: Customer) {\n        drop(c);\n    }\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn checked(c: &Customer) {\n    if store::opted_in(c) {\n        let _ = c.email.clone();\n    }\n    let _ = c.email.clone(); // unchecked\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn proven(c: &Customer, _p: &store::OptIn) {\n    let _ = c.email.clone();\n}\n#[derive(pii_lint::Pii)]\npub struct Lead {\n    #[pii(category = \"phone\", purpose = \"marketing\")]\n    pub mobile: String,\n}\n";
+    let config = "[[consent_checks]]\npath = \"shop::store::opted_in\"\nconsent = \"marketing\"\n\n[[consent_proofs]]\npath = \"shop::store::OptIn\"\nconsent = \"marketing\"\n\n[[erasure]]\npath = \"shop::store::purge\"\n";
+    let found: Vec<String> = lints_with(code, &[("pii-lint.toml", config)]);
+    assert_eq!(
+        found,
+        [
+            format!("{} PII004", at(code, "// unchecked")),
+            format!("{} PII010", at(code, "pub struct Lead")),
+        ]
+    );
+}
