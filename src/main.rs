@@ -70,40 +70,38 @@ fn request_of(args: &CheckArgs) -> Result<CheckRequest, ExitCode> {
     })
 }
 
-/// `inventory`: the data map on stdout; findings do not change the exit code (that is `check`'s job).
-fn inventory(args: &InventoryArgs) -> ExitCode {
-    let check_args = args.check_args();
-    let request = match request_of(&check_args) {
-        Ok(request) => request,
-        Err(code) => return code,
-    };
-    let outcome = match pipeline::check(&request) {
-        Ok(outcome) => outcome,
-        Err(report) => {
-            eprintln!("{report:?}");
-            return ExitCode::from(USAGE_ERROR);
-        }
-    };
-    if !args.quiet {
+/// The whole analysis for a command; a usage or config error is printed and becomes the exit code.
+fn analyse(request: &CheckRequest) -> Result<pipeline::CheckOutcome, ExitCode> {
+    pipeline::check(request).map_err(|report| {
+        eprintln!("{report:?}");
+        ExitCode::from(USAGE_ERROR)
+    })
+}
+
+/// Notes about what was skipped (unreadable manifests, excluded members), unless `-q`.
+fn print_notes(outcome: &pipeline::CheckOutcome, quiet: bool) {
+    if !quiet {
         for note in &outcome.index.workspace.notes {
             eprintln!("note: {note}");
         }
     }
+}
+
+/// `inventory`: the data map on stdout; findings do not change the exit code (that is `check`'s job).
+fn inventory(args: &InventoryArgs) -> ExitCode {
+    let outcome = match request_of(&args.check_args()).and_then(|r| analyse(&r)) {
+        Ok(outcome) => outcome,
+        Err(code) => return code,
+    };
+    print_notes(&outcome, args.quiet);
     let map = cargo_pii_lint::inventory::build(&outcome.index, &outcome.flow);
     print(&cargo_pii_lint::inventory::render(&map, args.format))
 }
 
 fn init(args: &CheckArgs) -> ExitCode {
-    let request = match request_of(args) {
-        Ok(request) => request,
-        Err(code) => return code,
-    };
-    let outcome = match pipeline::check(&request) {
+    let outcome = match request_of(args).and_then(|r| analyse(&r)) {
         Ok(outcome) => outcome,
-        Err(report) => {
-            eprintln!("{report:?}");
-            return ExitCode::from(USAGE_ERROR);
-        }
+        Err(code) => return code,
     };
     let path = outcome.index.workspace.root.join("pii-lint.toml");
     if path.exists() {
@@ -126,18 +124,11 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(request) => request,
         Err(code) => return code,
     };
-    let mut outcome = match pipeline::check(&request) {
+    let mut outcome = match analyse(&request) {
         Ok(outcome) => outcome,
-        Err(report) => {
-            eprintln!("{report:?}");
-            return ExitCode::from(USAGE_ERROR);
-        }
+        Err(code) => return code,
     };
-    if !args.quiet {
-        for note in &outcome.index.workspace.notes {
-            eprintln!("note: {note}");
-        }
-    }
+    print_notes(&outcome, args.quiet);
     let baseline = match &args.baseline {
         Some(path) => match Baseline::read(&request.cwd.join(path)) {
             Ok(baseline) => Some(baseline),
