@@ -153,6 +153,17 @@ fn negated_checks_and_early_exits_guard_what_follows() {
 }
 
 #[test]
+fn a_local_holding_a_check_answer_guards_where_it_is_tested() {
+    let code = marketing(
+        "    let agreed = has_marketing_consent(c);\n    if agreed {\n        let _ = c.email.clone();\n    }\n    let big = c.id > 10;\n    if big {\n        let _ = c.email.clone(); // not an answer\n    }\n    let mut maybe = has_marketing_consent(c);\n    maybe = c.id > 3;\n    if maybe {\n        let _ = c.email.clone(); // reassigned\n    }",
+    );
+    expect(
+        &code,
+        &[("// not an answer", "PII004"), ("// reassigned", "PII004")],
+    );
+}
+
+#[test]
 fn if_let_and_match_on_a_check() {
     let code = marketing(
         "    if let Some(_) = marketing_token(c) {\n        let _ = c.email.clone();\n    }\n    match has_marketing_consent(c) {\n        true => { let _ = c.email.clone(); }\n        false => { let _ = c.email.clone(); } // false arm\n    }\n    if let Some(_) = Some(c.id) {\n        let _ = c.email.clone(); // not a check\n    }",

@@ -81,6 +81,8 @@ pub(super) struct Eval<'a> {
     pub(super) after_stmt: ConsentSet,
     /// Calls of condition consent checks so far: their span and consent.
     pub(super) check_calls: Vec<(Span, u8)>,
+    /// Locals holding a check's answer (`let ok = check(c);`): what holds when they are true and false.
+    pub(super) answers: HashMap<String, (ConsentSet, ConsentSet)>,
 }
 
 pub fn run(sh: &Shared, id: FnId) -> FnFacts {
@@ -105,6 +107,7 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         held: ConsentSet::default(),
         after_stmt: ConsentSet::default(),
         check_calls: Vec::new(),
+        answers: HashMap::new(),
     };
     eval.held = eval.proofs_of(&lowered.params);
     let mut index = 0u32;
@@ -239,6 +242,7 @@ impl Eval<'_> {
     }
 
     pub(super) fn assign(&mut self, name: &str, value: Value, strong: bool) {
+        self.answers.remove(name);
         let scope = self.scopes.iter_mut().rev().find(|s| s.contains_key(name));
         match scope {
             Some(scope) => {
@@ -272,7 +276,7 @@ impl Eval<'_> {
                     let mut value = match (init, diverge) {
                         // `let Some(x) = check(..) else { return };`
                         (Some(init), Some(_)) => self.let_else(pat, init),
-                        (Some(init), None) => self.expr(init),
+                        (Some(init), None) => self.let_init(pat, init),
                         (None, _) => Value::default(),
                     };
                     if let Some(ty) = ty {

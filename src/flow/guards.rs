@@ -217,10 +217,16 @@ impl Eval<'_> {
                 (value, if_left.union(if_right), ConsentSet::default())
             }
             ExprKind::Not(inner) => {
-                let (value, yes, no) = self.condition(inner);
-                (value, no, yes)
+                let (_, yes, no) = self.condition(inner);
+                (Value::default(), no, yes)
             }
             ExprKind::Transparent(inner) => self.condition(inner),
+            ExprKind::Path(segments)
+                if segments.len() == 1 && self.answers.contains_key(&segments[0]) =>
+            {
+                let (if_true, if_false) = self.answers[&segments[0]];
+                (self.expr(expr), if_true, if_false)
+            }
             ExprKind::Let { pat, expr: tested } => {
                 let from = self.check_calls.len();
                 let value = self.expr(tested);
@@ -246,6 +252,25 @@ impl Eval<'_> {
         let value = self.expr(inner);
         let proved = self.checked_by(inner, from);
         self.after_stmt = self.after_stmt.union(proved);
+        value
+    }
+
+    /// `let ok = check(..);`: the local answers for the check wherever it is tested later.
+    pub(super) fn let_init(&mut self, pat: &Pat, init: &Expr) -> Value {
+        let (mut value, if_true, if_false) = self.condition(init);
+        if matches!(init.kind, ExprKind::And(..)) {
+            value = Value::default();
+        }
+        if let Pat::Bind {
+            name, sub: None, ..
+        } = pat
+        {
+            if if_true.is_empty() && if_false.is_empty() {
+                self.answers.remove(name);
+            } else {
+                self.answers.insert(name.clone(), (if_true, if_false));
+            }
+        }
         value
     }
 
