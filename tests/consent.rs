@@ -127,6 +127,18 @@ fn and_chains_guard_their_right_side_but_or_does_not() {
 }
 
 #[test]
+fn or_guards_only_what_both_sides_prove() {
+    let exit = marketing(
+        "    if !has_marketing_consent(c) || c.id == 0 {\n        return Err(NoConsent);\n    }\n    let _ = c.email.clone();",
+    );
+    expect(&exit, &[]);
+    let either = marketing(
+        "    if has_marketing_consent(c) || has_analytics_consent(c) {\n        let _ = c.email.clone(); // either\n    }",
+    );
+    expect(&either, &[("// either", "PII004")]);
+}
+
+#[test]
 fn negated_checks_and_early_exits_guard_what_follows() {
     let guarded = marketing(
         "    if !has_marketing_consent(c) {\n        return Err(NoConsent);\n    }\n    let _ = c.email.clone();",

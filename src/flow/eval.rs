@@ -551,7 +551,7 @@ impl Eval<'_> {
                 }
                 Value::default()
             }
-            ExprKind::And(..) | ExprKind::Not(_) => {
+            ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(_) => {
                 self.condition(expr);
                 Value::default()
             }

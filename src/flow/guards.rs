@@ -216,6 +216,17 @@ impl Eval<'_> {
                 value.join(&right_value);
                 (value, if_left.union(if_right), ConsentSet::default())
             }
+            // True when either holds: only what both prove; false only when both fail.
+            ExprKind::Or(left, right) => {
+                let (_, left_true, left_false) = self.condition(left);
+                let (_, right_true, right_false) =
+                    self.holding(left_false, |eval| eval.condition(right));
+                (
+                    Value::default(),
+                    left_true.intersection(right_true),
+                    left_false.union(right_false),
+                )
+            }
             ExprKind::Not(inner) => {
                 let (_, yes, no) = self.condition(inner);
                 (Value::default(), no, yes)
@@ -258,7 +269,7 @@ impl Eval<'_> {
     /// `let ok = check(..);`: the local answers for the check wherever it is tested later.
     pub(super) fn let_init(&mut self, pat: &Pat, init: &Expr) -> Value {
         let (mut value, if_true, if_false) = self.condition(init);
-        if matches!(init.kind, ExprKind::And(..)) {
+        if matches!(init.kind, ExprKind::And(..) | ExprKind::Or(..)) {
             value = Value::default();
         }
         if let Pat::Bind {

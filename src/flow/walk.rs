@@ -34,7 +34,9 @@ pub fn children<'a>(expr: &'a Expr, visit: &mut dyn FnMut(Child<'a>)) {
             }
         }
         ExprKind::Aggregate(items) | ExprKind::Compare(items) => items.iter().for_each(e),
-        ExprKind::Assign { target, value, .. } | ExprKind::And(target, value) => {
+        ExprKind::Assign { target, value, .. }
+        | ExprKind::And(target, value)
+        | ExprKind::Or(target, value) => {
             e(target);
             e(value);
         }

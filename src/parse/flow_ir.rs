@@ -110,10 +110,12 @@ pub enum ExprKind {
     },
     /// Tuples, arrays, `vec![..]`, and `+` of strings: every part flows into the result.
     Aggregate(Vec<Expr>),
-    /// `==`, `<`, `||`: the result is a bool, the operands are still read.
+    /// `==`, `<`: the result is a bool, the operands are still read.
     Compare(Vec<Expr>),
     /// `a && b`: `b` runs only where `a` held (what a consent check in `a` guards).
     And(Box<Expr>, Box<Expr>),
+    /// `a || b`: `b` runs only where `a` failed.
+    Or(Box<Expr>, Box<Expr>),
     /// `!a`
     Not(Box<Expr>),
     Assign {

@@ -204,6 +204,9 @@ impl BodyLowerer {
             E::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
                 ExprKind::And(self.boxed(&b.left), self.boxed(&b.right))
             }
+            E::Binary(b) if matches!(b.op, syn::BinOp::Or(_)) => {
+                ExprKind::Or(self.boxed(&b.left), self.boxed(&b.right))
+            }
             E::Binary(b) => {
                 let operands = vec![self.expr(&b.left), self.expr(&b.right)];
                 match b.op {
