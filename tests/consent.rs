@@ -184,6 +184,12 @@ fn if_let_and_match_on_a_check() {
         &code,
         &[("// false arm", "PII004"), ("// not a check", "PII004")],
     );
+    let exits = marketing(
+        "    match marketing_consent(c) {\n        Ok(()) => {}\n        Err(e) => return Err(e),\n    }\n    let _ = c.email.clone();\n    match has_marketing_consent(c) {\n        true => {}\n        false => { let _ = 0; }\n    }\n    let _ = c.email.clone();\n    match marketing_token(Customer { id: 1, email: String::new(), phone: String::new() }) {\n        Some(_) => {}\n        None => return Err(NoConsent),\n    }",
+    );
+    expect(&exits, &[]);
+    let stays = "#[pii_lint::purpose(\"marketing\")]\npub fn stays(c: &Customer) {\n    match has_marketing_consent(c) {\n        true => {}\n        false => { let _ = 0; }\n    }\n    let _ = c.email.clone(); // after match\n}\n";
+    expect(stays, &[("// after match", "PII004")]);
     let results = marketing(
         "    if let Ok(()) = marketing_consent(c) {\n        let _ = c.email.clone();\n    }\n    if let Err(_) = marketing_consent(c) {\n        let _ = c.email.clone(); // err arm\n    }",
     );

@@ -658,6 +658,7 @@ impl Eval<'_> {
                 for outcome in outcomes {
                     self.join_scopes(outcome);
                 }
+                self.match_exits(tested, checks_before, arms);
                 value
             }
             ExprKind::Loop(body) => {

@@ -6,7 +6,7 @@ use super::eval::Eval;
 use super::value::{Origin, Trace, Value};
 use crate::diagnostic::Span;
 use crate::index::{FnId, Index, TypeId};
-use crate::parse::flow_ir::{Block, Expr, ExprKind, Pat, Stmt};
+use crate::parse::flow_ir::{Arm, Block, Expr, ExprKind, Pat, Stmt};
 use crate::parse::{Annotation, TypeRef};
 use std::collections::HashMap;
 
@@ -139,7 +139,15 @@ const DIVERGING_MACROS: &[&str] = &["bail", "panic", "unreachable", "todo", "uni
 
 /// Whether running `block` always leaves the enclosing function, loop iteration or block.
 pub fn diverges(block: &Block) -> bool {
-    let leaves = |e: &Expr| match &e.kind {
+    block.stmts.iter().any(|s| match s {
+        Stmt::Expr(e) => leaves(e),
+        Stmt::Let { .. } => false,
+    }) || block.tail.as_deref().is_some_and(leaves)
+}
+
+/// Whether evaluating `expr` always leaves (`return`, `continue`, `break`, `bail!`, `panic!`, ...).
+fn leaves(expr: &Expr) -> bool {
+    match &expr.kind {
         ExprKind::Return(_) | ExprKind::Break(_) | ExprKind::Continue => true,
         ExprKind::Macro(m) => m
             .path
@@ -147,11 +155,7 @@ pub fn diverges(block: &Block) -> bool {
             .is_some_and(|n| DIVERGING_MACROS.contains(&n.as_str())),
         ExprKind::Block(inner) => diverges(inner),
         _ => false,
-    };
-    block.stmts.iter().any(|s| match s {
-        Stmt::Expr(e) => leaves(e),
-        Stmt::Let { .. } => false,
-    }) || block.tail.as_deref().is_some_and(leaves)
+    }
 }
 
 /// Whether an arm pattern matches only the successful answer of a check (`true`, `Some(..)`, `Ok(..)`).
@@ -308,6 +312,22 @@ impl Eval<'_> {
             self.checked_by(scrutinee, from)
         } else {
             ConsentSet::default()
+        }
+    }
+
+    /// `match check(..) { Ok(..) => .., Err(e) => return Err(e) }`: when every other arm leaves, what follows
+    /// the `match` runs only if the check answered yes.
+    pub(super) fn match_exits(&mut self, scrutinee: &Expr, from: usize, arms: &[Arm]) {
+        let proved = self.checked_by(scrutinee, from);
+        let successes = arms
+            .iter()
+            .filter(|a| is_success(&a.pat) && a.guard.is_none());
+        let others_leave = arms
+            .iter()
+            .filter(|a| !is_success(&a.pat) || a.guard.is_some())
+            .all(|a| leaves(&a.body));
+        if successes.count() > 0 && others_leave {
+            self.after_stmt = self.after_stmt.union(proved);
         }
     }
 
