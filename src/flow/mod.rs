@@ -1,6 +1,7 @@
 //! Flow: where each piece of personal data goes, computed once for the whole workspace over the index
 //! (function summaries to a fixed point; the lints only read the result).
 
+mod access;
 mod calls;
 pub mod catalog;
 mod context;
