@@ -111,6 +111,14 @@ fn an_unguarded_read_needs_consent_and_a_foreign_purpose_is_a_mismatch() {
 }
 
 #[test]
+fn a_consent_check_may_read_the_data_it_needs_to_find_the_consent() {
+    let check = "#[pii_lint::consent_check(\"marketing\")]\npub fn listed_for_marketing(c: &Customer) -> bool {\n    c.email.ends_with(\".example\")\n}\n";
+    let code =
+        marketing("    if listed_for_marketing(c) {\n        let _ = c.email.clone();\n    }");
+    expect(&format!("{check}{code}"), &[]);
+}
+
+#[test]
 fn if_conditions_guard_their_then_block_only() {
     let code = marketing(
         "    if has_marketing_consent(c) {\n        let _ = c.email.clone();\n    } else {\n        let _ = c.email.clone(); // else\n    }",

@@ -82,7 +82,7 @@ impl Eval<'_> {
 
     /// Records that the expression at `at` reads `decl` with `consents` held.
     pub(super) fn read(&mut self, at: Option<Span>, decl: DeclId, consents: ConsentSet) {
-        if self.boundary {
+        if self.boundary || self.checking_consent {
             return;
         }
         if let Some(span) = at {

@@ -75,6 +75,8 @@ pub(super) struct Eval<'a> {
     pub(super) facts: FnFacts,
     /// Inside a sink, sanitizer or encryptor: flows here are not reported.
     pub(super) boundary: bool,
+    /// Inside a consent check: it reads who the consumer is to find their consent, which needs no consent.
+    pub(super) checking_consent: bool,
     /// Consents that hold where evaluation is (see `guards`).
     pub(super) held: ConsentSet,
     /// Consents the statement being evaluated proves for the rest of its block (`check()?`, `ensure!`).
@@ -104,6 +106,10 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         scopes: vec![HashMap::new()],
         facts: FnFacts::default(),
         boundary,
+        checking_consent: f
+            .annotations
+            .iter()
+            .any(|a| matches!(a, Annotation::ConsentCheck(_))),
         held: ConsentSet::default(),
         after_stmt: ConsentSet::default(),
         check_calls: Vec::new(),
