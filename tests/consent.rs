@@ -281,6 +281,12 @@ fn callers_that_agree_give_their_purpose_and_disagreeing_ones_none() {
 }
 
 #[test]
+fn closures_kept_in_variables_are_not_judged_for_consent() {
+    let code = "pub fn promo(all: &[Customer]) {\n    let send = |c: &Customer| send_sms(&c.email, \"sale\");\n    for c in all {\n        if has_marketing_consent(c) {\n            send(c);\n        }\n    }\n    all.iter().for_each(|c| { send_sms(&c.email, \"sale\"); }); // passed directly\n}\n";
+    expect(code, &[("// passed directly", "PII007")]);
+}
+
+#[test]
 fn commercial_messages_need_their_consent_and_data_collected_for_marketing() {
     let code = "pub fn promo(c: &Customer) {\n    send_sms(&c.email, \"sale\"); // unguarded\n    if has_marketing_consent(c) {\n        send_sms(&c.email, \"sale\");\n        send_sms(&c.phone, \"sale\"); // phone\n    }\n    send_sms(\"10086\", \"sale\"); // no data\n}\n";
     expect(

@@ -282,6 +282,11 @@ impl Eval<'_> {
                     let mut value = match (init, diverge) {
                         // `let Some(x) = check(..) else { return };`
                         (Some(init), Some(_)) => self.let_else(pat, init),
+                        // A closure kept in a variable runs wherever it is called later, under guards
+                        // not known here: its consents are not judged (leaks in it still are).
+                        (Some(init), None) if matches!(init.kind, ExprKind::Closure { .. }) => {
+                            self.holding(ConsentSet::ALL, |eval| eval.expr(init))
+                        }
                         (Some(init), None) => self.let_init(pat, init),
                         (None, _) => Value::default(),
                     };
