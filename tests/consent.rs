@@ -198,6 +198,10 @@ fn if_let_and_match_on_a_check() {
     expect(&exits, &[]);
     let stays = "#[pii_lint::purpose(\"marketing\")]\npub fn stays(c: &Customer) {\n    match has_marketing_consent(c) {\n        true => {}\n        false => { let _ = 0; }\n    }\n    let _ = c.email.clone(); // after match\n}\n";
     expect(stays, &[("// after match", "PII004")]);
+    let looping = marketing(
+        "    while has_marketing_consent(c) {\n        let _ = c.email.clone();\n        break;\n    }\n    while c.id > 0 {\n        let _ = c.email.clone(); // plain while\n        break;\n    }",
+    );
+    expect(&looping, &[("// plain while", "PII004")]);
     let results = marketing(
         "    if let Ok(()) = marketing_consent(c) {\n        let _ = c.email.clone();\n    }\n    if let Err(_) = marketing_consent(c) {\n        let _ = c.email.clone(); // err arm\n    }",
     );

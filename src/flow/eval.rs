@@ -488,8 +488,8 @@ impl Eval<'_> {
             ExprKind::While { cond, body } => {
                 for _ in 0..2 {
                     self.scopes.push(HashMap::new());
-                    self.expr(cond);
-                    self.block(body);
+                    let (_, if_true, _) = self.condition(cond);
+                    self.holding(if_true, |eval| eval.block(body));
                     self.scopes.pop();
                 }
                 Value::default()
