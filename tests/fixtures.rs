@@ -124,3 +124,17 @@ fn sarif_carries_every_rule_and_every_finding() {
         );
     }
 }
+
+#[test]
+fn marketing_inventory_snapshots() {
+    let manifest = fixture("marketing").join("Cargo.toml");
+    let manifest = manifest.to_str().expect("utf-8 path");
+    let markdown = run_in(&root(), &["inventory", "--manifest-path", manifest]);
+    assert_eq!(markdown.status.code(), Some(0), "{}", stderr(&markdown));
+    insta::assert_snapshot!("marketing-inventory-markdown", stdout(&markdown));
+    let json = run_in(
+        &root(),
+        &["inventory", "--format", "json", "--manifest-path", manifest],
+    );
+    insta::assert_snapshot!("marketing-inventory-json", stdout(&json));
+}
