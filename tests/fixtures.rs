@@ -138,3 +138,22 @@ fn marketing_inventory_snapshots() {
     );
     insta::assert_snapshot!("marketing-inventory-json", stdout(&json));
 }
+
+/// Like clippy's `missing-test-files`: every lint is expected somewhere in the fixtures, so each one is
+/// proved end to end on a real crate.
+#[test]
+fn every_lint_is_expected_by_some_fixture() {
+    let mut expected_codes = std::collections::BTreeSet::new();
+    for name in ["shop", "clean-service", "broken", "marketing"] {
+        expected_codes.extend(
+            expected(&fixture(name))
+                .into_iter()
+                .map(|(_, _, code)| code),
+        );
+    }
+    let missing: Vec<&str> = cargo_pii_lint::lints::all()
+        .map(|lint| lint.code)
+        .filter(|code| !expected_codes.contains(*code))
+        .collect();
+    assert!(missing.is_empty(), "no fixture expects {missing:?}");
+}
