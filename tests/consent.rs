@@ -15,6 +15,14 @@ pub struct Customer {
     pub phone: String,
 }
 
+#[derive(pii_lint::Pii, Clone)]
+#[pii(category = "name", purpose = "service")]
+pub struct FullName(pub String);
+
+pub struct Contact {
+    pub name: FullName,
+}
+
 #[derive(Debug)]
 pub struct NoConsent;
 
@@ -116,6 +124,22 @@ fn a_consent_check_may_read_the_data_it_needs_to_find_the_consent() {
     let code =
         marketing("    if listed_for_marketing(c) {\n        let _ = c.email.clone();\n    }");
     expect(&format!("{check}{code}"), &[]);
+}
+
+#[test]
+fn a_value_of_a_personal_data_type_is_read_once_where_it_is_named() {
+    let code = "#[pii_lint::purpose(\"marketing\")]\npub fn f(k: &Contact, n: &FullName) {\n    let _ = k.name.0.len(); // field\n    let _ = n.0.clone(); // local\n    let Contact { name } = k; // pattern\n    let _ = k.name.0.len() + name.0.len(); // both\n}\n";
+    let line = at(code, "// both");
+    assert_eq!(
+        lints(code),
+        [
+            format!("{} PII003", at(code, "// field")),
+            format!("{} PII003", at(code, "// local")),
+            format!("{} PII003", at(code, "// pattern")),
+            format!("{line} PII003"),
+            format!("{line} PII003"),
+        ]
+    );
 }
 
 #[test]

@@ -37,8 +37,9 @@ impl Eval<'_> {
         value
     }
 
-    /// Field `name` of `base`; a declared field (or a personal-data type's inner value) read at `at` is
-    /// recorded as a read.
+    /// Field `name` of `base`; a declared field, or a field holding a personal-data type's value, read at
+    /// `at` is recorded as a read. A personal-data type's inner value (`email.0`) is not read again: the
+    /// value itself was, where it was named.
     pub(super) fn field(&mut self, base: &Value, name: &str, at: Option<Span>) -> Value {
         self.facts.used_fields.insert(name.to_string());
         let mut value = base.fields.get(name).cloned().unwrap_or_default();
@@ -46,7 +47,6 @@ impl Eval<'_> {
         for ty in base.whole_types().collect::<Vec<_>>() {
             // A personal-data type's inner field is the personal data itself.
             if let Some(decl) = self.index().catalogue.type_decl(ty) {
-                self.read(at, decl, consents);
                 value.join(&Value::one(
                     Origin::Decl(decl),
                     base.items
@@ -71,6 +71,13 @@ impl Eval<'_> {
                 }
             }
             value.join(&part);
+        }
+        if let Some(at) = at {
+            let whole = Value {
+                items: value.items.clone(),
+                ..Value::default()
+            };
+            self.whole_value_read(&whole.joined(&marked(carried(base))), at);
         }
         // What came from a consenting source still does, field by field.
         let marks = carried(base);
