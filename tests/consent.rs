@@ -254,6 +254,8 @@ fn filter_with_a_check_guards_the_elements() {
         "    let _to: Vec<String> = all.iter().filter(|x| has_marketing_consent(x)).map(|x| x.email.clone()).collect();\n    let _all: Vec<String> = all.iter().filter(|x| x.id > 0).map(|x| x.email.clone()).collect(); // plain filter",
     );
     expect(&code, &[("// plain filter", "PII004")]);
+    let retained = "#[pii_lint::purpose(\"marketing\")]\npub fn r(all: &[Customer]) {\n    let mut list = all.to_vec();\n    list.retain(|c| has_marketing_consent(c));\n    for c in &list {\n        let _ = c.email.clone();\n    }\n    let mut other = all.to_vec();\n    other.retain(|c| c.id > 0);\n    for c in &other {\n        let _ = c.email.clone(); // plain retain\n    }\n}\n";
+    expect(retained, &[("// plain retain", "PII004")]);
 }
 
 #[test]

@@ -221,7 +221,7 @@ impl Eval<'_> {
         let mut closure_results = Value::default();
         // A closure given to a method sees the receiver's elements: everything the receiver holds.
         let elements = receiver_value.flattened();
-        // `.filter(|x| check(x))`: the elements that pass carry the consent.
+        // `.filter(|x| check(x))`, `.retain(|x| check(x))`: the elements that pass carry the consent.
         let mut filtered = ConsentSet::default();
         for arg in args {
             match &arg.kind {
@@ -230,7 +230,7 @@ impl Eval<'_> {
                     for p in params {
                         self.bind(p, &elements);
                     }
-                    if method == "filter" {
+                    if method == "filter" || method == "retain" {
                         let (value, proved, _) = self.condition(body);
                         filtered = filtered.union(proved);
                         closure_results.join(&value);
@@ -246,7 +246,16 @@ impl Eval<'_> {
             return Value::default();
         }
         if !filtered.is_empty() {
-            return receiver_value.joined(&marked(filtered));
+            let kept = receiver_value.joined(&marked(filtered));
+            if method == "retain" {
+                if let ExprKind::Path(p) = &receiver.kind {
+                    if let [name] = p.as_slice() {
+                        self.assign(name, kept, true);
+                    }
+                }
+                return Value::default();
+            }
+            return kept;
         }
         let mut targets: Vec<FnId> = receiver_value
             .whole_types()
