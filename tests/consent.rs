@@ -37,6 +37,11 @@ pub fn marketing_consent(c: &Customer) -> Result<(), NoConsent> {
 }
 
 #[pii_lint::consent_check("marketing")]
+pub fn marketing_lookup(c: &Customer) -> Result<bool, NoConsent> {
+    Ok(c.id % 2 == 0)
+}
+
+#[pii_lint::consent_check("marketing")]
 pub fn marketing_token(c: &Customer) -> Option<u64> {
     (c.id % 2 == 0).then_some(c.id)
 }
@@ -246,6 +251,20 @@ fn the_question_mark_on_a_check_and_ensure_or_assert() {
     expect(&question, &[]);
     let ensure = "#[pii_lint::purpose(\"marketing\")]\npub fn e(c: &Customer) -> anyhow::Result<()> {\n    anyhow::ensure!(has_marketing_consent(c), \"no consent\");\n    let _ = c.email.clone();\n    Ok(())\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn a(c: &Customer) {\n    assert!(has_marketing_consent(c));\n    let _ = c.email.clone();\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn not_a_check(c: &Customer) {\n    assert!(c.id > 0);\n    let _ = c.email.clone(); // read\n}\n";
     expect(ensure, &[("// read", "PII004")]);
+}
+
+#[test]
+fn a_check_answering_result_of_bool_guards_by_its_bool_not_by_its_success() {
+    let code = marketing(
+        "    if marketing_lookup(c)? {\n        let _ = c.email.clone();\n    }\n    let _ = c.email.clone(); // only looked up\n    if let Ok(_) = marketing_lookup(c) {\n        let _ = c.email.clone(); // ok is not yes\n    }",
+    );
+    expect(
+        &code,
+        &[
+            ("// only looked up", "PII004"),
+            ("// ok is not yes", "PII004"),
+        ],
+    );
 }
 
 #[test]

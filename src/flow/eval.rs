@@ -82,7 +82,7 @@ pub(super) struct Eval<'a> {
     /// Consents the statement being evaluated proves for the rest of its block (`check()?`, `ensure!`).
     pub(super) after_stmt: ConsentSet,
     /// Calls of condition consent checks so far: their span and consent.
-    pub(super) check_calls: Vec<(Span, u8)>,
+    pub(super) check_calls: Vec<(Span, u8, super::guards::Answer)>,
     /// Locals holding a check's answer (`let ok = check(c);`): what holds when they are true and false.
     pub(super) answers: HashMap<String, (ConsentSet, ConsentSet)>,
 }

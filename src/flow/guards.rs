@@ -42,9 +42,29 @@ impl ConsentSet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckKind {
     /// Returns `bool`, `Option` or `Result`: guards by control flow.
-    Condition,
+    Condition(Answer),
     /// Returns anything else: what it returns carries the consent.
     Source,
+}
+
+/// Where a condition check's "yes" is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// `-> bool`: `true`.
+    Bool,
+    /// `-> Result<(), _>`, `-> Option<Token>`: `Ok`/`Some` (and getting past `?`).
+    Success,
+    /// `-> Result<bool, _>`, `-> Option<bool>`: the `bool` inside, once unwrapped (`check(..)?`).
+    BoolInside,
+}
+
+/// How code reads a check's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// As a boolean that is true (`if`, `&&`, a `true` arm).
+    True,
+    /// As a success (`Some(_)`/`Ok(_)` patterns, a `?` statement).
+    Success,
 }
 
 /// The workspace's consents, checks and proofs, gathered once.
@@ -67,11 +87,7 @@ impl ConsentTable {
                     let Some(bit) = table.bit(&consent.value) else {
                         continue;
                     };
-                    let output = f.def.lowered.decode().output;
-                    let kind = match output.as_ref().and_then(TypeRef::last_name) {
-                        Some("bool" | "Option" | "Result") => CheckKind::Condition,
-                        _ => CheckKind::Source,
-                    };
+                    let kind = kind_of(f.def.lowered.decode().output.as_ref());
                     table.checks.insert(FnId(i as u32), (bit, kind));
                 }
             }
@@ -106,6 +122,19 @@ impl ConsentTable {
             .collect();
         names.sort();
         names
+    }
+}
+
+fn kind_of(output: Option<&TypeRef>) -> CheckKind {
+    let Some(TypeRef::Path { segments, args }) = output else {
+        return CheckKind::Source;
+    };
+    let bool_inside = args.first().and_then(TypeRef::last_name) == Some("bool");
+    match segments.last().map(String::as_str) {
+        Some("bool") => CheckKind::Condition(Answer::Bool),
+        Some("Option" | "Result") if bool_inside => CheckKind::Condition(Answer::BoolInside),
+        Some("Option" | "Result") => CheckKind::Condition(Answer::Success),
+        _ => CheckKind::Source,
     }
 }
 
@@ -158,12 +187,22 @@ fn leaves(expr: &Expr) -> bool {
     }
 }
 
-/// Whether an arm pattern matches only the successful answer of a check (`true`, `Some(..)`, `Ok(..)`).
-fn is_success(pat: &Pat) -> bool {
+/// `e` without the `.await`, `&` or parentheses around it.
+fn bare(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Transparent(inner) => inner,
+        _ => e,
+    }
+}
+
+/// How a pattern that matches only a check's "yes" reads it: `true`, or `Some(..)`/`Ok(..)`.
+fn reading_of(pat: &Pat) -> Option<Reading> {
     match pat {
-        Pat::Bool(b) => *b,
-        Pat::Elements { path, .. } => path.last().is_some_and(|n| n == "Some" || n == "Ok"),
-        _ => false,
+        Pat::Bool(true) => Some(Reading::True),
+        Pat::Elements { path, .. } if path.last().is_some_and(|n| n == "Some" || n == "Ok") => {
+            Some(Reading::Success)
+        }
+        _ => None,
     }
 }
 
@@ -187,24 +226,33 @@ impl Eval<'_> {
     pub(super) fn consent_check(&mut self, callee: FnId, span: Span) -> Option<Value> {
         let (bit, kind) = *self.sh.consents.checks.get(&callee)?;
         match kind {
-            CheckKind::Condition => {
-                self.check_calls.push((span, bit));
+            CheckKind::Condition(answer) => {
+                self.check_calls.push((span, bit, answer));
                 None
             }
             CheckKind::Source => Some(marked(ConsentSet::one(bit))),
         }
     }
 
-    /// Consents a call at `expr` (itself a condition check) proves when it answers yes.
-    fn checked_by(&self, expr: &Expr, from: usize) -> ConsentSet {
-        let leaf = match &expr.kind {
-            ExprKind::Transparent(inner) | ExprKind::Try(inner) => inner,
-            _ => expr,
+    /// Consents proved when `expr`, a call of a condition check (perhaps behind `.await` or `?`), gives
+    /// its answer read as `reading`.
+    fn checked_by(&self, expr: &Expr, from: usize, reading: Reading) -> ConsentSet {
+        let (leaf, unwrapped) = match &bare(expr).kind {
+            ExprKind::Try(inner) => (bare(inner), true),
+            _ => (bare(expr), false),
         };
         self.check_calls[from..]
             .iter()
-            .filter(|(span, _)| *span == leaf.span)
-            .fold(ConsentSet::default(), |set, (_, bit)| {
+            .filter(|(span, _, answer)| {
+                *span == leaf.span
+                    && matches!(
+                        (reading, unwrapped, answer),
+                        (Reading::True, false, Answer::Bool)
+                            | (Reading::True, true, Answer::BoolInside)
+                            | (Reading::Success, false, Answer::Success)
+                    )
+            })
+            .fold(ConsentSet::default(), |set, (_, bit, _)| {
                 set.union(ConsentSet::one(*bit))
             })
     }
@@ -245,10 +293,9 @@ impl Eval<'_> {
             ExprKind::Let { pat, expr: tested } => {
                 let from = self.check_calls.len();
                 let value = self.expr(tested);
-                let proved = if is_success(pat) {
-                    self.checked_by(tested, from)
-                } else {
-                    ConsentSet::default()
+                let proved = match reading_of(pat) {
+                    Some(reading) => self.checked_by(tested, from, reading),
+                    None => ConsentSet::default(),
                 };
                 self.holding(proved, |eval| eval.bind(pat, &value));
                 (Value::default(), proved, ConsentSet::default())
@@ -256,7 +303,11 @@ impl Eval<'_> {
             _ => {
                 let from = self.check_calls.len();
                 let value = self.expr(expr);
-                (value, self.checked_by(expr, from), ConsentSet::default())
+                (
+                    value,
+                    self.checked_by(expr, from, Reading::True),
+                    ConsentSet::default(),
+                )
             }
         }
     }
@@ -265,7 +316,7 @@ impl Eval<'_> {
     pub(super) fn tried(&mut self, inner: &Expr) -> Value {
         let from = self.check_calls.len();
         let value = self.expr(inner);
-        let proved = self.checked_by(inner, from);
+        let proved = self.checked_by(inner, from, Reading::Success);
         self.after_stmt = self.after_stmt.union(proved);
         value
     }
@@ -293,8 +344,8 @@ impl Eval<'_> {
     pub(super) fn let_else(&mut self, pat: &Pat, init: &Expr) -> Value {
         let from = self.check_calls.len();
         let value = self.expr(init);
-        if is_success(pat) {
-            self.after_stmt = self.after_stmt.union(self.checked_by(init, from));
+        if let Some(reading) = reading_of(pat) {
+            self.after_stmt = self.after_stmt.union(self.checked_by(init, from, reading));
         }
         value
     }
@@ -308,26 +359,22 @@ impl Eval<'_> {
 
     /// `match check(..) { true => .., Some(x) => .. }`: the successful arms run with the consent.
     pub(super) fn arm_consents(&self, scrutinee: &Expr, from: usize, pat: &Pat) -> ConsentSet {
-        if is_success(pat) {
-            self.checked_by(scrutinee, from)
-        } else {
-            ConsentSet::default()
+        match reading_of(pat) {
+            Some(reading) => self.checked_by(scrutinee, from, reading),
+            None => ConsentSet::default(),
         }
     }
 
     /// `match check(..) { Ok(..) => .., Err(e) => return Err(e) }`: when every other arm leaves, what follows
     /// the `match` runs only if the check answered yes.
     pub(super) fn match_exits(&mut self, scrutinee: &Expr, from: usize, arms: &[Arm]) {
-        let proved = self.checked_by(scrutinee, from);
-        let successes = arms
-            .iter()
-            .filter(|a| is_success(&a.pat) && a.guard.is_none());
-        let others_leave = arms
-            .iter()
-            .filter(|a| !is_success(&a.pat) || a.guard.is_some())
-            .all(|a| leaves(&a.body));
-        if successes.count() > 0 && others_leave {
-            self.after_stmt = self.after_stmt.union(proved);
+        let proving = |a: &&Arm| reading_of(&a.pat).is_some() && a.guard.is_none();
+        let others_leave = arms.iter().filter(|a| !proving(a)).all(|a| leaves(&a.body));
+        if let (Some(arm), true) = (arms.iter().find(proving), others_leave) {
+            if let Some(reading) = reading_of(&arm.pat) {
+                let proved = self.checked_by(scrutinee, from, reading);
+                self.after_stmt = self.after_stmt.union(proved);
+            }
         }
     }
 
