@@ -50,10 +50,7 @@ declare_lint! {
 
 pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
     let index = cx.index;
-    for read in &cx.flow.reads {
-        let Some(code) = purposes::of_code(cx.flow, read.function) else {
-            continue;
-        };
+    for (read, code) in purposes::reads_with_purpose(cx.flow) {
         let purpose = code.purpose.value.as_str();
         // Data declared with no purpose is `missing-purpose`'s alone.
         let outside: Vec<_> = read

@@ -7,6 +7,16 @@ use crate::flow::CodePurpose;
 use crate::index::{DeclId, FnId, Index};
 use crate::parse::Annotation;
 
+/// Every read of personal data in code that has a purpose, with that purpose (code without one is left
+/// to the sink lints).
+pub fn reads_with_purpose(
+    flow: &crate::flow::FlowFacts,
+) -> impl Iterator<Item = (&crate::flow::DataRead, &CodePurpose)> {
+    flow.reads
+        .iter()
+        .filter_map(|read| Some((read, of_code(flow, read.function)?)))
+}
+
 /// The purpose of a function's code, if it has one.
 pub fn of_code(flow: &crate::flow::FlowFacts, function: FnId) -> Option<&CodePurpose> {
     flow.purposes.get(function.0 as usize)?.as_ref()

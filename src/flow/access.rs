@@ -41,9 +41,9 @@ impl Eval<'_> {
     /// `at` is recorded as a read. A personal-data type's inner value (`email.0`) is not read again: the
     /// value itself was, where it was named.
     pub(super) fn field(&mut self, base: &Value, name: &str, at: Option<Span>) -> Value {
-        self.facts.used_fields.insert(name.to_string());
+        self.used_fields.insert(name.to_string());
         let mut value = base.fields.get(name).cloned().unwrap_or_default();
-        let consents = self.held().union(carried(base));
+        let consents = self.held.union(carried(base));
         for ty in base.whole_types().collect::<Vec<_>>() {
             // A personal-data type's inner field is the personal data itself.
             if let Some(decl) = self.index().catalogue.type_decl(ty) {
@@ -96,7 +96,7 @@ impl Eval<'_> {
             self.facts.reads.push(ReadHit {
                 span,
                 decl,
-                consents: consents.0,
+                consents,
             });
         }
     }
@@ -182,11 +182,11 @@ impl Eval<'_> {
     /// are read at `at`.
     pub(super) fn shown(&mut self, raw: &Value, render: Render, at: Span) -> Value {
         if render != Render::Value {
-            self.facts.rendered.extend(raw.whole_types());
+            self.rendered.extend(raw.whole_types());
         }
         let shown = materialize(self.index(), self.sh.hand, raw, render);
         if raw.whole_types().next().is_some() {
-            let consents = self.held().union(carried(raw));
+            let consents = self.held.union(carried(raw));
             let given = raw.flattened();
             for origin in shown.items.keys() {
                 if let Origin::Decl(decl) = origin {
@@ -201,7 +201,7 @@ impl Eval<'_> {
 
     /// A use of a value of a personal-data type (`EmailAddress`) is a read of it.
     pub(super) fn whole_value_read(&mut self, value: &Value, at: Span) {
-        let consents = self.held().union(carried(value));
+        let consents = self.held.union(carried(value));
         for ty in value.whole_types().collect::<Vec<_>>() {
             if let Some(decl) = self.index().catalogue.type_decl(ty) {
                 self.read(Some(at), decl, consents);

@@ -99,9 +99,7 @@ impl Eval<'_> {
                 _ => {}
             }
         }
-        let consents = args
-            .iter()
-            .fold(self.held(), |set, a| set.union(carried(a)));
+        let consents = args.iter().fold(self.held, |set, a| set.union(carried(a)));
         self.facts.calls.push(CallSite {
             callee,
             args: args.iter().map(|a| a.clone().compacted()).collect(),
@@ -195,8 +193,11 @@ impl Eval<'_> {
             .or_else(|| self.sh.catalog.function_sink(&written))
             .cloned();
         if let Some(sink) = sink {
-            for value in &values {
-                self.facts.rendered.extend(value.whole_types());
+            // A whole value handed to a sink is used whole, however the sink renders it.
+            for (i, value) in values.iter().enumerate() {
+                if sink.args.as_ref().is_none_or(|args| args.contains(&i)) {
+                    self.rendered.extend(value.whole_types());
+                }
             }
             let data =
                 self.rendered_args(&values, sink.args.as_deref(), sink.render.render(), span);

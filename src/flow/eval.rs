@@ -54,7 +54,7 @@ pub struct CallSite {
 pub struct ReadHit {
     pub span: Span,
     pub decl: DeclId,
-    pub consents: u64,
+    pub consents: ConsentSet,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -63,8 +63,6 @@ pub struct FnFacts {
     pub sinks: Vec<SinkHit>,
     pub calls: Vec<CallSite>,
     pub reads: Vec<ReadHit>,
-    pub used_fields: BTreeSet<String>,
-    pub rendered: BTreeSet<TypeId>,
 }
 
 pub(super) struct Eval<'a> {
@@ -83,6 +81,9 @@ pub(super) struct Eval<'a> {
     pub(super) after_stmt: ConsentSet,
     /// Calls of condition consent checks so far: their span and consent.
     pub(super) check_calls: Vec<(Span, u8, super::guards::Answer)>,
+    /// Field names read here, and types rendered whole: handed to `Shared::seen` when the function is done.
+    pub(super) used_fields: BTreeSet<String>,
+    pub(super) rendered: BTreeSet<TypeId>,
     /// Locals holding a check's answer (`let ok = check(c);`): what holds when they are true and false.
     pub(super) answers: HashMap<String, (ConsentSet, ConsentSet)>,
 }
@@ -114,6 +115,8 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         after_stmt: ConsentSet::default(),
         check_calls: Vec::new(),
         answers: HashMap::new(),
+        used_fields: BTreeSet::new(),
+        rendered: BTreeSet::new(),
     };
     eval.held = eval.proofs_of(&lowered.params);
     let mut index = 0u32;
@@ -172,11 +175,9 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
     eval.facts.reads.sort();
     eval.facts.reads.dedup();
     eval.facts.reads.shrink_to_fit();
-    let used_fields = std::mem::take(&mut eval.facts.used_fields);
-    let rendered = std::mem::take(&mut eval.facts.rendered);
     if let Ok(mut seen) = sh.seen.lock() {
-        seen.used_fields.extend(used_fields);
-        seen.rendered.extend(rendered);
+        seen.used_fields.append(&mut eval.used_fields);
+        seen.rendered.append(&mut eval.rendered);
     }
     eval.facts
 }
@@ -198,7 +199,7 @@ impl Eval<'_> {
         if self.boundary || (value.is_empty() && kind != SinkKind::CommercialMessage) {
             return;
         }
-        let consents = self.held().union(carried(&value));
+        let consents = self.held.union(carried(&value));
         self.facts.sinks.push(SinkHit {
             span,
             kind,

@@ -11,7 +11,7 @@ use crate::parse::{Annotation, TypeRef};
 use std::collections::HashMap;
 
 /// A set of consents, as bits of the workspace's consent table (at most 64 consents are told apart).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConsentSet(pub u64);
 
 impl ConsentSet {
@@ -207,11 +207,6 @@ fn reading_of(pat: &Pat) -> Option<Reading> {
 }
 
 impl Eval<'_> {
-    /// The consents that hold here: checks around this code, consent proofs, every caller's guard.
-    pub(super) fn held(&self) -> ConsentSet {
-        self.held
-    }
-
     /// Runs `work` with `extra` consents held.
     pub(super) fn holding<T>(&mut self, extra: ConsentSet, work: impl FnOnce(&mut Self) -> T) -> T {
         let saved = self.held;

@@ -242,35 +242,23 @@ fn data_reads(
     hits: &[ReadHit],
     entry: ConsentSet,
 ) -> Vec<DataRead> {
-    let mut reads: Vec<DataRead> = Vec::new();
-    let mut held: Vec<ConsentSet> = Vec::new();
-    for hit in hits {
-        let at = ConsentSet(hit.consents).union(entry);
-        match reads.last_mut() {
-            Some(last) if last.span == hit.span => {
-                if !last.decls.contains(&hit.decl) {
-                    last.decls.push(hit.decl);
-                }
-                if let Some(h) = held.last_mut() {
-                    *h = h.intersection(at);
-                }
+    // `hits` are sorted by span, then declaration.
+    hits.chunk_by(|a, b| a.span == b.span)
+        .map(|same| {
+            let mut decls: Vec<DeclId> = same.iter().map(|h| h.decl).collect();
+            decls.dedup();
+            let guarded = same
+                .iter()
+                .fold(ConsentSet::ALL, |set, h| set.intersection(h.consents))
+                .union(entry);
+            DataRead {
+                span: same[0].span,
+                function,
+                decls,
+                consents: consents.names_of(guarded),
             }
-            _ => {
-                reads.push(DataRead {
-                    span: hit.span,
-                    function,
-                    decls: vec![hit.decl],
-                    consents: Vec::new(),
-                });
-                held.push(at);
-            }
-        }
-    }
-    for (read, at) in reads.iter_mut().zip(held) {
-        read.decls.sort();
-        read.consents = consents.names_of(at);
-    }
-    reads
+        })
+        .collect()
 }
 
 /// One flow per sink call and kind: a call reached from several places names all that reaches it.
