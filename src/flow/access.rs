@@ -21,18 +21,12 @@ impl Eval<'_> {
         }) else {
             return Value::default();
         };
-        let field = &info.fields()[position];
         let mut value = Value::default();
-        match self.index().catalogue.field(ty, position) {
-            Some(FieldData::Declared(d)) => {
-                value.join(&Value::one(Origin::Decl(d), Trace::default()))
-            }
-            Some(FieldData::OfType(_)) | None | Some(FieldData::Malformed) => {}
+        if let Some(FieldData::Declared(d)) = self.index().catalogue.field(ty, position) {
+            value.join(&Value::one(Origin::Decl(d), Trace::default()))
         }
-        for held in crate::index::carried_types(&field.ty) {
-            if let Some(inner) = self.index().resolve_type(info.module, held) {
-                value.join(&Value::one(Origin::Whole(inner), Trace::default()));
-            }
+        for inner in self.sh.types.field_types(ty, position) {
+            value.join(&Value::one(Origin::Whole(*inner), Trace::default()));
         }
         value
     }
@@ -184,7 +178,7 @@ impl Eval<'_> {
         if render != Render::Value {
             self.rendered.extend(raw.whole_types());
         }
-        let shown = materialize(self.index(), self.sh.hand, raw, render);
+        let shown = materialize(self.index(), self.sh.types, raw, render);
         if raw.whole_types().next().is_some() {
             let consents = self.held.union(carried(raw));
             let given = raw.flattened();

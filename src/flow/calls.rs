@@ -5,7 +5,8 @@ use super::catalog::SinkKind;
 use super::eval::{CallSite, Eval};
 use super::guards::{carried, marked, ConsentSet};
 use super::methods::{resolve_call, Callee};
-use super::render::{materialize, HandWritten};
+use super::render::materialize;
+use super::types::TypeFacts;
 use super::value::{Origin, StepNote, Trace, Value};
 use crate::diagnostic::Span;
 use crate::index::{FnId, Index};
@@ -106,14 +107,14 @@ impl Eval<'_> {
             consents,
         });
         let summary = &self.sh.returns[callee.0 as usize];
-        let mut result = substitute(self.index(), self.sh.hand, summary, &args)
+        let mut result = substitute(self.index(), self.sh.types, summary, &args)
             .stepped(span, StepNote::Returned(callee));
         if let Some(source) = self.consent_check(callee, span) {
             result.join(&source);
         }
         if encrypt {
             let plain = args.iter().fold(result, |v, a| v.joined(a));
-            return encrypted(self.index(), self.sh.hand, &plain);
+            return encrypted(self.index(), self.sh.types, &plain);
         }
         result
     }
@@ -418,13 +419,13 @@ fn span_in_config(index: &Index, range: &std::ops::Range<usize>) -> Span {
 }
 
 /// Replaces parameter markers of a callee's summary by what the call passes.
-pub fn substitute(index: &Index, hand: &HandWritten, summary: &Value, args: &[Value]) -> Value {
+pub fn substitute(index: &Index, types: &TypeFacts, summary: &Value, args: &[Value]) -> Value {
     let mut out = Value::default();
     for (origin, trace) in &summary.items {
         match origin {
             Origin::Param(i, render) => {
                 if let Some(arg) = args.get(*i as usize) {
-                    out.join(&materialize(index, hand, arg, *render));
+                    out.join(&materialize(index, types, arg, *render));
                 }
             }
             other => {
@@ -433,15 +434,15 @@ pub fn substitute(index: &Index, hand: &HandWritten, summary: &Value, args: &[Va
         }
     }
     for (name, value) in &summary.fields {
-        let part = substitute(index, hand, value, args);
+        let part = substitute(index, types, value, args);
         out.join_field(name, &part);
     }
     out
 }
 
 /// The value after an encryptor: its personal data is still there, but protected.
-fn encrypted(index: &Index, hand: &HandWritten, value: &Value) -> Value {
-    let shown = super::solve::extract(index, hand, value);
+fn encrypted(index: &Index, types: &TypeFacts, value: &Value) -> Value {
+    let shown = super::solve::extract(index, types, value);
     let mut out = Value::default();
     for (origin, trace) in shown.items {
         let protected = match origin {

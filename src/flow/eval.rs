@@ -4,7 +4,8 @@
 use super::catalog::{Catalog, SinkKind};
 use super::guards::{carried, diverges, ConsentSet, ConsentTable};
 use super::methods::MethodTable;
-use super::render::{materialize, HandWritten};
+use super::render::materialize;
+use super::types::TypeFacts;
 use super::value::{Origin, Trace, Value};
 use crate::diagnostic::Span;
 use crate::index::{DeclId, FnId, Index, ModuleId, TypeId};
@@ -16,7 +17,7 @@ use std::sync::Mutex;
 pub struct Shared<'a> {
     pub index: &'a Index,
     pub catalog: &'a Catalog,
-    pub hand: &'a HandWritten,
+    pub types: &'a TypeFacts,
     pub methods: &'a MethodTable,
     /// Each function's return value, in terms of its parameters (the summaries so far).
     pub returns: &'a [Value],
@@ -143,7 +144,7 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
                 .iter()
                 .filter(|(n, _)| !instrument.skip.contains(n) && n != "self")
             {
-                let shown = materialize(sh.index, sh.hand, value, Render::Debug);
+                let shown = materialize(sh.index, sh.types, value, Render::Debug);
                 eval.hit(
                     instrument.span,
                     SinkKind::Log,
@@ -176,8 +177,10 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
     eval.facts.reads.dedup();
     eval.facts.reads.shrink_to_fit();
     if let Ok(mut seen) = sh.seen.lock() {
-        seen.used_fields.append(&mut eval.used_fields);
-        seen.rendered.append(&mut eval.rendered);
+        // `extend`, not `append`: appending rebuilds the whole (large) set for each function.
+        seen.used_fields
+            .extend(std::mem::take(&mut eval.used_fields));
+        seen.rendered.extend(std::mem::take(&mut eval.rendered));
     }
     eval.facts
 }

@@ -9,9 +9,11 @@ mod erasure;
 mod eval;
 mod guards;
 mod methods;
+mod order;
 mod render;
 mod small_map;
 mod solve;
+mod types;
 mod value;
 mod walk;
 

@@ -1,6 +1,7 @@
 //! What a value shows when it is rendered: `Debug`, `Display` and `Serialize` of workspace types, from
 //! their derives and hand-written impls; applied to values by `materialize`.
 
+use super::types::TypeFacts;
 use super::value::{Origin, Value};
 use super::walk::Child;
 use crate::index::{FieldData, Index, TypeId};
@@ -41,7 +42,7 @@ impl HandWritten {
         found
     }
 
-    fn get(&self, ty: TypeId, trait_name: &'static str) -> Option<&BTreeSet<String>> {
+    pub(super) fn get(&self, ty: TypeId, trait_name: &'static str) -> Option<&BTreeSet<String>> {
         self.impls.get(&(ty, trait_name))
     }
 }
@@ -69,7 +70,7 @@ fn self_fields(expr: &Expr, out: &mut BTreeSet<String>) {
 }
 
 /// Which fields of `ty` a render shows (`None`: all of them).
-fn shown_fields(
+pub(super) fn shown_fields(
     index: &Index,
     hand: &HandWritten,
     ty: TypeId,
@@ -111,56 +112,9 @@ fn shown_fields(
     }
 }
 
-/// The personal data a whole value of `ty` shows when rendered, following fields of workspace types.
-pub fn type_leaks(
-    index: &Index,
-    hand: &HandWritten,
-    ty: TypeId,
-    render: Render,
-    seen: &mut BTreeSet<TypeId>,
-) -> Vec<(Origin, String)> {
-    if !seen.insert(ty) {
-        return Vec::new();
-    }
-    let info = index.ty(ty);
-    if let Some(decl) = index.catalogue.type_decl(ty) {
-        let redacted =
-            render == Render::Debug && info.def.derives.iter().any(|d| d == "RedactedDebug");
-        let hidden =
-            render == Render::Display && hand.get(ty, "Display").is_some_and(BTreeSet::is_empty);
-        return if redacted || hidden {
-            Vec::new()
-        } else {
-            vec![(Origin::Decl(decl), info.name.clone())]
-        };
-    }
-    let shown = shown_fields(index, hand, ty, render);
-    let mut leaks = Vec::new();
-    for (i, field) in info.fields().iter().enumerate() {
-        let name = field.display_name();
-        if shown.as_ref().is_some_and(|s| !s.contains(&name)) {
-            continue;
-        }
-        match index.catalogue.field(ty, i) {
-            Some(FieldData::Declared(d)) | Some(FieldData::OfType(d)) => {
-                leaks.push((Origin::Decl(d), format!("{}.{name}", info.name)))
-            }
-            Some(FieldData::Malformed) => {}
-            None => {
-                for held in crate::index::carried_types(&field.ty) {
-                    if let Some(inner) = index.resolve_type(info.module, held) {
-                        leaks.extend(type_leaks(index, hand, inner, render, seen));
-                    }
-                }
-            }
-        }
-    }
-    leaks
-}
-
 /// The value as it is once rendered: whole values become the personal data their render shows, and
 /// parameters remember how they were rendered.
-pub fn materialize(index: &Index, hand: &HandWritten, value: &Value, render: Render) -> Value {
+pub fn materialize(index: &Index, types: &TypeFacts, value: &Value, render: Render) -> Value {
     if render == Render::Value {
         return value.clone();
     }
@@ -169,8 +123,8 @@ pub fn materialize(index: &Index, hand: &HandWritten, value: &Value, render: Ren
     for (origin, trace) in &flat.items {
         match origin {
             Origin::Whole(ty) => {
-                for (leak, _) in type_leaks(index, hand, *ty, render, &mut BTreeSet::new()) {
-                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                for leak in types.leaks(index, *ty, render) {
+                    out.items.entry(*leak).or_insert_with(|| trace.clone());
                 }
             }
             Origin::Param(i, Render::Value) => {

@@ -7,7 +7,9 @@ use super::erasure::erased_types;
 use super::eval::{self, FnFacts, ReadHit, Seen, Shared};
 use super::guards::{carried, ConsentSet, ConsentTable};
 use super::methods::MethodTable;
-use super::render::{materialize, type_leaks, HandWritten};
+use super::order;
+use super::render::materialize;
+use super::types::TypeFacts;
 use super::value::{Origin, Value};
 use crate::diagnostic::{Span, TraceStep};
 use crate::index::{DeclId, FnId, Index, TypeId};
@@ -15,9 +17,6 @@ use crate::parse::flow_ir::Render;
 use crate::parse::Named;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Rounds of the fixed points: enough for call chains far deeper than real code's data flows.
-const MAX_ROUNDS: usize = 16;
 
 /// Personal data reaching one sink call.
 #[derive(Debug, Clone)]
@@ -69,14 +68,14 @@ pub struct FlowFacts {
 }
 
 /// What a value carries once every whole value is counted with all its personal data.
-pub fn extract(index: &Index, hand: &HandWritten, value: &Value) -> Value {
+pub fn extract(index: &Index, types: &TypeFacts, value: &Value) -> Value {
     let flat = value.flattened();
     let mut out = Value::default();
     for (origin, trace) in &flat.items {
         match origin {
             Origin::Whole(ty) => {
-                for (leak, _) in type_leaks(index, hand, *ty, Render::Value, &mut BTreeSet::new()) {
-                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                for leak in types.leaks(index, *ty, Render::Value) {
+                    out.items.entry(*leak).or_insert_with(|| trace.clone());
                 }
             }
             Origin::Decl(_) | Origin::Encrypted(_) => {
@@ -88,27 +87,14 @@ pub fn extract(index: &Index, hand: &HandWritten, value: &Value) -> Value {
     out
 }
 
-fn signature(value: &Value) -> BTreeSet<(String, Origin)> {
-    let mut keys: BTreeSet<(String, Origin)> =
-        value.items.keys().map(|o| (String::new(), *o)).collect();
-    for (name, inner) in &value.fields {
-        keys.extend(
-            signature(inner)
-                .into_iter()
-                .map(|(path, o)| (format!("{name}.{path}"), o)),
-        );
-    }
-    keys
-}
-
 /// Parameter markers of a function replaced by what its callers pass.
-fn with_params(index: &Index, hand: &HandWritten, value: &Value, params: &[Value]) -> Value {
-    super::calls::substitute(index, hand, value, params)
+fn with_params(index: &Index, types: &TypeFacts, value: &Value, params: &[Value]) -> Value {
+    super::calls::substitute(index, types, value, params)
 }
 
 pub fn compute(index: &Index) -> FlowFacts {
     let catalog = Catalog::builtin();
-    let hand = HandWritten::collect(index);
+    let types = TypeFacts::build(index);
     let methods = MethodTable::build(index);
     let count = index.fns.len();
     let mut returns = vec![Value::default(); count];
@@ -118,7 +104,7 @@ pub fn compute(index: &Index) -> FlowFacts {
         let shared = Shared {
             index,
             catalog: &catalog,
-            hand: &hand,
+            types: &types,
             methods: &methods,
             returns,
             seen: &seen,
@@ -128,58 +114,91 @@ pub fn compute(index: &Index) -> FlowFacts {
             .map(|i| eval::run(&shared, FnId(*i)))
             .collect()
     };
-    // Every function once, then only the callers of functions whose summary changed (a worklist).
+    // Every function once; then, callees before callers, only the callers of functions whose summary
+    // grew, until nothing changes.
     let all: Vec<u32> = (0..count as u32).collect();
     let mut facts: Vec<FnFacts> = evaluate(&all, &returns);
-    let mut dirty = all;
-    for _ in 0..MAX_ROUNDS {
-        let changed: BTreeSet<u32> = dirty
-            .iter()
-            .copied()
-            .filter(|i| signature(&facts[*i as usize].ret) != signature(&returns[*i as usize]))
-            .collect();
-        for i in &dirty {
-            returns[*i as usize] = facts[*i as usize].ret.clone();
+    let callees: Vec<Vec<u32>> = facts
+        .iter()
+        .map(|f| f.calls.iter().map(|c| c.callee.0).collect())
+        .collect();
+    let level = order::levels(&callees);
+    let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
+    for (caller, targets) in callees.iter().enumerate() {
+        for callee in targets {
+            callers[*callee as usize].push(caller as u32);
         }
-        if changed.is_empty() {
-            break;
+    }
+    let mut dirty: BTreeSet<(u32, u32)> = BTreeSet::new();
+    let mut settle = |id: u32,
+                      new_facts: FnFacts,
+                      facts: &mut Vec<FnFacts>,
+                      returns: &mut Vec<Value>,
+                      dirty: &mut BTreeSet<(u32, u32)>| {
+        let f = id as usize;
+        // Summaries only grow, so the fixed point is reached however the evaluations interleave.
+        let grew = returns[f].absorb(&new_facts.ret);
+        for call in &new_facts.calls {
+            let known = &mut callers[call.callee.0 as usize];
+            if !known.contains(&id) {
+                known.push(id);
+            }
         }
-        dirty = facts
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.calls.iter().any(|c| changed.contains(&c.callee.0)))
-            .map(|(i, _)| i as u32)
-            .collect();
-        let again = evaluate(&dirty, &returns);
-        for (i, f) in dirty.iter().zip(again) {
-            facts[*i as usize] = f;
+        facts[f] = new_facts;
+        if grew {
+            for caller in &callers[f] {
+                dirty.insert((level[*caller as usize], *caller));
+            }
+        }
+    };
+    let first = std::mem::take(&mut facts);
+    facts = vec![FnFacts::default(); count];
+    for (id, f) in first.into_iter().enumerate() {
+        settle(id as u32, f, &mut facts, &mut returns, &mut dirty);
+    }
+    while let Some(&(lowest, _)) = dirty.first() {
+        let mut batch = Vec::new();
+        while let Some(&(l, id)) = dirty.first() {
+            if l != lowest {
+                break;
+            }
+            dirty.pop_first();
+            batch.push(id);
+        }
+        let again = evaluate(&batch, &returns);
+        for (id, f) in batch.into_iter().zip(again) {
+            settle(id, f, &mut facts, &mut returns, &mut dirty);
         }
     }
 
+    // What each parameter receives from every call site, propagated from callers to callees until
+    // nothing changes (a worklist; a call's arguments are substituted again only when they depend on
+    // the caller's parameters and those grew).
     let arity = |id: usize| {
         index.fns[id].def.param_count as usize + usize::from(index.fns[id].def.has_self)
     };
     let mut params: Vec<Vec<Value>> = (0..count)
         .map(|i| vec![Value::default(); arity(i)])
         .collect();
-    for _ in 0..MAX_ROUNDS {
-        let mut next = params.clone();
-        for (caller, caller_facts) in facts.iter().enumerate() {
-            for call in &caller_facts.calls {
-                let slots = &mut next[call.callee.0 as usize];
-                for (i, arg) in call.args.iter().enumerate().take(slots.len()) {
-                    let concrete = with_params(index, &hand, arg, &params[caller]);
-                    slots[i].join(&concrete);
+    let mut queue: std::collections::VecDeque<u32> = (0..count as u32).collect();
+    let mut queued = vec![true; count];
+    let mut visited = vec![false; count];
+    while let Some(caller) = queue.pop_front() {
+        let caller = caller as usize;
+        queued[caller] = false;
+        let again = std::mem::replace(&mut visited[caller], true);
+        for call in &facts[caller].calls {
+            let callee = call.callee.0 as usize;
+            for (i, arg) in call.args.iter().enumerate().take(arity(callee)) {
+                if again && !arg.mentions_params() {
+                    continue;
+                }
+                let concrete = with_params(index, &types, arg, &params[caller]);
+                if params[callee][i].absorb(&concrete) && !queued[callee] {
+                    queued[callee] = true;
+                    queue.push_back(callee as u32);
                 }
             }
-        }
-        let stable = next
-            .iter()
-            .zip(&params)
-            .all(|(a, b)| a.iter().zip(b).all(|(x, y)| signature(x) == signature(y)));
-        params = next;
-        if stable {
-            break;
         }
     }
 
@@ -201,15 +220,15 @@ pub fn compute(index: &Index) -> FlowFacts {
             entry[function],
         ));
         for hit in function_facts.sinks {
-            let concrete = with_params(index, &hand, &hit.value, &params[function]);
+            let concrete = with_params(index, &types, &hit.value, &params[function]);
             let guarded = hit
                 .consents
                 .union(entry[function])
                 .union(carried(&concrete));
             let shown = extract(
                 index,
-                &hand,
-                &materialize(index, &hand, &concrete, Render::Value),
+                &types,
+                &materialize(index, &types, &concrete, Render::Value),
             );
             // A commercial message is checked for its consent even when it carries no personal data.
             if shown.items.is_empty() && hit.kind != SinkKind::CommercialMessage {

@@ -146,15 +146,31 @@ impl Value {
 
     /// Adds what `other` carries; an origin already present keeps its (first found) trace.
     pub fn join(&mut self, other: &Value) {
+        self.absorb(other);
+    }
+
+    /// `join`, saying whether anything new was added (the fixed points' test of change).
+    pub fn absorb(&mut self, other: &Value) -> bool {
+        let mut grew = false;
         for (origin, trace) in &other.items {
-            self.items.entry(*origin).or_insert_with(|| trace.clone());
+            self.items.entry(*origin).or_insert_with(|| {
+                grew = true;
+                trace.clone()
+            });
         }
         for (name, value) in &other.fields {
             if value.is_empty() {
                 continue;
             }
-            self.fields.entry(name.clone()).or_default().join(value);
+            grew |= self.fields.entry(name.clone()).or_default().absorb(value);
         }
+        grew
+    }
+
+    /// Whether some data in it (fields included) is a parameter's, so depends on the callers.
+    pub fn mentions_params(&self) -> bool {
+        self.items.keys().any(|o| matches!(o, Origin::Param(..)))
+            || self.fields.values().any(Value::mentions_params)
     }
 
     pub fn joined(mut self, other: &Value) -> Value {
