@@ -55,6 +55,7 @@ pub struct Config {
     pub sanitizers: Vec<PathEntry>,
     pub encryptors: Vec<PathEntry>,
     pub erasure: Vec<PathEntry>,
+    pub wrappers: Vec<WrapperEntry>,
     pub lints: Vec<LintLevel>,
     pub files: FilesConfig,
 }
@@ -97,6 +98,15 @@ pub struct SinkEntry {
     pub path: Spanned<String>,
     pub kind: Spanned<String>,
     pub purpose: Option<Spanned<String>>,
+}
+
+/// A type of a dependency that wraps a value (`masking::Secret`): how it renders, how it is opened.
+#[derive(Debug, Clone)]
+pub struct WrapperEntry {
+    pub path: Spanned<String>,
+    pub debug_redacted: bool,
+    pub serialize_redacted: bool,
+    pub expose: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -2,8 +2,11 @@
 
 use super::{
     CategoryDef, Config, ConsentEntry, DataEntry, FilesConfig, LintLevel, PathEntry,
-    ProcessingEntry, PurposeDef, SinkEntry, Spanned,
+    ProcessingEntry, PurposeDef, SinkEntry, Spanned, WrapperEntry,
 };
+
+/// Methods that hand out a wrapper's value when a `[[wrappers]]` entry names none.
+pub const DEFAULT_EXPOSE: &[&str] = &["expose", "expose_secret", "peek", "into_inner"];
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned as S;
@@ -31,6 +34,8 @@ pub struct RawConfig {
     encryptors: Vec<RawPath>,
     #[serde(default)]
     erasure: Vec<RawPath>,
+    #[serde(default)]
+    wrappers: Vec<RawWrapper>,
     #[serde(default)]
     lints: BTreeMap<S<String>, S<String>>,
     #[serde(default)]
@@ -90,6 +95,15 @@ struct RawSink {
 #[serde(deny_unknown_fields)]
 struct RawPath {
     path: S<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWrapper {
+    path: S<String>,
+    debug: Option<S<String>>,
+    serialize: Option<S<String>>,
+    expose: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -235,6 +249,29 @@ impl RawConfig {
                 path: spanned(&sink.path),
                 kind: spanned(&sink.kind),
                 purpose: sink.purpose.as_ref().map(spanned),
+            });
+        }
+        for wrapper in &self.wrappers {
+            let redacted = |key: &Option<S<String>>, what: &str| match key {
+                None => Ok(false),
+                Some(value) => match value.get_ref().as_str() {
+                    "redacted" => Ok(true),
+                    "clear" => Ok(false),
+                    other => Err((
+                        format!("unknown {what} behaviour `{other}` in [[wrappers]]"),
+                        value.span(),
+                        format!("`{what}` is \"redacted\" (prints no personal data) or \"clear\""),
+                    )),
+                },
+            };
+            config.wrappers.push(WrapperEntry {
+                path: spanned(&wrapper.path),
+                debug_redacted: redacted(&wrapper.debug, "debug")?,
+                serialize_redacted: redacted(&wrapper.serialize, "serialize")?,
+                expose: wrapper
+                    .expose
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_EXPOSE.iter().map(|m| m.to_string()).collect()),
             });
         }
         for (name, level) in &self.lints {

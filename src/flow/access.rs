@@ -12,20 +12,38 @@ use crate::parse::flow_ir::{MacroArg, Pat, Render};
 
 impl Eval<'_> {
     /// The value of field `name` of a value of workspace type `ty`.
+    /// The field a name (`phone`, `0`, `Variant.phone`, `Variant.0`) names.
+    fn field_position(&self, ty: TypeId, name: &str) -> Option<usize> {
+        let (variant, own) = match name.split_once('.') {
+            Some((variant, own)) => (Some(variant), own),
+            None => (None, name),
+        };
+        self.index().ty(ty).fields().iter().position(|f| {
+            f.variant.as_deref() == variant
+                && f.name
+                    .as_deref()
+                    .map_or_else(|| f.index.to_string() == own, |n| n == own)
+        })
+    }
+
     pub(super) fn field_of(&self, ty: TypeId, name: &str) -> Value {
-        let info = self.index().ty(ty);
-        let Some(position) = info.fields().iter().position(|f| {
-            f.name
-                .as_deref()
-                .map_or_else(|| f.index.to_string() == name, |n| n == name)
-        }) else {
+        let Some(position) = self.field_position(ty, name) else {
             return Value::default();
         };
+        let types = self.sh.types;
         let mut value = Value::default();
         if let Some(FieldData::Declared(d)) = self.index().catalogue.field(ty, position) {
-            value.join(&Value::one(Origin::Decl(d), Trace::default()))
+            let origin = match types.field_wrapper(ty, position) {
+                Some(wrapper) => Origin::Masked(d, wrapper),
+                None => Origin::Decl(d),
+            };
+            value.join(&Value::one(origin, Trace::default()))
         }
-        for inner in self.sh.types.field_types(ty, position) {
+        // The merchant's own settings are no source (SPEC 4.5): only a field declared itself is data.
+        if types.is_settings(ty) {
+            return value;
+        }
+        for inner in types.field_types(ty, position) {
             value.join(&Value::one(Origin::Whole(*inner), Trace::default()));
         }
         value
@@ -38,11 +56,32 @@ impl Eval<'_> {
         self.used_fields.insert(name.to_string());
         let mut value = base.fields.get(name).cloned().unwrap_or_default();
         let consents = self.held.union(carried(base));
+        let variants_known: Vec<(TypeId, u16)> = base
+            .items
+            .keys()
+            .filter_map(|o| match o {
+                Origin::Variant(t, v) => Some((*t, *v)),
+                _ => None,
+            })
+            .collect();
         for ty in base.whole_types().collect::<Vec<_>>() {
-            // A personal-data type's inner field is the personal data itself.
+            // A value known to be one variant holds no other variant's fields.
+            let whole = base.items.get(&Origin::Whole(ty)).is_some();
+            if !whole
+                && variants_known
+                    .iter()
+                    .all(|(t, v)| *t != ty || !self.sh.types.in_variant(ty, *v, name))
+            {
+                continue;
+            }
+            // A personal-data type's inner field is the personal data itself (still wrapped when the
+            // field is a wrapper: `struct Email(Secret<String>)`).
             if let Some(decl) = self.index().catalogue.type_decl(ty) {
+                let wrapper = self
+                    .field_position(ty, name)
+                    .and_then(|i| self.sh.types.field_wrapper(ty, i));
                 value.join(&Value::one(
-                    Origin::Decl(decl),
+                    wrapper.map_or(Origin::Decl(decl), |w| Origin::Masked(decl, w)),
                     base.items
                         .get(&Origin::Whole(ty))
                         .cloned()
@@ -52,12 +91,13 @@ impl Eval<'_> {
             }
             let trace = base
                 .items
-                .get(&Origin::Whole(ty))
-                .cloned()
+                .iter()
+                .find(|(o, _)| matches!(o, Origin::Whole(t) | Origin::Variant(t, _) if *t == ty))
+                .map(|(_, t)| t.clone())
                 .unwrap_or_default();
             let mut part = self.field_of(ty, name);
             for (origin, t) in part.items.iter_mut() {
-                if let Origin::Decl(decl) = origin {
+                if let Origin::Decl(decl) | Origin::Masked(decl, _) = origin {
                     self.read(at, *decl, consents);
                 }
                 if t.is_empty() {
@@ -106,35 +146,45 @@ impl Eval<'_> {
                     scope.insert(name.clone(), stepped);
                 }
             }
+            Pat::Elements { path, elems }
+                if matches!(path.last().map(String::as_str), Some("Ok" | "Some" | "Err"))
+                    && elems.len() == 1 =>
+            {
+                // A variant binds only what that variant holds: `Err(e)` the error side.
+                let part = match path.last().map(String::as_str) {
+                    Some("Err") => value.err_part(),
+                    _ => value.ok_part(),
+                };
+                self.bind(&elems[0], &part);
+            }
             Pat::Elements { path, elems } => {
-                let ty = self.pattern_type(path);
+                let shape = self.pattern_shape(path);
                 for (i, elem) in elems.iter().enumerate() {
-                    let key = i.to_string();
-                    let part = match ty {
-                        Some(ty) => self.field(
-                            &value
-                                .clone()
-                                .joined(&Value::one(Origin::Whole(ty), Trace::default())),
-                            &key,
-                            bound_at(elem),
-                        ),
-                        // A tuple built here keeps only its non-empty elements.
-                        None if path.is_empty() && !value.fields.is_empty() => {
-                            value.fields.get(&key).cloned().unwrap_or_default()
+                    let part = match &shape {
+                        Some(shape) => {
+                            let key = format!("{}{i}", shape.prefix);
+                            self.field(&shape.applied_to(value), &key, bound_at(elem))
                         }
-                        None if path.is_empty() => value.clone(),
+                        // A tuple built here keeps only its non-empty elements.
+                        None if path.is_empty() && !value.fields.is_empty() => value
+                            .fields
+                            .get(i.to_string().as_str())
+                            .cloned()
+                            .unwrap_or_default(),
                         None => value.clone(),
                     };
                     self.bind(elem, &part);
                 }
             }
             Pat::Struct { path, fields } => {
-                let mut base = value.clone();
-                if let Some(ty) = self.pattern_type(path) {
-                    base.join(&Value::one(Origin::Whole(ty), Trace::default()));
-                }
+                let shape = self.pattern_shape(path);
+                let base = match &shape {
+                    Some(shape) => shape.applied_to(value),
+                    None => value.clone(),
+                };
+                let prefix = shape.as_ref().map_or("", |s| s.prefix.as_str());
                 for (name, sub) in fields {
-                    let part = self.field(&base, name, bound_at(sub));
+                    let part = self.field(&base, &format!("{prefix}{name}"), bound_at(sub));
                     self.bind(sub, &part);
                 }
             }
@@ -143,12 +193,13 @@ impl Eval<'_> {
         }
     }
 
-    pub(super) fn pattern_type(&self, path: &[String]) -> Option<TypeId> {
+    /// What a path in a pattern or a struct literal names: a workspace struct, or an enum's variant.
+    pub(super) fn pattern_shape(&self, path: &[String]) -> Option<Shape> {
         if path.is_empty() {
             return None;
         }
         if path == ["Self"] {
-            return self.self_type;
+            return self.self_type.map(Shape::whole);
         }
         match resolve_call(
             self.index(),
@@ -157,7 +208,11 @@ impl Eval<'_> {
             self.self_type,
             path,
         ) {
-            Callee::Type(ty) => Some(ty),
+            Callee::Type(ty) => Some(Shape::whole(ty)),
+            Callee::Variant(ty, name) => Some(Shape {
+                origin: Origin::Variant(ty, self.sh.types.variant(ty, &name)),
+                prefix: format!("{name}."),
+            }),
             _ => None,
         }
     }
@@ -209,5 +264,27 @@ fn bound_at(pat: &Pat) -> Option<Span> {
     match pat {
         Pat::Bind { span, .. } => Some(*span),
         _ => None,
+    }
+}
+
+/// A workspace type a pattern or literal names, and the prefix of its fields' names (`Variant.`).
+pub(super) struct Shape {
+    pub origin: Origin,
+    pub prefix: String,
+}
+
+impl Shape {
+    fn whole(ty: TypeId) -> Shape {
+        Shape {
+            origin: Origin::Whole(ty),
+            prefix: String::new(),
+        }
+    }
+
+    /// The value matched, known to be of this shape.
+    pub fn applied_to(&self, value: &Value) -> Value {
+        value
+            .clone()
+            .joined(&Value::one(self.origin, Trace::default()))
     }
 }

@@ -28,6 +28,7 @@ const NO_DATA_METHODS: &[&str] = &[
     "ends_with",
     "cmp",
     "partial_cmp",
+    "eq",
     "lt",
     "le",
     "gt",
@@ -46,6 +47,15 @@ const NO_DATA_METHODS: &[&str] = &[
     "is_alphabetic",
     "is_numeric",
 ];
+
+/// Whether a method's result carries none of the receiver's data: counts, tests (`is_empty`,
+/// `is_valid_email`, `has_role`) and comparisons.
+fn carries_no_data(method: &str) -> bool {
+    NO_DATA_METHODS.contains(&method) || method.starts_with("is_") || method.starts_with("has_")
+}
+
+/// Methods whose closure is given the error side of a `Result`.
+const ON_ERROR: &[&str] = &["map_err", "or_else", "unwrap_or_else", "inspect_err"];
 
 /// Macros whose first argument must hold for the code after them to run.
 const ASSERTING: &[&str] = &["ensure", "assert", "debug_assert"];
@@ -150,7 +160,18 @@ impl Eval<'_> {
                 }
                 value
             }
+            Callee::Variant(ty, name) => {
+                let variant = self.sh.types.variant(ty, &name);
+                let mut value = Value::one(Origin::Variant(ty, variant), Trace::default());
+                for (i, part) in values.into_iter().enumerate() {
+                    value = value.with_field(&format!("{name}.{i}"), part);
+                }
+                value
+            }
             Callee::Fns(_) => values.iter().fold(Value::default(), |v, a| v.joined(a)),
+            Callee::External(full) if full == "Err" && values.len() == 1 => {
+                Value::err(values.into_iter().next().unwrap_or_default())
+            }
             Callee::External(full) => self.external_call(&full, segments, values, span),
         }
     }
@@ -205,6 +226,12 @@ impl Eval<'_> {
             self.hit(span, sink.kind, format!("`{}`", full), None, data);
             return Value::default();
         }
+        // `Secret::new(x)`, `StrongSecret::from(x)`: the data is wrapped from here on.
+        if let Some((type_path, "new" | "from")) = full.rsplit_once("::") {
+            if let Some(wrapper) = self.sh.catalog.wrapper(type_path) {
+                return all.masked(wrapper);
+            }
+        }
         if SERIALIZERS.contains(&full) {
             return self.shown(&all, Render::Serialize, span);
         }
@@ -221,8 +248,13 @@ impl Eval<'_> {
         let receiver_value = self.expr(receiver);
         let mut values = Vec::new();
         let mut closure_results = Value::default();
-        // A closure given to a method sees the receiver's elements: everything the receiver holds.
-        let elements = receiver_value.flattened();
+        // A closure given to a method sees the receiver's elements: everything the receiver holds on
+        // its success side, or its error side for the methods that handle errors.
+        let elements = if ON_ERROR.contains(&method) {
+            receiver_value.err_part().flattened()
+        } else {
+            receiver_value.ok_part().flattened()
+        };
         // `.filter(|x| check(x))`, `.retain(|x| check(x))`: the elements that pass carry the consent.
         let mut filtered = ConsentSet::default();
         for arg in args {
@@ -244,8 +276,20 @@ impl Eval<'_> {
                 _ => values.push(self.expr(arg)),
             }
         }
-        if NO_DATA_METHODS.contains(&method) {
+        if carries_no_data(method) || self.sh.catalog.is_masking_method(method) {
             return Value::default();
+        }
+        match method {
+            "unwrap" | "expect" | "ok" | "unwrap_or_default" | "unwrap_unchecked" => {
+                return receiver_value.ok_part()
+            }
+            "unwrap_err" | "expect_err" | "err" => return receiver_value.err_part(),
+            "map_err" => {
+                return receiver_value
+                    .ok_part()
+                    .joined(&Value::err(closure_results))
+            }
+            _ => {}
         }
         if !filtered.is_empty() {
             let kept = receiver_value.joined(&marked(filtered));
@@ -263,6 +307,10 @@ impl Eval<'_> {
             .whole_types()
             .flat_map(|t| self.sh.methods.of_type(t, method).to_vec())
             .collect();
+        // A dependency's wrapper opened (`secret.peek()`, `email.expose_secret()` through `Deref`).
+        if targets.is_empty() && self.sh.catalog.is_expose_method(method) {
+            return receiver_value.unmasked(self.index());
+        }
         if targets.is_empty() && receiver_value.whole_types().next().is_none() {
             targets.extend(self.sh.methods.unique(method));
         }

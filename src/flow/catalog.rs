@@ -107,6 +107,34 @@ pub struct HandleSink {
     pub render: CatalogRender,
 }
 
+/// A type of a dependency that wraps a value and prints it masked (`secrecy::Secret`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wrapper {
+    pub paths: Vec<String>,
+    #[serde(default, deserialize_with = "redacted")]
+    pub debug: bool,
+    #[serde(default, deserialize_with = "redacted")]
+    pub serialize: bool,
+    /// Methods that hand out the wrapped value.
+    #[serde(default)]
+    pub expose: Vec<String>,
+    /// Methods (of any value) whose output is masked by the wrappers' strategies.
+    #[serde(default)]
+    pub masking_methods: Vec<String>,
+}
+
+/// `"redacted"` is true, `"clear"` false.
+fn redacted<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    match String::deserialize(deserializer)?.as_str() {
+        "redacted" => Ok(true),
+        "clear" => Ok(false),
+        other => Err(serde::de::Error::custom(format!(
+            "`{other}` is neither \"redacted\" nor \"clear\""
+        ))),
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {
@@ -118,6 +146,8 @@ pub struct Catalog {
     pub methods: Vec<MethodSink>,
     #[serde(default)]
     pub handles: Vec<HandleSink>,
+    #[serde(default)]
+    pub wrappers: Vec<Wrapper>,
 }
 
 pub const FILES: &[(&str, &str)] = &[
@@ -136,6 +166,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("sqlx", include_str!("../../lints/catalog/sqlx.toml")),
     ("diesel", include_str!("../../lints/catalog/diesel.toml")),
     ("redis", include_str!("../../lints/catalog/redis.toml")),
+    ("secrecy", include_str!("../../lints/catalog/secrecy.toml")),
+    ("masking", include_str!("../../lints/catalog/masking.toml")),
 ];
 
 impl Catalog {
@@ -148,6 +180,7 @@ impl Catalog {
                 all.functions.extend(part.functions);
                 all.methods.extend(part.methods);
                 all.handles.extend(part.handles);
+                all.wrappers.extend(part.wrappers);
             }
         }
         all
@@ -178,6 +211,38 @@ impl Catalog {
             .map(|i| i as u16)
     }
 
+    /// The catalogue's wrappers followed by the config's `[[wrappers]]`.
+    pub fn with_config_wrappers(mut self, entries: &[crate::config::WrapperEntry]) -> Catalog {
+        self.wrappers.extend(entries.iter().map(|e| Wrapper {
+            paths: vec![e.path.value.clone()],
+            debug: e.debug_redacted,
+            serialize: e.serialize_redacted,
+            expose: e.expose.clone(),
+            masking_methods: Vec::new(),
+        }));
+        self
+    }
+
+    /// The wrapper a type path (written in full) names.
+    pub fn wrapper(&self, full_path: &str) -> Option<u16> {
+        self.wrappers
+            .iter()
+            .position(|w| w.paths.iter().any(|p| p == full_path))
+            .map(|i| i as u16)
+    }
+
+    pub fn is_expose_method(&self, name: &str) -> bool {
+        self.wrappers
+            .iter()
+            .any(|w| w.expose.iter().any(|m| m == name))
+    }
+
+    pub fn is_masking_method(&self, name: &str) -> bool {
+        self.wrappers
+            .iter()
+            .any(|w| w.masking_methods.iter().any(|m| m == name))
+    }
+
     pub fn handle_type(&self, type_name: &str) -> Option<u16> {
         self.handles
             .iter()
@@ -195,8 +260,11 @@ mod tests {
         for (name, text) in FILES {
             let part: Catalog =
                 toml::from_str(text).unwrap_or_else(|e| panic!("lints/catalog/{name}.toml: {e}"));
-            let count =
-                part.macros.len() + part.functions.len() + part.methods.len() + part.handles.len();
+            let count = part.macros.len()
+                + part.functions.len()
+                + part.methods.len()
+                + part.handles.len()
+                + part.wrappers.len();
             assert!(count > 0, "lints/catalog/{name}.toml declares nothing");
         }
     }

@@ -132,8 +132,13 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         index = 1;
     }
     for param in &lowered.params {
-        let value = Value::one(Origin::Param(index, Render::Value), Trace::default())
-            .joined(&eval.type_value(&param.ty));
+        // A parameter that cannot hold text (`bool`, `u64`, an id newtype) carries nothing.
+        let value = if sh.types.carries_nothing(sh.index, f.module, &param.ty) {
+            eval.type_value(&param.ty)
+        } else {
+            Value::one(Origin::Param(index, Render::Value), Trace::default())
+                .joined(&eval.type_value(&param.ty))
+        };
         eval.bind(&param.pat, &value);
         param_values.push((param.name.clone().unwrap_or_default(), value));
         index += 1;
@@ -171,6 +176,8 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
     if let Some(output) = &lowered.output {
         let promised = eval.type_value(output);
         eval.facts.ret.join(&promised);
+        let returned = std::mem::take(&mut eval.facts.ret);
+        eval.facts.ret = eval.within_type(output, returned);
     }
     eval.facts.ret = std::mem::take(&mut eval.facts.ret).compacted();
     eval.facts.reads.sort();
@@ -242,6 +249,25 @@ impl Eval<'_> {
         value
     }
 
+    /// What a value of declared type `ty` can carry of `value`: no data when the type cannot hold text
+    /// (`bool`, `usize`, `Option<Uuid>`), only the error side of a `Result` whose success side cannot.
+    pub(super) fn within_type(&self, ty: &TypeRef, value: Value) -> Value {
+        let types = self.sh.types;
+        // Only the type itself is kept, for the methods called on the value.
+        if types.carries_nothing(self.index(), self.module, ty) {
+            return self.type_value(ty);
+        }
+        if let TypeRef::Path { segments, args } = ty {
+            let success_is_empty = args
+                .first()
+                .is_some_and(|ok| types.carries_nothing(self.index(), self.module, ok));
+            if segments.last().is_some_and(|n| n == "Result") && success_is_empty {
+                return Value::err(value.err_part());
+            }
+        }
+        value
+    }
+
     pub(super) fn lookup(&self, name: &str) -> Value {
         self.scopes
             .iter()
@@ -296,6 +322,7 @@ impl Eval<'_> {
                     };
                     if let Some(ty) = ty {
                         value.join(&self.type_value(ty));
+                        value = self.within_type(ty, value);
                     }
                     self.bind(pat, &value);
                     if let Some(diverge) = diverge {
@@ -327,8 +354,8 @@ impl Eval<'_> {
                     value
                 }
                 // A unit struct used as a value.
-                _ => match self.pattern_type(segments) {
-                    Some(ty) => Value::one(Origin::Whole(ty), Trace::default()),
+                _ => match self.pattern_shape(segments) {
+                    Some(shape) => Value::one(shape.origin, Trace::default()),
                     None => Value::default(),
                 },
             },
@@ -352,12 +379,14 @@ impl Eval<'_> {
             ),
             ExprKind::Struct { path, fields, rest } => {
                 let mut value = rest.as_ref().map(|r| self.expr(r)).unwrap_or_default();
-                if let Some(ty) = self.pattern_type(path) {
-                    value.join(&Value::one(Origin::Whole(ty), Trace::default()));
+                let shape = self.pattern_shape(path);
+                if let Some(shape) = &shape {
+                    value.join(&Value::one(shape.origin, Trace::default()));
                 }
+                let prefix = shape.as_ref().map_or("", |s| s.prefix.as_str());
                 for (name, e) in fields {
                     let part = self.expr(e);
-                    value.join_field(name, &part);
+                    value.join_field(&format!("{prefix}{name}"), &part);
                 }
                 value
             }

@@ -313,7 +313,12 @@ impl Eval<'_> {
         let value = self.expr(inner);
         let proved = self.checked_by(inner, from, Reading::Success);
         self.after_stmt = self.after_stmt.union(proved);
-        value
+        // `e?` returns the error side from the function and goes on with the success side.
+        let failed = value.err_part();
+        if !failed.is_empty() {
+            self.facts.ret.join(&Value::err(failed));
+        }
+        value.ok_part()
     }
 
     /// `let ok = check(..);`: the local answers for the check wherever it is tested later.

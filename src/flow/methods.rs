@@ -54,6 +54,8 @@ impl MethodTable {
 pub enum Callee {
     Fns(Vec<FnId>),
     Type(TypeId),
+    /// `Enum::Variant`: a variant of a workspace enum, built or matched.
+    Variant(TypeId, String),
     External(String),
 }
 
@@ -109,7 +111,12 @@ pub fn resolve_call(
                 },
             };
             if let Some(ty) = ty {
-                return Callee::Fns(methods.of_type(ty, name).to_vec());
+                let fns = methods.of_type(ty, name);
+                let is_enum = index.ty(ty).kind == crate::index::TypeKind::Enum;
+                if fns.is_empty() && is_enum && name.starts_with(char::is_uppercase) {
+                    return Callee::Variant(ty, name.clone());
+                }
+                return Callee::Fns(fns.to_vec());
             }
         }
     }

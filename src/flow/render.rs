@@ -132,7 +132,19 @@ pub fn materialize(index: &Index, types: &TypeFacts, value: &Value, render: Rend
                     .entry(Origin::Param(*i, render))
                     .or_insert_with(|| trace.clone());
             }
+            Origin::Variant(ty, variant) => {
+                for leak in types.variant_leaks(index, *ty, *variant, render) {
+                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                }
+            }
             Origin::Handle(_) => {}
+            Origin::Masked(decl, wrapper) => {
+                if !types.hides(*wrapper, render) {
+                    out.items
+                        .entry(Origin::Decl(*decl))
+                        .or_insert_with(|| trace.clone());
+                }
+            }
             other => {
                 out.items.entry(*other).or_insert_with(|| trace.clone());
             }

@@ -78,8 +78,19 @@ pub fn extract(index: &Index, types: &TypeFacts, value: &Value) -> Value {
                     out.items.entry(*leak).or_insert_with(|| trace.clone());
                 }
             }
+            Origin::Variant(ty, variant) => {
+                for leak in types.variant_leaks(index, *ty, *variant, Render::Value) {
+                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                }
+            }
             Origin::Decl(_) | Origin::Encrypted(_) => {
                 out.items.entry(*origin).or_insert_with(|| trace.clone());
+            }
+            // What is still wrapped reaches a sink that takes the value itself (a bind, an argument).
+            Origin::Masked(decl, _) => {
+                out.items
+                    .entry(Origin::Decl(*decl))
+                    .or_insert_with(|| trace.clone());
             }
             Origin::Param(..) | Origin::Handle(_) | Origin::Consented(_) => {}
         }
@@ -93,8 +104,8 @@ fn with_params(index: &Index, types: &TypeFacts, value: &Value, params: &[Value]
 }
 
 pub fn compute(index: &Index) -> FlowFacts {
-    let catalog = Catalog::builtin();
-    let types = TypeFacts::build(index);
+    let catalog = Catalog::builtin().with_config_wrappers(&index.config.wrappers);
+    let types = TypeFacts::build(index, &catalog);
     let methods = MethodTable::build(index);
     let count = index.fns.len();
     let mut returns = vec![Value::default(); count];

@@ -3,10 +3,12 @@
 //! The evaluator asks these questions millions of times on real code; answering from here keeps name
 //! resolution and type walks out of the solver.
 
+use super::catalog::Catalog;
 use super::render::{shown_fields, HandWritten};
 use super::value::Origin;
-use crate::index::{carried_types, FieldData, Index, TypeId};
+use crate::index::{carried_types, is_settings_type, FieldData, Index, ModuleId, TypeId};
 use crate::parse::flow_ir::Render;
+use crate::parse::TypeRef;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -18,16 +20,72 @@ const RENDERS: [Render; 4] = [
     Render::Serialize,
 ];
 
+/// Types whose values cannot hold text, so carry no personal data (SPEC 4.5), by their last name.
+const NO_TEXT: &[&str] = &[
+    "bool",
+    "char",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "f32",
+    "f64",
+    "Ordering",
+    "Duration",
+    "Instant",
+    "SystemTime",
+    "Uuid",
+    "DateTime",
+    "NaiveDate",
+    "NaiveDateTime",
+    "NaiveTime",
+    "PrimitiveDateTime",
+    "OffsetDateTime",
+    "Date",
+    "Time",
+    "StatusCode",
+    "NonZeroU32",
+    "NonZeroU64",
+    "NonZeroUsize",
+    "AtomicBool",
+    "AtomicUsize",
+    "AtomicU64",
+];
+
+/// Containers whose values are made of their type arguments (peeled to judge what they can hold).
+const PEELED: &[&str] = &[
+    "Option", "Vec", "Box", "Arc", "Rc", "VecDeque", "HashSet", "BTreeSet", "RefCell", "Cell",
+    "Mutex", "RwLock", "Cow",
+];
+
 pub struct TypeFacts {
     pub hand: HandWritten,
     /// Per type, per field (in declaration order): the workspace types its values are made of.
     field_types: Vec<Box<[Box<[TypeId]>]>>,
+    /// Per type, per field: the wrapper (catalogue index) its values are kept in, if any.
+    field_wrappers: Vec<Box<[Option<u16>]>>,
+    /// Per type: what the wrappers render (`(debug redacted, serialize redacted)`), by wrapper index.
+    wrapper_renders: Vec<(bool, bool)>,
+    /// Per type: the merchant's own settings (SPEC 4.5): no source of consumers' data.
+    settings: Vec<bool>,
+    /// Per type: its values cannot hold text (only numbers, flags, ids, dates, variants without data).
+    no_text: Vec<bool>,
+    /// Per enum: the names of its variants that hold data, in declaration order (`Origin::Variant`).
+    variants: Vec<Vec<String>>,
     /// Per type and render: the personal data a whole value shows, computed on first use.
     leaks: Vec<[OnceLock<Box<[Origin]>>; 4]>,
 }
 
 impl TypeFacts {
-    pub fn build(index: &Index) -> TypeFacts {
+    pub fn build(index: &Index, catalog: &Catalog) -> TypeFacts {
         let field_types = index
             .types
             .par_iter()
@@ -45,11 +103,168 @@ impl TypeFacts {
                     .collect()
             })
             .collect();
-        TypeFacts {
+        let field_wrappers = index
+            .types
+            .par_iter()
+            .map(|info| {
+                info.fields()
+                    .iter()
+                    .map(|field| wrapper_of(index, catalog, info.module, &field.ty))
+                    .collect()
+            })
+            .collect();
+        let settings = index
+            .types
+            .iter()
+            .map(|info| is_settings_type(&info.name))
+            .collect();
+        let mut facts = TypeFacts {
             hand: HandWritten::collect(index),
             field_types,
+            field_wrappers,
+            wrapper_renders: catalog
+                .wrappers
+                .iter()
+                .map(|w| (w.debug, w.serialize))
+                .collect(),
+            settings,
+            no_text: Vec::new(),
+            variants: index
+                .types
+                .iter()
+                .map(|info| {
+                    let mut names: Vec<String> = Vec::new();
+                    for variant in info.fields().iter().filter_map(|f| f.variant.as_ref()) {
+                        if !names.contains(variant) {
+                            names.push(variant.clone());
+                        }
+                    }
+                    names
+                })
+                .collect(),
             leaks: (0..index.types.len()).map(|_| Default::default()).collect(),
+        };
+        facts.no_text = facts.types_without_text(index);
+        facts
+    }
+
+    /// A greatest fixed point: a type holds no text unless it is personal data, has a declared field,
+    /// or has a field that may hold text.
+    fn types_without_text(&self, index: &Index) -> Vec<bool> {
+        let mut no_text: Vec<bool> = index
+            .type_ids()
+            .map(|t| !index.catalogue.holds_personal_data(t))
+            .collect();
+        loop {
+            let mut changed = false;
+            for t in index.type_ids() {
+                if !no_text[t.0 as usize] {
+                    continue;
+                }
+                let info = index.ty(t);
+                let texty = info
+                    .fields()
+                    .iter()
+                    .any(|f| !type_holds_no_text(index, &no_text, info.module, &f.ty));
+                if texty {
+                    no_text[t.0 as usize] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return no_text;
+            }
         }
+    }
+
+    /// Whether values of a written type cannot hold text (`bool`, `Option<u32>`, `Vec<OrderStatus>`).
+    pub fn carries_nothing(&self, index: &Index, module: ModuleId, ty: &TypeRef) -> bool {
+        type_holds_no_text(index, &self.no_text, module, ty)
+    }
+
+    pub fn is_settings(&self, ty: TypeId) -> bool {
+        self.settings[ty.0 as usize]
+    }
+
+    /// The index of enum `ty`'s variant `name` (`u16::MAX` for a variant without data).
+    pub fn variant(&self, ty: TypeId, name: &str) -> u16 {
+        self.variants[ty.0 as usize]
+            .iter()
+            .position(|v| v == name)
+            .map_or(u16::MAX, |i| i as u16)
+    }
+
+    /// Whether a field (by its display name, `Variant.0`) belongs to variant `variant` of `ty`.
+    pub fn in_variant(&self, ty: TypeId, variant: u16, field_name: &str) -> bool {
+        self.variants[ty.0 as usize]
+            .get(variant as usize)
+            .is_some_and(|v| {
+                field_name
+                    .strip_prefix(v.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
+    }
+
+    /// The personal data a value of variant `variant` of `ty` shows when rendered.
+    pub fn variant_leaks(
+        &self,
+        index: &Index,
+        ty: TypeId,
+        variant: u16,
+        render: Render,
+    ) -> Vec<Origin> {
+        let mut found = Vec::new();
+        let mut seen = BTreeSet::from([ty]);
+        let shown = shown_fields(index, &self.hand, ty, render);
+        for (i, field) in index.ty(ty).fields().iter().enumerate() {
+            let name = field.display_name();
+            if self.in_variant(ty, variant, &name)
+                && shown.as_ref().is_none_or(|s| s.contains(&name))
+            {
+                self.field_leaks(index, ty, i, render, &mut seen, &mut found);
+            }
+        }
+        found
+    }
+
+    /// The wrapper field `field` of `ty` keeps its value in.
+    pub fn field_wrapper(&self, ty: TypeId, field: usize) -> Option<u16> {
+        self.field_wrappers[ty.0 as usize]
+            .get(field)
+            .copied()
+            .flatten()
+    }
+
+    /// Whether wrapper `wrapper` hides its value when rendered as `render`.
+    pub fn hides(&self, wrapper: u16, render: Render) -> bool {
+        let (debug, serialize) = self
+            .wrapper_renders
+            .get(wrapper as usize)
+            .copied()
+            .unwrap_or_default();
+        match render {
+            Render::Debug | Render::Display => debug,
+            Render::Serialize => serialize,
+            Render::Value => false,
+        }
+    }
+
+    /// A personal-data type whose every field is in a wrapper hiding it, rendered with a derived (or
+    /// no) impl of the trait: `struct Email(Secret<String>)` prints `Email(*** .. ***)`.
+    fn masks_itself(&self, index: &Index, ty: TypeId, render: Render) -> bool {
+        let info = index.ty(ty);
+        let trait_name = match render {
+            Render::Debug => "Debug",
+            Render::Display => "Display",
+            Render::Serialize => "Serialize",
+            Render::Value => return false,
+        };
+        !info.fields().is_empty()
+            && self.hand.get(ty, trait_name).is_none()
+            && (0..info.fields().len()).all(|i| {
+                self.field_wrapper(ty, i)
+                    .is_some_and(|w| self.hides(w, render))
+            })
     }
 
     /// The workspace types field `field` of `ty` holds.
@@ -89,9 +304,12 @@ impl TypeFacts {
                 render == Render::Debug && info.def.derives.iter().any(|d| d == "RedactedDebug");
             let hidden = render == Render::Display
                 && self.hand.get(ty, "Display").is_some_and(BTreeSet::is_empty);
-            if !redacted && !hidden {
+            if !redacted && !hidden && !self.masks_itself(index, ty, render) {
                 found.push(Origin::Decl(decl));
             }
+            return;
+        }
+        if self.is_settings(ty) {
             return;
         }
         let shown = shown_fields(index, &self.hand, ty, render);
@@ -102,9 +320,38 @@ impl TypeFacts {
             {
                 continue;
             }
+            self.field_leaks(index, ty, i, render, seen, found);
+        }
+    }
+
+    /// What field `i` of `ty` shows when its holder is rendered.
+    fn field_leaks(
+        &self,
+        index: &Index,
+        ty: TypeId,
+        i: usize,
+        render: Render,
+        seen: &mut BTreeSet<TypeId>,
+        found: &mut Vec<Origin>,
+    ) {
+        if self
+            .field_wrapper(ty, i)
+            .is_some_and(|w| self.hides(w, render))
+        {
+            return;
+        }
+        {
             match index.catalogue.field(ty, i) {
-                Some(FieldData::Declared(d)) | Some(FieldData::OfType(d)) => {
-                    found.push(Origin::Decl(d))
+                Some(FieldData::Declared(d)) => found.push(Origin::Decl(d)),
+                // A field of a personal-data type shows what that type's render shows.
+                Some(FieldData::OfType(d)) => {
+                    let before = found.len();
+                    for inner in self.field_types(ty, i) {
+                        self.collect_leaks(index, *inner, render, seen, found);
+                    }
+                    if self.field_types(ty, i).is_empty() && found.len() == before {
+                        found.push(Origin::Decl(d));
+                    }
                 }
                 Some(FieldData::Malformed) => {}
                 None => {
@@ -114,5 +361,54 @@ impl TypeFacts {
                 }
             }
         }
+    }
+}
+
+fn type_holds_no_text(index: &Index, no_text: &[bool], module: ModuleId, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Path { segments, args } => {
+            let Some(last) = segments.last() else {
+                return false;
+            };
+            if PEELED.contains(&last.as_str()) {
+                return !args.is_empty()
+                    && args
+                        .iter()
+                        .all(|a| type_holds_no_text(index, no_text, module, a));
+            }
+            if NO_TEXT.contains(&last.as_str()) {
+                return true;
+            }
+            index
+                .resolve_type(module, ty)
+                .is_some_and(|t| no_text[t.0 as usize])
+        }
+        TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => {
+            type_holds_no_text(index, no_text, module, inner)
+        }
+        TypeRef::Tuple(items) => items
+            .iter()
+            .all(|t| type_holds_no_text(index, no_text, module, t)),
+        TypeRef::Other => false,
+    }
+}
+
+/// The catalogue wrapper a written field type keeps its value in (looking through containers).
+fn wrapper_of(index: &Index, catalog: &Catalog, module: ModuleId, ty: &TypeRef) -> Option<u16> {
+    match ty {
+        TypeRef::Path { segments, args } => {
+            let last = segments.last()?;
+            if PEELED.contains(&last.as_str()) {
+                return args
+                    .iter()
+                    .find_map(|a| wrapper_of(index, catalog, module, a));
+            }
+            let full = index.modules.written_in_full(module, segments).join("::");
+            catalog
+                .wrapper(&full)
+                .or_else(|| catalog.wrapper(&segments.join("::")))
+        }
+        TypeRef::Ref(inner) => wrapper_of(index, catalog, module, inner),
+        _ => None,
     }
 }

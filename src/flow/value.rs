@@ -14,6 +14,9 @@ pub enum Origin {
     Decl(DeclId),
     /// A whole value of a workspace type: its personal data depends on how it is rendered.
     Whole(TypeId),
+    /// A value of a workspace enum known to be the variant with this index (`TypeFacts::variant`):
+    /// it holds only that variant's data.
+    Variant(TypeId, u16),
     /// Whatever the function's parameter `index` receives from its callers, rendered as `Render`
     /// (`Value` when not rendered yet).
     Param(u32, Render),
@@ -21,6 +24,9 @@ pub enum Origin {
     Handle(u16),
     /// Personal data that went through an encryptor: still personal data, but protected at rest.
     Encrypted(DeclId),
+    /// Personal data inside a wrapper of the catalogue or `[[wrappers]]` (its index): rendered as the
+    /// wrapper renders, handed out by its expose methods.
+    Masked(DeclId, u16),
     /// Came from a consenting source (or a consent filter) for the consent with this bit (see `guards`).
     Consented(u8),
 }
@@ -122,6 +128,9 @@ impl Trace {
 
 /// Steps kept per origin: enough to explain a flow, bounded so values stay small.
 const MAX_TRACE: usize = 12;
+
+/// The field under which a value keeps what its `Err` variant holds (not a Rust name, so never a field's).
+pub const ERR: &str = "<err>";
 
 /// How deep per-field knowledge goes (`row.address.street`); deeper, a value is one set of data.
 const MAX_DEPTH: usize = 3;
@@ -253,6 +262,66 @@ impl Value {
         }
     }
 
+    /// `Err(value)`: a result that holds `value` on its error side only.
+    pub fn err(value: Value) -> Value {
+        Value::default().with_field(ERR, value)
+    }
+
+    /// What the error side holds (`Err(e)` patterns, `.unwrap_err()`, `map_err`'s closure).
+    pub fn err_part(&self) -> Value {
+        self.fields.get(ERR).cloned().unwrap_or_default()
+    }
+
+    /// What the success side holds (`Ok(x)`, `?`, `.unwrap()`): everything but the error side.
+    pub fn ok_part(&self) -> Value {
+        if self.fields.get(ERR).is_none() {
+            return self.clone();
+        }
+        Value {
+            items: self.items.clone(),
+            fields: self
+                .fields
+                .iter()
+                .filter(|(name, _)| name.as_str() != ERR)
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
+        }
+    }
+
+    /// The wrapped data handed out (`secret.peek()`): masked data in clear, and a personal-data type's
+    /// value as its data (`email.peek()` through `Deref`).
+    pub fn unmasked(&self, index: &Index) -> Value {
+        let mut out = Value::default();
+        for (origin, trace) in &self.items {
+            let opened = match origin {
+                Origin::Masked(d, _) => Origin::Decl(*d),
+                Origin::Whole(t) => match index.catalogue.type_decl(*t) {
+                    Some(d) => Origin::Decl(d),
+                    None => *origin,
+                },
+                other => *other,
+            };
+            out.items.entry(opened).or_insert_with(|| trace.clone());
+        }
+        for (name, value) in &self.fields {
+            out.join_field(name, &value.unmasked(index));
+        }
+        out
+    }
+
+    /// The same data put inside wrapper `wrapper` (`Secret::new(x)`).
+    pub fn masked(&self, wrapper: u16) -> Value {
+        let mut out = Value::default();
+        for (origin, trace) in &self.flattened().items {
+            let wrapped = match origin {
+                Origin::Decl(d) => Origin::Masked(*d, wrapper),
+                other => *other,
+            };
+            out.items.entry(wrapped).or_insert_with(|| trace.clone());
+        }
+        out
+    }
+
     pub fn handles(&self) -> impl Iterator<Item = u16> + '_ {
         self.items.keys().filter_map(|o| match o {
             Origin::Handle(h) => Some(*h),
@@ -260,9 +329,10 @@ impl Value {
         })
     }
 
+    /// The workspace types of the value (for method calls and field types), whatever the variant.
     pub fn whole_types(&self) -> impl Iterator<Item = TypeId> + '_ {
         self.items.keys().filter_map(|o| match o {
-            Origin::Whole(t) => Some(*t),
+            Origin::Whole(t) | Origin::Variant(t, _) => Some(*t),
             _ => None,
         })
     }

@@ -103,3 +103,22 @@ pub fn carried_types(ty: &TypeRef) -> Vec<&TypeRef> {
         TypeRef::Other => Vec::new(),
     }
 }
+
+/// Names of types that hold the merchant's own settings (SPEC 4.1, 4.5): its accounts, servers and
+/// sender addresses, not consumers' data.
+const SETTINGS_SUFFIXES: &[&str] = &[
+    "Config",
+    "Configs",
+    "Settings",
+    "Configuration",
+    "Options",
+    "Credentials",
+    "Conf",
+];
+
+/// Whether a type's name says it holds the merchant's own settings (`EmailSettings`, `SmtpConfig`).
+pub fn is_settings_type(name: &str) -> bool {
+    SETTINGS_SUFFIXES
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+}

@@ -3,7 +3,7 @@
 
 mod build;
 mod declare;
-pub use declare::carried_types;
+pub use declare::{carried_types, is_settings_type};
 pub mod catalogue;
 mod config_entries;
 pub mod modules;
