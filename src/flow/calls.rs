@@ -476,6 +476,12 @@ pub fn substitute(index: &Index, types: &TypeFacts, summary: &Value, args: &[Val
                     out.join(&materialize(index, types, arg, *render));
                 }
             }
+            Origin::ParamPart(i, element, render) => {
+                if let Some(arg) = args.get(*i as usize) {
+                    let part = arg.element(usize::from(*element));
+                    out.join(&materialize(index, types, &part, *render));
+                }
+            }
             other => {
                 out.items.entry(*other).or_insert_with(|| trace.clone());
             }

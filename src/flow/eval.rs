@@ -9,7 +9,7 @@ use super::types::TypeFacts;
 use super::value::{Origin, Trace, Value};
 use crate::diagnostic::Span;
 use crate::index::{DeclId, FnId, Index, ModuleId, TypeId};
-use crate::parse::flow_ir::{Block, Expr, ExprKind, Render, Stmt};
+use crate::parse::flow_ir::{Block, Expr, ExprKind, Pat, Render, Stmt};
 use crate::parse::{Annotation, Named, TypeRef};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -89,6 +89,15 @@ pub(super) struct Eval<'a> {
     pub(super) answers: HashMap<String, (ConsentSet, ConsentSet)>,
 }
 
+/// The element types of a tuple type (also behind `&`).
+fn bare_tuple(ty: &TypeRef) -> Option<&[TypeRef]> {
+    match ty {
+        TypeRef::Tuple(items) => Some(items),
+        TypeRef::Ref(inner) => bare_tuple(inner),
+        _ => None,
+    }
+}
+
 pub fn run(sh: &Shared, id: FnId) -> FnFacts {
     let f = sh.index.func(id);
     let lowered = f.def.lowered.decode();
@@ -132,14 +141,20 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         index = 1;
     }
     for param in &lowered.params {
-        // A parameter that cannot hold text (`bool`, `u64`, an id newtype) carries nothing.
-        let value = if sh.types.carries_nothing(sh.index, f.module, &param.ty) {
-            eval.type_value(&param.ty)
-        } else {
-            Value::one(Origin::Param(index, Render::Value), Trace::default())
-                .joined(&eval.type_value(&param.ty))
-        };
-        eval.bind(&param.pat, &value);
+        let value = eval.param_value(Origin::Param(index, Render::Value), &param.ty);
+        match (&param.pat, bare_tuple(&param.ty)) {
+            // `(card, item): (&Card, Data)`: each element gets only what callers put in it.
+            (Pat::Elements { path, elems }, Some(types))
+                if path.is_empty() && elems.len() == types.len() =>
+            {
+                for (element, (pat, ty)) in elems.iter().zip(types).enumerate() {
+                    let origin = Origin::ParamPart(index, element as u16, Render::Value);
+                    let part = eval.param_value(origin, ty);
+                    eval.bind(pat, &part);
+                }
+            }
+            _ => eval.bind(&param.pat, &value),
+        }
         param_values.push((param.name.clone().unwrap_or_default(), value));
         index += 1;
     }
@@ -247,6 +262,15 @@ impl Eval<'_> {
             }
         }
         value
+    }
+
+    /// A parameter's value: what callers pass (`marker`), and what its type says; nothing but the type
+    /// when the type cannot hold text (`bool`, `u64`, an id newtype).
+    fn param_value(&self, marker: Origin, ty: &TypeRef) -> Value {
+        if self.sh.types.carries_nothing(self.index(), self.module, ty) {
+            return self.type_value(ty);
+        }
+        Value::one(marker, Trace::default()).joined(&self.type_value(ty))
     }
 
     /// What a value of declared type `ty` can carry of `value`: no data when the type cannot hold text
@@ -384,9 +408,17 @@ impl Eval<'_> {
                     value.join(&Value::one(shape.origin, Trace::default()));
                 }
                 let prefix = shape.as_ref().map_or("", |s| s.prefix.as_str());
+                let holder = value.whole_types().next();
                 for (name, e) in fields {
-                    let part = self.expr(e);
-                    value.join_field(&format!("{prefix}{name}"), &part);
+                    let key = format!("{prefix}{name}");
+                    let mut part = self.expr(e);
+                    // Data put into a field declared as a wrapper (`ip: Secret<String>`) is wrapped.
+                    if let Some(wrapper) =
+                        holder.and_then(|ty| self.sh.types.wrapper_of_field(self.index(), ty, &key))
+                    {
+                        part = part.masked(wrapper);
+                    }
+                    value.join_field(&key, &part);
                 }
                 value
             }

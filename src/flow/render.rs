@@ -118,7 +118,7 @@ pub fn materialize(index: &Index, types: &TypeFacts, value: &Value, render: Rend
     if render == Render::Value {
         return value.clone();
     }
-    let flat = value.flattened();
+    let flat = rendered_parts(index, types, value, render);
     let mut out = Value::default();
     for (origin, trace) in &flat.items {
         match origin {
@@ -130,6 +130,11 @@ pub fn materialize(index: &Index, types: &TypeFacts, value: &Value, render: Rend
             Origin::Param(i, Render::Value) => {
                 out.items
                     .entry(Origin::Param(*i, render))
+                    .or_insert_with(|| trace.clone());
+            }
+            Origin::ParamPart(i, element, Render::Value) => {
+                out.items
+                    .entry(Origin::ParamPart(*i, *element, render))
                     .or_insert_with(|| trace.clone());
             }
             Origin::Variant(ty, variant) => {
@@ -151,4 +156,27 @@ pub fn materialize(index: &Index, types: &TypeFacts, value: &Value, render: Rend
         }
     }
     out
+}
+
+/// Everything a value holds, flattened, less the fields its type's render leaves out (a wrapper that
+/// masks, `#[serde(skip)]`, a field a hand-written `Debug` does not print).
+fn rendered_parts(index: &Index, types: &TypeFacts, value: &Value, render: Render) -> Value {
+    if value.fields.is_empty() {
+        return value.clone();
+    }
+    let holders: Vec<TypeId> = value.whole_types().collect();
+    let mut flat = Value {
+        items: value.items.clone(),
+        fields: Default::default(),
+    };
+    for (name, part) in &value.fields {
+        if holders
+            .iter()
+            .any(|ty| types.field_hidden(index, *ty, name, render))
+        {
+            continue;
+        }
+        flat.join(&rendered_parts(index, types, part, render));
+    }
+    flat
 }

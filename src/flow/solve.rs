@@ -92,7 +92,10 @@ pub fn extract(index: &Index, types: &TypeFacts, value: &Value) -> Value {
                     .entry(Origin::Decl(*decl))
                     .or_insert_with(|| trace.clone());
             }
-            Origin::Param(..) | Origin::Handle(_) | Origin::Consented(_) => {}
+            Origin::Param(..)
+            | Origin::ParamPart(..)
+            | Origin::Handle(_)
+            | Origin::Consented(_) => {}
         }
     }
     out

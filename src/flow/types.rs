@@ -227,6 +227,29 @@ impl TypeFacts {
         found
     }
 
+    /// The wrapper the field named `name` (`phone`, `Variant.0`) of `ty` keeps its value in.
+    pub fn wrapper_of_field(&self, index: &Index, ty: TypeId, name: &str) -> Option<u16> {
+        let position = index
+            .ty(ty)
+            .fields()
+            .iter()
+            .position(|f| f.display_name() == name)?;
+        self.field_wrapper(ty, position)
+    }
+
+    /// Whether the field named `name` (`phone`, `Variant.0`) of `ty` shows nothing when its holder is
+    /// rendered as `render`.
+    pub fn field_hidden(&self, index: &Index, ty: TypeId, name: &str, render: Render) -> bool {
+        let info = index.ty(ty);
+        let Some(position) = info.fields().iter().position(|f| f.display_name() == name) else {
+            return false;
+        };
+        self.field_wrapper(ty, position)
+            .is_some_and(|w| self.hides(w, render))
+            || shown_fields(index, &self.hand, ty, render)
+                .is_some_and(|shown| !shown.contains(name))
+    }
+
     /// The wrapper field `field` of `ty` keeps its value in.
     pub fn field_wrapper(&self, ty: TypeId, field: usize) -> Option<u16> {
         self.field_wrappers[ty.0 as usize]

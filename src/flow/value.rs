@@ -20,6 +20,9 @@ pub enum Origin {
     /// Whatever the function's parameter `index` receives from its callers, rendered as `Render`
     /// (`Value` when not rendered yet).
     Param(u32, Render),
+    /// Element `1` of parameter `0` when the parameter is a tuple destructured where it is declared
+    /// (`(card, item, session): (&Card, Data, Session)`), so each element carries only its own data.
+    ParamPart(u32, u16, Render),
     /// A writer that goes to a file or another party (its catalogue entry's index).
     Handle(u16),
     /// Personal data that went through an encryptor: still personal data, but protected at rest.
@@ -178,7 +181,9 @@ impl Value {
 
     /// Whether some data in it (fields included) is a parameter's, so depends on the callers.
     pub fn mentions_params(&self) -> bool {
-        self.items.keys().any(|o| matches!(o, Origin::Param(..)))
+        self.items
+            .keys()
+            .any(|o| matches!(o, Origin::Param(..) | Origin::ParamPart(..)))
             || self.fields.values().any(Value::mentions_params)
     }
 
@@ -260,6 +265,21 @@ impl Value {
         for value in self.fields.values_mut() {
             value.compact();
         }
+    }
+
+    /// Element `element` of a tuple value: what it was built with, if it was built here, else all of it.
+    pub fn element(&self, element: usize) -> Value {
+        if self.fields.is_empty() {
+            return self.clone();
+        }
+        let mut part = Value {
+            items: self.items.clone(),
+            fields: SmallMap::default(),
+        };
+        if let Some(built) = self.fields.get(element.to_string().as_str()) {
+            part.join(built);
+        }
+        part
     }
 
     /// `Err(value)`: a result that holds `value` on its error side only.
