@@ -3,10 +3,14 @@ use crate::lints::LintContext;
 
 declare_lint! {
     /// ### What it does
-    /// Reports a type that holds personal data (a personal-data type, or a type with declared fields) that no
-    /// `#[pii_lint::erasure]` function (or `[[erasure]]` entry) handles. An erasure function handles a type when
-    /// its signature or body names the type, directly or through the workspace functions it calls; erasing a
-    /// type erases the types of its fields too. The finding points at the type's name. Warns by default.
+    /// Reports a stored type that holds personal data (a personal-data type, or a type with declared fields)
+    /// that no `#[pii_lint::erasure]` function (or `[[erasure]]` entry) handles. A type is stored when its
+    /// values, or personal data read from them, reach a `storage` sink, or when it is a row type (it derives
+    /// diesel's `Queryable`/`Insertable`/`AsChangeset`/`Selectable`, sqlx's `FromRow` or sea-orm's
+    /// `DeriveEntityModel`); request bodies and messages that are never kept are not reported. An erasure
+    /// function handles a type when its signature or body names the type, directly or through the workspace
+    /// functions it calls; erasing a type erases the types of its fields too. The finding points at the
+    /// type's name. Warns by default.
     ///
     /// ### Why: the law
     /// Decision Art. 8 gives citizens the right to ask for information that discloses their identity or
@@ -41,10 +45,10 @@ declare_lint! {
 pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
     let index = cx.index;
     for ty in index.type_ids() {
-        if cx.flow.erased_types.contains(&ty) {
+        let info = index.ty(ty);
+        if cx.flow.erased_types.contains(&ty) || !is_stored(cx, ty) {
             continue;
         }
-        let info = index.ty(ty);
         let data: Vec<_> = index
             .catalogue
             .decl_ids()
@@ -69,4 +73,27 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
                 .with_help(help),
         );
     }
+}
+
+/// Derives that make a type a database row (diesel, sqlx, sea-orm).
+const ROW_DERIVES: &[&str] = &[
+    "Queryable",
+    "Insertable",
+    "AsChangeset",
+    "Selectable",
+    "QueryableByName",
+    "FromRow",
+    "DeriveEntityModel",
+];
+
+/// A type is kept when its values (or data read from them) reach a storage sink, or it is a row type.
+fn is_stored(cx: &LintContext, ty: crate::index::TypeId) -> bool {
+    cx.flow.stored_types.contains(&ty)
+        || cx
+            .index
+            .ty(ty)
+            .def
+            .derives
+            .iter()
+            .any(|d| ROW_DERIVES.contains(&d.as_str()))
 }

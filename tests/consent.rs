@@ -354,9 +354,10 @@ fn exports_need_a_collected_purpose_and_its_consent() {
     expect(code, &[("// unchecked", "PII006"), ("// phone", "PII006")]);
 }
 
+/// Only stored types need an erasure path: `Greeting` is never kept.
 #[test]
 fn erasure_paths_direct_through_calls_and_contained_types() {
-    let code = "#[derive(pii_lint::Pii)]\npub struct Ticket { // no path\n    #[pii(category = \"name\", purpose = \"service\")]\n    pub holder: String,\n}\n#[derive(pii_lint::Pii)]\npub struct Visit {\n    #[pii(category = \"location\", purpose = \"service\")]\n    pub place: String,\n}\n#[derive(pii_lint::Pii)]\npub struct Member {\n    #[pii(category = \"name\", purpose = \"service\")]\n    pub name: String,\n    pub visits: Vec<Visit>,\n}\nfn load(id: u64) -> Member { Member { name: id.to_string(), visits: Vec::new() } }\nfn delete_member(m: Member) { drop(m); }\n#[pii_lint::erasure]\npub fn on_request(id: u64) { delete_member(load(id)); }\n";
+    let code = "#[derive(pii_lint::Pii)]\npub struct Ticket { // no path\n    #[pii(category = \"name\", purpose = \"service\")]\n    pub holder: String,\n}\n#[derive(pii_lint::Pii)]\npub struct Visit {\n    #[pii(category = \"location\", purpose = \"service\")]\n    pub place: String,\n}\n#[derive(pii_lint::Pii)]\npub struct Member {\n    #[pii(category = \"name\", purpose = \"service\")]\n    pub name: String,\n    pub visits: Vec<Visit>,\n}\nfn load(id: u64) -> Member { Member { name: id.to_string(), visits: Vec::new() } }\nfn delete_member(m: Member) { drop(m); }\n#[pii_lint::erasure]\npub fn on_request(id: u64) { delete_member(load(id)); }\n#[pii_lint::sink(kind = \"storage\")]\npub fn save<T>(row: &T) { let _ = row; }\npub fn keep(t: &Ticket, m: &Member) { save(t); save(m); }\n#[derive(pii_lint::Pii)]\npub struct Greeting {\n    #[pii(category = \"name\", purpose = \"service\")]\n    pub to: String,\n}\n";
     let found: Vec<String> = lints(code)
         .into_iter()
         .filter(|f| f.ends_with("PII010"))
@@ -366,7 +367,7 @@ fn erasure_paths_direct_through_calls_and_contained_types() {
 
 #[test]
 fn config_consent_checks_proofs_and_erasure_count_like_attributes() {
-    let code = "pub mod store {\n    use crate::models::*;\n    pub struct OptIn;\n    pub fn opted_in(c: &Customer) -> bool {\n        c.id > 10\n    }\n    pub fn purge(c: Customer) {\n        drop(c);\n    }\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn checked(c: &Customer) {\n    if store::opted_in(c) {\n        let _ = c.email.clone();\n    }\n    let _ = c.email.clone(); // unchecked\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn proven(c: &Customer, _p: &store::OptIn) {\n    let _ = c.email.clone();\n}\n#[derive(pii_lint::Pii)]\npub struct Lead {\n    #[pii(category = \"phone\", purpose = \"marketing\")]\n    pub mobile: String,\n}\n";
+    let code = "pub mod store {\n    use crate::models::*;\n    pub struct OptIn;\n    pub fn opted_in(c: &Customer) -> bool {\n        c.id > 10\n    }\n    pub fn purge(c: Customer) {\n        drop(c);\n    }\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn checked(c: &Customer) {\n    if store::opted_in(c) {\n        let _ = c.email.clone();\n    }\n    let _ = c.email.clone(); // unchecked\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn proven(c: &Customer, _p: &store::OptIn) {\n    let _ = c.email.clone();\n}\n#[derive(pii_lint::Pii, Insertable)]\npub struct Lead {\n    #[pii(category = \"phone\", purpose = \"marketing\")]\n    pub mobile: String,\n}\n";
     let config = "[[consent_checks]]\npath = \"shop::store::opted_in\"\nconsent = \"marketing\"\n\n[[consent_proofs]]\npath = \"shop::store::OptIn\"\nconsent = \"marketing\"\n\n[[erasure]]\npath = \"shop::store::purge\"\n";
     let found: Vec<String> = lints_with(code, &[("pii-lint.toml", config)]);
     assert_eq!(

@@ -26,6 +26,11 @@ fn marketing_reports_each_violation_and_not_its_twin() {
 }
 
 #[test]
+fn vault_reports_what_secrecy_does_not_mask_and_nothing_it_masks() {
+    assert_markers("vault");
+}
+
+#[test]
 fn broken_workspace_is_still_analysed() {
     assert_markers("broken");
     let output = run_fixture("broken", &["--format", "json"]);

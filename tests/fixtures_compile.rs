@@ -35,6 +35,11 @@ fn marketing_compiles() {
 }
 
 #[test]
+fn vault_compiles_with_the_real_secrecy_crate() {
+    cargo_check("vault");
+}
+
+#[test]
 fn broken_does_not_compile() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());

@@ -67,11 +67,11 @@ impl Eval<'_> {
         for ty in base.whole_types().collect::<Vec<_>>() {
             // A value known to be one variant holds no other variant's fields.
             let whole = base.items.get(&Origin::Whole(ty)).is_some();
-            if !whole
-                && variants_known
-                    .iter()
-                    .all(|(t, v)| *t != ty || !self.sh.types.in_variant(ty, *v, name))
-            {
+            let built = base.items.get(&Origin::Built(ty)).is_some();
+            let this_variant = variants_known
+                .iter()
+                .any(|(t, v)| *t == ty && self.sh.types.in_variant(ty, *v, name));
+            if !whole && !built && !this_variant {
                 continue;
             }
             // A personal-data type's inner field is the personal data itself (still wrapped when the
@@ -92,10 +92,15 @@ impl Eval<'_> {
             let trace = base
                 .items
                 .iter()
-                .find(|(o, _)| matches!(o, Origin::Whole(t) | Origin::Variant(t, _) if *t == ty))
+                .find(|(o, _)| matches!(o, Origin::Whole(t) | Origin::Variant(t, _) | Origin::Built(t) if *t == ty))
                 .map(|(_, t)| t.clone())
                 .unwrap_or_default();
             let mut part = self.field_of(ty, name);
+            // A struct built here holds in an undeclared field just what was put there.
+            if !whole && built {
+                part.items
+                    .retain(|origin, _| matches!(origin, Origin::Decl(_) | Origin::Masked(..)));
+            }
             for (origin, t) in part.items.iter_mut() {
                 if let Origin::Decl(decl) | Origin::Masked(decl, _) = origin {
                     self.read(at, *decl, consents);
@@ -141,6 +146,18 @@ impl Eval<'_> {
                 if let Some(sub) = sub {
                     self.bind(sub, value);
                 }
+                // `error @ Err(_)` holds only the error side, `found @ Some(_)` the success side.
+                let value = &match sub.as_deref() {
+                    Some(Pat::Elements { path, .. }) if path.last().is_some_and(|n| n == "Err") => {
+                        Value::err(value.err_part())
+                    }
+                    Some(Pat::Elements { path, .. })
+                        if path.last().is_some_and(|n| n == "Ok" || n == "Some") =>
+                    {
+                        value.ok_part()
+                    }
+                    _ => value.clone(),
+                };
                 let stepped = value.stepped(*span, StepNote::Bound);
                 if let Some(scope) = self.scopes.last_mut() {
                     scope.insert(name.clone(), stepped);

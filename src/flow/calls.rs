@@ -111,9 +111,14 @@ impl Eval<'_> {
             }
         }
         let consents = args.iter().fold(self.held, |set, a| set.union(carried(a)));
+        let passed = if self.protecting {
+            vec![Value::default(); args.len()]
+        } else {
+            args.iter().map(|a| a.clone().compacted()).collect()
+        };
         self.facts.calls.push(CallSite {
             callee,
-            args: args.iter().map(|a| a.clone().compacted()).collect(),
+            args: passed,
             consents,
         });
         let summary = &self.sh.returns[callee.0 as usize];
@@ -250,19 +255,20 @@ impl Eval<'_> {
         let mut closure_results = Value::default();
         // A closure given to a method sees the receiver's elements: everything the receiver holds on
         // its success side, or its error side for the methods that handle errors.
-        let elements = if ON_ERROR.contains(&method) {
-            receiver_value.err_part().flattened()
-        } else {
-            receiver_value.ok_part().flattened()
-        };
+        let success = receiver_value.ok_part().flattened();
+        let failure = receiver_value.err_part().flattened();
         // `.filter(|x| check(x))`, `.retain(|x| check(x))`: the elements that pass carry the consent.
         let mut filtered = ConsentSet::default();
-        for arg in args {
+        for (position, arg) in args.iter().enumerate() {
             match &arg.kind {
                 ExprKind::Closure { params, body } => {
+                    // `map_err(|e| ..)`, and the first closure of `map_or_else`, handle the error side.
+                    let on_error = ON_ERROR.contains(&method)
+                        || (method == "map_or_else" && position == 0 && args.len() == 2);
+                    let elements = if on_error { &failure } else { &success };
                     self.scopes.push(HashMap::new());
                     for p in params {
-                        self.bind(p, &elements);
+                        self.bind(p, elements);
                     }
                     if method == "filter" || method == "retain" {
                         let (value, proved, _) = self.condition(body);

@@ -74,6 +74,9 @@ pub(super) struct Eval<'a> {
     pub(super) facts: FnFacts,
     /// Inside a sink, sanitizer or encryptor: flows here are not reported.
     pub(super) boundary: bool,
+    /// Inside a sanitizer or encryptor: the functions it calls do its work, so what it passes them is
+    /// not followed either (an encryption service's HTTP client is no export of the data it seals).
+    pub(super) protecting: bool,
     /// Inside a consent check: it reads who the consumer is to find their consent, which needs no consent.
     pub(super) checking_consent: bool,
     /// Consents that hold where evaluation is (see `guards`).
@@ -117,6 +120,10 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         scopes: vec![HashMap::new()],
         facts: FnFacts::default(),
         boundary,
+        protecting: f
+            .annotations
+            .iter()
+            .any(|a| matches!(a, Annotation::Sanitizer | Annotation::Encryptor)),
         checking_consent: f
             .annotations
             .iter()
@@ -189,7 +196,12 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
     }
     // What the signature promises is returned (`-> Customer`), whatever the body was seen to return.
     if let Some(output) = &lowered.output {
-        let promised = eval.type_value(output);
+        // Types the body is not seen to return are promised whole; one it builds is what it built.
+        let built: Vec<TypeId> = eval.facts.ret.flattened().whole_types().collect();
+        let mut promised = eval.type_value(output);
+        promised
+            .items
+            .retain(|origin, _| !matches!(origin, Origin::Whole(t) if built.contains(t)));
         eval.facts.ret.join(&promised);
         let returned = std::mem::take(&mut eval.facts.ret);
         eval.facts.ret = eval.within_type(output, returned);
@@ -405,7 +417,13 @@ impl Eval<'_> {
                 let mut value = rest.as_ref().map(|r| self.expr(r)).unwrap_or_default();
                 let shape = self.pattern_shape(path);
                 if let Some(shape) = &shape {
-                    value.join(&Value::one(shape.origin, Trace::default()));
+                    // Every field of a struct literal without `..rest` is known: the type says only
+                    // which of them are personal data by declaration.
+                    let origin = match shape.origin {
+                        Origin::Whole(ty) if rest.is_none() => Origin::Built(ty),
+                        other => other,
+                    };
+                    value.join(&Value::one(origin, Trace::default()));
                 }
                 let prefix = shape.as_ref().map_or("", |s| s.prefix.as_str());
                 let holder = value.whole_types().next();

@@ -65,6 +65,10 @@ impl<K: Ord, V> SmallMap<K, V> {
         }
     }
 
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        self.entries.retain(|(k, v)| keep(k, v));
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

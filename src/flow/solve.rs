@@ -61,6 +61,9 @@ pub struct FlowFacts {
     pub purposes: Vec<Option<CodePurpose>>,
     /// Types some `#[pii_lint::erasure]` function names, directly or through the functions it calls.
     pub erased_types: BTreeSet<TypeId>,
+    /// Types whose values, or personal data read from them, reach a storage sink (SPEC 4.1,
+    /// `no-erasure-path`: only what is kept needs a way to be erased).
+    pub stored_types: BTreeSet<TypeId>,
     /// Field names accessed or bound anywhere.
     pub used_fields: BTreeSet<String>,
     /// Workspace types whose whole values are formatted or serialised somewhere.
@@ -76,6 +79,11 @@ pub fn extract(index: &Index, types: &TypeFacts, value: &Value) -> Value {
             Origin::Whole(ty) => {
                 for leak in types.leaks(index, *ty, Render::Value) {
                     out.items.entry(*leak).or_insert_with(|| trace.clone());
+                }
+            }
+            Origin::Built(ty) => {
+                for leak in types.built_leaks(index, *ty, Render::Value) {
+                    out.items.entry(leak).or_insert_with(|| trace.clone());
                 }
             }
             Origin::Variant(ty, variant) => {
@@ -244,6 +252,14 @@ pub fn compute(index: &Index) -> FlowFacts {
                 &types,
                 &materialize(index, &types, &concrete, Render::Value),
             );
+            if hit.kind == SinkKind::Storage {
+                flow.stored_types.extend(concrete.flattened().whole_types());
+                for origin in shown.items.keys() {
+                    if let Origin::Decl(d) | Origin::Encrypted(d) = origin {
+                        flow.stored_types.insert(index.catalogue.decl(*d).type_id);
+                    }
+                }
+            }
             // A commercial message is checked for its consent even when it carries no personal data.
             if shown.items.is_empty() && hit.kind != SinkKind::CommercialMessage {
                 continue;

@@ -227,6 +227,31 @@ impl TypeFacts {
         found
     }
 
+    /// The personal data a struct built by a literal shows by declaration: its declared fields (what
+    /// its other fields show comes from the values put in them).
+    pub fn built_leaks(&self, index: &Index, ty: TypeId, render: Render) -> Vec<Origin> {
+        if index.catalogue.type_decl(ty).is_some() {
+            return self.leaks(index, ty, render).to_vec();
+        }
+        let mut found = Vec::new();
+        let mut seen = BTreeSet::from([ty]);
+        let shown = shown_fields(index, &self.hand, ty, render);
+        for (i, field) in index.ty(ty).fields().iter().enumerate() {
+            let declared = matches!(
+                index.catalogue.field(ty, i),
+                Some(FieldData::Declared(_) | FieldData::OfType(_))
+            );
+            if declared
+                && shown
+                    .as_ref()
+                    .is_none_or(|s| s.contains(&field.display_name()))
+            {
+                self.field_leaks(index, ty, i, render, &mut seen, &mut found);
+            }
+        }
+        found
+    }
+
     /// The wrapper the field named `name` (`phone`, `Variant.0`) of `ty` keeps its value in.
     pub fn wrapper_of_field(&self, index: &Index, ty: TypeId, name: &str) -> Option<u16> {
         let position = index
@@ -430,6 +455,11 @@ fn wrapper_of(index: &Index, catalog: &Catalog, module: ModuleId, ty: &TypeRef) 
             catalog
                 .wrapper(&full)
                 .or_else(|| catalog.wrapper(&segments.join("::")))
+                // A generic holder of a wrapped value (`Encryptable<Secret<String>>`) keeps it wrapped.
+                .or_else(|| {
+                    args.iter()
+                        .find_map(|a| wrapper_of(index, catalog, module, a))
+                })
         }
         TypeRef::Ref(inner) => wrapper_of(index, catalog, module, inner),
         _ => None,

@@ -14,6 +14,9 @@ pub enum Origin {
     Decl(DeclId),
     /// A whole value of a workspace type: its personal data depends on how it is rendered.
     Whole(TypeId),
+    /// A value of a workspace struct built by a literal here (no `..rest`): its declared fields are
+    /// personal data, and its other fields hold just what was put in them (tracked in `fields`).
+    Built(TypeId),
     /// A value of a workspace enum known to be the variant with this index (`TypeFacts::variant`):
     /// it holds only that variant's data.
     Variant(TypeId, u16),
@@ -352,7 +355,7 @@ impl Value {
     /// The workspace types of the value (for method calls and field types), whatever the variant.
     pub fn whole_types(&self) -> impl Iterator<Item = TypeId> + '_ {
         self.items.keys().filter_map(|o| match o {
-            Origin::Whole(t) | Origin::Variant(t, _) => Some(*t),
+            Origin::Whole(t) | Origin::Variant(t, _) | Origin::Built(t) => Some(*t),
             _ => None,
         })
     }
