@@ -17,11 +17,17 @@ declare_lint! {
     /// `subject`, `policy`, `format`, `pattern`, `regex`, `verified`, `enabled`, `count`, `len`, `length`,
     /// `status`, `at`, `sent`, `required`, `valid`, `id`, `ids`, `app`, `version`, `os`, `platform`, `size`,
     /// `family`, `state`, `space`, `mode`, `range`, `offset`, `width`, `bits`, `align`, `mask`, `index`,
-    /// `flags`), as in `phone_model`, `email_verified`, `address_type`; `address` after a word that makes it
-    /// a machine's (`base_address`, `socket_address`, `virtual_address`); type names in ALL_CAPS; fields of type `bool`; fields declared with `#[pii]` or
-    /// `[[data]]`; fields whose type is a personal-data type or a workspace type holding declared personal
-    /// data; fields of a personal-data type itself; and names such as `customer_id`, `order_no`, `created_at`
-    /// where no whole word matches. The finding points at the field's name. Warns by default.
+    /// `flags`, `domain`, `url`, `logo`, `button`, `position`, `token`, `options`, `country`, `client`,
+    /// `settings`, `config`, `server`, `host`, `port`), as in `phone_model`, `email_verified`,
+    /// `address_type`, `email_domain`, `phone_country_code`, `email_client`; `address` after a word that
+    /// makes it a machine's (`base_address`, `socket_address`, `virtual_address`); type names in ALL_CAPS;
+    /// fields of type `bool` or `Option<bool>`; fields declared with `#[pii]` or `[[data]]`; fields whose
+    /// type is a workspace struct or enum (that type's own fields are judged instead, a newtype's by the
+    /// newtype's name: `struct PhoneNumber(String)`); fields of a
+    /// personal-data type itself; fields of the merchant's own settings (a type whose name ends in
+    /// `Config`, `Configs`, `Conf`, `Settings`, `Configuration`, `Options` or `Credentials`); and names
+    /// such as `customer_id`, `order_no`, `created_at` where no whole word matches. The finding points at
+    /// the field's name. Warns by default.
     ///
     /// ### Why: the law
     /// CRPL Art. 29 ¶1 and GPCL Art. 111 protect all personal information a merchant collects, and ask that the
@@ -101,7 +107,9 @@ pub const QUALIFIERS: &[&str] = &[
     "model", "brand", "type", "kind", "template", "subject", "policy", "format", "pattern",
     "regex", "verified", "enabled", "count", "len", "length", "status", "at", "sent", "required",
     "valid", "id", "ids", "app", "version", "os", "platform", "size", "family", "state", "space",
-    "mode", "range", "offset", "width", "bits", "align", "mask", "index", "flags",
+    "mode", "range", "offset", "width", "bits", "align", "mask", "index", "flags", "domain", "url",
+    "logo", "button", "position", "token", "options", "country", "client", "settings", "config",
+    "server", "host", "port",
 ];
 
 /// Words before `address` that make it a memory, network or hardware address, not a person's.
@@ -207,8 +215,15 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
             continue;
         }
         let ty = index.ty(type_id);
+        // The merchant's own settings (its sender address, SMTP account) are not consumers' data.
+        if crate::index::is_settings_type(&ty.name) {
+            continue;
+        }
         for (field_index, field) in ty.fields().iter().enumerate() {
-            if index.catalogue.field(type_id, field_index).is_some() || is_bool(&field.ty) {
+            if index.catalogue.field(type_id, field_index).is_some()
+                || is_flag(&field.ty)
+                || holds_workspace_type(index, ty.module, &field.ty)
+            {
                 continue;
             }
             let Some(category) = looks_personal(index, type_id, field) else {
@@ -247,8 +262,21 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
     }
 }
 
-fn is_bool(ty: &TypeRef) -> bool {
-    ty.last_name() == Some("bool")
+/// `bool` and `Option<bool>`: flags such as `email_verified`, `email_verification_required`.
+fn is_flag(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Path { segments, args } if segments.last().is_some_and(|n| n == "Option") => {
+            args.first().is_some_and(is_flag)
+        }
+        _ => ty.last_name() == Some("bool"),
+    }
+}
+
+/// A field of a workspace struct or enum (`email_client: EmailClient`): that type's own fields are judged.
+fn holds_workspace_type(index: &Index, module: crate::index::ModuleId, ty: &TypeRef) -> bool {
+    crate::index::carried_types(ty)
+        .iter()
+        .any(|t| index.resolve_type(module, t).is_some())
 }
 
 /// By the field's name, else by the name of the type it holds, unless that type is a workspace type that
@@ -266,6 +294,14 @@ fn looks_personal(index: &Index, owner: TypeId, field: &FieldDef) -> Option<&'st
     }
     if let Some(category) = field.name.as_deref().and_then(suggested_category) {
         return Some(category);
+    }
+    // A newtype's value is named by its type: `struct PhoneNumber(String)`.
+    let owner_name = &index.ty(owner).name;
+    if field.name.is_none() && field.variant.is_none() && owner_name.chars().any(char::is_lowercase)
+    {
+        if let Some(category) = suggested_category(owner_name) {
+            return Some(category);
+        }
     }
     // Type names count when written in CamelCase: ALL_CAPS names are generated FFI bindings.
     held.iter()
@@ -332,6 +368,10 @@ mod tests {
             "mobile_app_version",
             "address_id",
             "email_template",
+            "email_domain",
+            "phone_country_code",
+            "email_client",
+            "reset_password_token",
             "base_address",
             "VirtualAddress",
             "socket_address",

@@ -40,7 +40,27 @@ declare_lint! {
 
 pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
     let index = cx.index;
+    // A read is a read: data some finding shows reaching a sink, or read somewhere, is used.
+    let reached: std::collections::BTreeSet<crate::index::DeclId> = cx
+        .flow
+        .sink_flows
+        .iter()
+        .flat_map(|flow| flow.data.keys())
+        .filter_map(|origin| match origin {
+            crate::flow::Origin::Decl(d) | crate::flow::Origin::Encrypted(d) => Some(*d),
+            _ => None,
+        })
+        .chain(
+            cx.flow
+                .reads
+                .iter()
+                .flat_map(|read| read.decls.iter().copied()),
+        )
+        .collect();
     for id in index.catalogue.decl_ids() {
+        if reached.contains(&id) {
+            continue;
+        }
         let decl = index.catalogue.decl(id);
         let Some(field) = decl.field else { continue };
         let ty = index.ty(decl.type_id);

@@ -145,8 +145,8 @@ pub enum Contact { Sms { shouji: String }, Mail(String) }
     assert_eq!(
         lib(text),
         [
+            "src/lib.rs:2 PII009",
             "src/lib.rs:7 PII009",
-            "src/lib.rs:8 PII009",
             "src/lib.rs:9 PII009",
             "src/lib.rs:11 PII009"
         ]
