@@ -298,3 +298,31 @@ pub fn store(client: &reqwest::Client, c: &Customer) -> Vec<u8> {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn a_dependency_call_returns_its_receiver_not_what_it_is_given() {
+    let code = r#"#[derive(pii_lint::Pii, Debug, Clone)]
+pub struct Customer {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+pub trait Render {
+    fn render(data: &Customer) -> String;
+}
+pub fn lookup<R: Render>(db: &sqlx::PgPool, client: &reqwest::Client, c: &Customer) {
+    let found = db.find_by_email(&c.email);
+    log::info!("{found:?}");
+    let response = client.execute(c.email.clone());
+    log::info!("{response:?}");
+    let page = R::render(c);
+    log::info!("{page}");
+    let fallback = None.unwrap_or(c.email.clone());
+    log::info!("{fallback}"); // leak
+    let trimmed = c.email.trim();
+    log::info!("{trimmed}"); // leak
+    let converted = R::from(c.email.clone());
+    log::info!("{converted:?}"); // leak
+}
+"#;
+    assert_leaks(code, "");
+}

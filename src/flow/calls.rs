@@ -60,6 +60,101 @@ const ON_ERROR: &[&str] = &["map_err", "or_else", "unwrap_or_else", "inspect_err
 /// Macros whose first argument must hold for the code after them to run.
 const ASSERTING: &[&str] = &["ensure", "assert", "debug_assert"];
 
+/// Dependency methods whose result is made of their arguments as well as their receiver.
+const ARG_PASSING: &[&str] = &[
+    "or",
+    "unwrap_or",
+    "map_or",
+    "and",
+    "xor",
+    "get_or_insert",
+    "get_or_insert_with",
+    "or_insert",
+    "or_insert_with",
+    "chain",
+    "zip",
+    "join",
+    "concat",
+    "replace",
+    "replacen",
+    "repeat",
+    "add",
+    "push",
+    "push_str",
+    "push_back",
+    "push_front",
+    "insert",
+    "extend",
+    "append",
+    "set",
+    "with",
+    "entry",
+    "format",
+    "fmt",
+    "to",
+    "from",
+    "into",
+    "try_into",
+    "clone_from",
+    "copied",
+    "cloned",
+    "header",
+    "headers",
+    "query",
+    "body",
+    "text",
+    "param",
+    "params",
+    "arg",
+    "args",
+    "bind",
+    "value",
+    "values",
+    "field",
+    "fields",
+    "attach_printable",
+    "attach",
+    "context",
+    "with_context",
+    "wrap_err",
+    "change_context",
+];
+
+/// Types a path can start with without a `use` (so `Vec::from(x)` is no generic parameter's function).
+const PRELUDE_TYPES: &[&str] = &[
+    "Self",
+    "String",
+    "Vec",
+    "Box",
+    "Option",
+    "Result",
+    "Some",
+    "Ok",
+    "Err",
+    "None",
+    "ToString",
+    "ToOwned",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Default",
+    "Iterator",
+    "IntoIterator",
+    "Clone",
+];
+
+/// Functions of a generic parameter that build their result from their arguments (conversions).
+fn converts(name: &str) -> bool {
+    [
+        "from", "try_from", "new", "into", "convert", "wrap", "build", "parse",
+    ]
+    .contains(&name)
+        || name.starts_with("from_")
+        || name.starts_with("foreign_")
+        || name.starts_with("try_from_")
+}
+
 /// Methods whose result is what their closure returns, not the receiver.
 const MAP_LIKE: &[&str] = &[
     "map",
@@ -188,8 +283,9 @@ impl Eval<'_> {
         values: Vec<Value>,
         span: Span,
     ) -> Value {
-        let written = written.join("::");
         let all = values.iter().fold(Value::default(), |v, a| v.joined(a));
+        let written_path = written;
+        let written = written.join("::");
         if let Some(handle) = self
             .sh
             .catalog
@@ -239,6 +335,16 @@ impl Eval<'_> {
         }
         if SERIALIZERS.contains(&full) {
             return self.shown(&all, Render::Serialize, span);
+        }
+        // `Res::generate_response(data, ..)` on a generic parameter: a trait's function whose result
+        // is made of its arguments only when it converts them (`T::from(x)`), like a dependency's method.
+        if let [generic, name] = written_path {
+            let unimported = full == written;
+            let generic_parameter = generic.starts_with(char::is_uppercase)
+                && !PRELUDE_TYPES.contains(&generic.as_str());
+            if unimported && generic_parameter && !converts(name) {
+                return Value::default();
+            }
         }
         all
     }
@@ -340,7 +446,13 @@ impl Eval<'_> {
         if MAP_LIKE.contains(&method) {
             return closure_results.joined(&others);
         }
-        receiver_value.joined(&others).joined(&closure_results)
+        // A dependency's method returns what it is called on (`c.phone.trim()`); what it is given goes
+        // into the result only for the methods that combine values (`a.or(b)`, `s.replace(x, y)`): a
+        // client's `execute(req)` returns something else.
+        if ARG_PASSING.contains(&method) {
+            return receiver_value.joined(&others).joined(&closure_results);
+        }
+        receiver_value.joined(&closure_results)
     }
 
     /// A catalogue method sink (`.bind(x)` on a sqlx query, `.json(&x)` on a request, `write_all` on a
