@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Speed and memory on a real checkout, side by side in one run (SPEC 6, the scale issue): the floor (every
+# file parsed once with syn, span-locations on, all cores), the linter's cold run, its ratio to the floor,
+# its peak memory against the source size, and semgrep with the shared rule when `semgrep` is on PATH.
+# It fetches nothing: give it a checkout (with its pii-lint.toml at the root, if any).
+#   bash bench/real.sh /path/to/hyperswitch [RUNS]
+set -euo pipefail
+checkout=${1:?usage: bench/real.sh <checkout> [runs]}
+runs=${2:-3}
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+if ! /usr/bin/time -v true 2>/dev/null; then
+  echo "bench: GNU time is needed (apt-get install -y time)" >&2
+  exit 2
+fi
+cargo build --release --quiet
+CARGO_TARGET_DIR=target/floor cargo build --release --quiet --manifest-path bench/floor/Cargo.toml
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+bytes=$(find "$checkout" -name '*.rs' -not -path '*/target/*' -print0 | xargs -0 cat | wc -c)
+
+floor=$(for _ in $(seq "$runs"); do
+  target/floor/release/pii-lint-floor "$checkout" | sed -E 's/.* in ([0-9]+) ms/\1/'
+done | median)
+
+log=$(mktemp)
+cold=$(for _ in $(seq "$runs"); do
+  /usr/bin/time -v target/release/cargo-pii-lint --manifest-path "$checkout/Cargo.toml" --format json -q \
+    --timings >/dev/null 2>"$log" || [ $? -le 1 ]
+  awk '/^timing: total/ {print $3}' "$log"
+  awk -F': ' '/Maximum resident set size/ {print $2}' "$log" >>"$log.rss"
+done | median)
+rss_kb=$(median <"$log.rss")
+grep '^timing:' "$log"
+rm -f "$log" "$log.rss"
+
+semgrep_ms=""
+if command -v semgrep >/dev/null; then
+  start=$(date +%s%N)
+  semgrep scan --metrics=off --disable-version-check --jobs 2 --no-git-ignore --timeout 0 --json --quiet \
+    --x-ignore-semgrepignore-files --config "${SEMGREP_RULE:-../shared/corpora/semgrep-rule.yaml}" \
+    "$checkout" >/dev/null 2>&1 || true
+  semgrep_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+fi
+
+python3 - "$bytes" "$floor" "$cold" "$rss_kb" "$semgrep_ms" <<'PY'
+import sys
+size, floor, cold, rss_kb, semgrep = sys.argv[1:]
+size, floor, cold, rss = int(size), float(floor), float(cold), int(rss_kb) * 1024
+print(f"source: {size / 2**20:.1f} MiB")
+print(f"floor (parse every file once, all cores): {floor:.0f} ms")
+print(f"cold run: {cold:.0f} ms; ratio cold/floor: {cold / floor:.2f} (target <= 1.5)")
+print("warm run: no cache yet (the scale issue's warm target is not built)")
+print(f"peak memory: {rss / 2**20:.0f} MiB; ratio peak/source: {rss / size:.1f} (target <= 10)")
+if semgrep:
+    s = float(semgrep)
+    print(f"semgrep: {s:.0f} ms; ratio semgrep/cold: {s / cold:.2f} (target >= 6)")
+else:
+    print("semgrep: not installed (pip install semgrep in a virtualenv outside the repo)")
+PY
