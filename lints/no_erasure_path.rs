@@ -8,7 +8,8 @@ declare_lint! {
     /// values, or personal data read from them, reach a `storage` sink, or when it is a row type (it derives
     /// diesel's `Queryable`/`Insertable`/`AsChangeset`/`Selectable`, sqlx's `FromRow` or sea-orm's
     /// `DeriveEntityModel`); request bodies and messages that are never kept are not reported. An erasure
-    /// function handles a type when its signature or body names the type, directly or through the workspace
+    /// function handles a type when its signature or body names the type, or runs a `DELETE FROM` the
+    /// type's table (the snake_case of its name, singular or plural), directly or through the workspace
     /// functions it calls; erasing a type erases the types of its fields too. The finding points at the
     /// type's name. Warns by default.
     ///

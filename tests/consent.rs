@@ -366,6 +366,16 @@ fn erasure_paths_direct_through_calls_and_contained_types() {
 }
 
 #[test]
+fn a_delete_from_the_types_table_is_an_erasure_path() {
+    let code = "#[derive(pii_lint::Pii, FromRow)]\npub struct LoyaltyMember {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n#[derive(pii_lint::Pii, FromRow)]\npub struct Ticket { // not deleted\n    #[pii(category = \"name\", purpose = \"service\")]\n    pub holder: String,\n}\nasync fn remove(pool: &sqlx::PgPool, id: i64) {\n    let _ = sqlx::query(\"DELETE FROM loyalty_members WHERE id = $1\").bind(id).execute(pool).await;\n    let _ = sqlx::query(\"SELECT * FROM tickets WHERE id = $1\").bind(id).execute(pool).await;\n}\n#[pii_lint::erasure]\npub async fn on_request(pool: &sqlx::PgPool, id: i64) {\n    remove(pool, id).await;\n}\n";
+    let found: Vec<String> = lints(code)
+        .into_iter()
+        .filter(|f| f.ends_with("PII010"))
+        .collect();
+    assert_eq!(found, [format!("{} PII010", at(code, "// not deleted"))]);
+}
+
+#[test]
 fn config_consent_checks_proofs_and_erasure_count_like_attributes() {
     let code = "pub mod store {\n    use crate::models::*;\n    pub struct OptIn;\n    pub fn opted_in(c: &Customer) -> bool {\n        c.id > 10\n    }\n    pub fn purge(c: Customer) {\n        drop(c);\n    }\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn checked(c: &Customer) {\n    if store::opted_in(c) {\n        let _ = c.email.clone();\n    }\n    let _ = c.email.clone(); // unchecked\n}\n#[pii_lint::purpose(\"marketing\")]\npub fn proven(c: &Customer, _p: &store::OptIn) {\n    let _ = c.email.clone();\n}\n#[derive(pii_lint::Pii, Insertable)]\npub struct Lead {\n    #[pii(category = \"phone\", purpose = \"marketing\")]\n    pub mobile: String,\n}\n";
     let config = "[[consent_checks]]\npath = \"shop::store::opted_in\"\nconsent = \"marketing\"\n\n[[consent_proofs]]\npath = \"shop::store::OptIn\"\nconsent = \"marketing\"\n\n[[erasure]]\npath = \"shop::store::purge\"\n";

@@ -108,6 +108,23 @@ impl Namer<'_> {
         }
     }
 
+    /// `DELETE FROM customers`: the types whose table it is (snake case of the name, singular or plural).
+    fn table(&mut self, table: &str) {
+        for ty in self.index.type_ids() {
+            let name = snake_case(&self.index.ty(ty).name);
+            let plural = match name.strip_suffix('y') {
+                Some(stem) => format!("{stem}ies"),
+                None if name.ends_with('s') || name.ends_with("sh") || name.ends_with("ch") => {
+                    format!("{name}es")
+                }
+                None => format!("{name}s"),
+            };
+            if table == name || table == plural {
+                self.named.insert(ty);
+            }
+        }
+    }
+
     fn pat(&mut self, pat: &Pat) {
         match pat {
             Pat::Bind { sub: Some(sub), .. } => self.pat(sub),
@@ -146,6 +163,7 @@ impl Namer<'_> {
     fn expr(&mut self, expr: &Expr) {
         match &expr.kind {
             ExprKind::Path(segments) => self.path(segments),
+            ExprKind::DeleteFrom(table) => self.table(table),
             ExprKind::Struct { path, .. } => self.path(path),
             ExprKind::Let { pat, .. } | ExprKind::For { pat, .. } => self.pat(pat),
             ExprKind::Match { arms, .. } => arms.iter().for_each(|arm| self.pat(&arm.pat)),
@@ -154,4 +172,16 @@ impl Namer<'_> {
         }
         children(expr, &mut |child| self.child(child));
     }
+}
+
+/// `LoyaltyMember` -> `loyalty_member`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }

@@ -92,6 +92,9 @@ pub enum ExprKind {
     Path(Vec<String>),
     /// Literals and anything that carries no data of its own.
     Lit,
+    /// A string literal that deletes rows (`"DELETE FROM customers WHERE id = $1"`): the table, in lower
+    /// case, for erasure paths (SPEC 4.1, `no-erasure-path`).
+    DeleteFrom(Box<str>),
     Field(Box<Expr>, String),
     Call {
         func: Box<Expr>,

@@ -177,6 +177,10 @@ impl BodyLowerer {
         let span = self.reported_span(expr);
         let kind = match expr {
             E::Path(p) => ExprKind::Path(path_segments(&p.path)),
+            E::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => deleted_table(&text.value()).map_or(ExprKind::Lit, ExprKind::DeleteFrom),
             E::Lit(_) => ExprKind::Lit,
             E::Field(f) => ExprKind::Field(self.boxed(&f.base), member_name(&f.member)),
             E::Call(c) => ExprKind::Call {
@@ -507,4 +511,18 @@ fn member_name(member: &syn::Member) -> String {
         syn::Member::Named(name) => name.to_string(),
         syn::Member::Unnamed(index) => index.index.to_string(),
     }
+}
+
+/// The table a SQL statement deletes from (`DELETE FROM public."Customers" WHERE ..` -> `customers`).
+fn deleted_table(sql: &str) -> Option<Box<str>> {
+    let lower = sql.to_ascii_lowercase();
+    let at = lower.find("delete from")?;
+    let rest = lower[at + "delete from".len()..].trim_start();
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '"' | '`'))
+        .filter(|c| !matches!(c, '"' | '`'))
+        .collect();
+    let table = name.rsplit('.').next()?.to_string();
+    (!table.is_empty()).then(|| table.into_boxed_str())
 }
