@@ -43,7 +43,7 @@ impl Baseline {
     }
 
     pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::workspace::read::regular_text(path)
             .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
         serde_json::from_str(&text).map_err(|e| {
             format!(
@@ -55,10 +55,27 @@ impl Baseline {
         })
     }
 
+    /// Writes the baseline atomically (a temporary file beside it, then a rename), and refuses to replace a
+    /// file that is not a baseline (`--write-baseline src/lib.rs` must not destroy the source).
     pub fn write(&self, path: &Path) -> Result<(), String> {
+        let shown = path.display();
+        if std::fs::symlink_metadata(path).is_ok() && Baseline::read(path).is_err() {
+            return Err(format!(
+                "{shown} exists and is not a pii-lint baseline: --write-baseline only replaces a baseline"
+            ));
+        }
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())? + "\n";
-        std::fs::write(path, text)
-            .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        std::fs::write(&temporary, text)
+            .and_then(|()| std::fs::rename(&temporary, path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&temporary);
+                format!("cannot write the baseline {shown}: {e}")
+            })
     }
 
     /// Drops the findings the baseline lists (each entry accepts one finding).

@@ -109,7 +109,8 @@ fn init(args: &CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     let path = outcome.index.workspace.root.join("pii-lint.toml");
-    if path.exists() {
+    // `symlink_metadata`: a dangling symlink must not be written through to wherever it points.
+    if std::fs::symlink_metadata(&path).is_ok() {
         return usage_error(&format!(
             "{} exists already: init does not overwrite it",
             path.display()
@@ -133,6 +134,12 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(outcome) => outcome,
         Err(code) => return code,
     };
+    for file in &args.files {
+        if !request.cwd.join(file).exists() {
+            let note = format!("--files {}: no such file", file.display());
+            outcome.index.workspace.notes.push(note);
+        }
+    }
     print_notes(&outcome, args.quiet);
     let baseline = match &args.baseline {
         Some(path) => match Baseline::read(&request.cwd.join(path)) {

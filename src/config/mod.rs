@@ -10,9 +10,13 @@ use std::path::Path;
 
 /// Reads and parses a config file; returns its text too (findings point into it).
 pub fn load(path: &Path, display_name: &str) -> Result<(Config, String), ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+    let text = crate::workspace::read::regular_text(path).map_err(|error| ConfigError {
         message: format!("cannot read the config {}: {error}", path.display()),
-        help: Some("pass an existing file with --config, or remove the option to use pii-lint.toml at the root".into()),
+        help: Some(if error.contains("UTF-8") {
+            "save pii-lint.toml as UTF-8 text".into()
+        } else {
+            "pass an existing regular file with --config, or remove the option to use pii-lint.toml at the root".into()
+        }),
         source: None,
         span: None,
     })?;

@@ -84,7 +84,14 @@ pub fn build(
         suppressions: Vec::new(),
         rust_files: 0,
     };
-    for summary in summaries {
+    for (file, summary) in summaries.into_iter().enumerate() {
+        let path = &index.workspace.files[file].rel_path;
+        let limits: Vec<String> = summary
+            .limits
+            .iter()
+            .map(|limit| format!("{path}: {limit}"))
+            .collect();
+        index.workspace.notes.extend(limits);
         index.parse_errors.extend(summary.parse_error);
         index.annotation_errors.extend(summary.annotation_errors);
         index.suppressions.extend(summary.suppressions);

@@ -10,6 +10,8 @@ use syn::spanned::Spanned;
 pub struct Lowerer<'a> {
     pub reader: AttrReader<'a>,
     pub include_tests: bool,
+    /// Limits that cut a function's analysis (said in the run's notes).
+    pub limits: std::cell::RefCell<Vec<String>>,
 }
 
 impl Lowerer<'_> {
@@ -231,6 +233,7 @@ impl Lowerer<'_> {
         let lowerer = super::lower_body::BodyLowerer {
             depth: std::cell::Cell::new(0),
             file: self.reader.file,
+            cut: std::cell::Cell::new(None),
         };
         let mut params = Vec::new();
         let mut has_self = false;
@@ -252,7 +255,7 @@ impl Lowerer<'_> {
             syn::ReturnType::Default => None,
             syn::ReturnType::Type(_, ty) => Some(lower_type(ty)),
         };
-        FnDef {
+        let def = FnDef {
             has_self,
             param_count: params.len() as u32,
             is_async: sig.asyncness.is_some(),
@@ -262,7 +265,16 @@ impl Lowerer<'_> {
                 body: block.map(|b| lowerer.block(b)),
                 instrument: lowerer.instrument(attrs),
             }),
+        };
+        if let Some(line) = lowerer.cut.get() {
+            self.limits.borrow_mut().push(format!(
+                "fn `{}`: an expression nested more than {} levels deep at line {line}: the data inside \
+                 it is not followed",
+                sig.ident,
+                super::lower_body::MAX_NESTING
+            ));
         }
+        def
     }
 
     fn type_def<'f>(

@@ -11,10 +11,24 @@ pub struct BodyLowerer {
     pub file: FileId,
     /// How deep the expression being lowered is nested.
     pub depth: std::cell::Cell<u32>,
+    /// The line of the first expression cut for being nested too deep, if any (said in the run's notes).
+    pub cut: std::cell::Cell<Option<u32>>,
 }
 
 /// Deeper than this, an expression is not followed (generated code; no hand-written code nests so deep).
-const MAX_NESTING: u32 = 400;
+pub const MAX_NESTING: u32 = 400;
+
+/// The field names an expression accesses or binds, anywhere inside it.
+struct FieldNames(Vec<String>);
+
+impl<'ast> syn::visit::Visit<'ast> for FieldNames {
+    fn visit_member(&mut self, member: &'ast syn::Member) {
+        self.0.push(match member {
+            syn::Member::Named(ident) => ident.to_string(),
+            syn::Member::Unnamed(index) => index.index.to_string(),
+        });
+    }
+}
 
 /// How many expressions a macro takes before its format string or fields, and whether the first is a
 /// destination (`write!`) rather than something read.
@@ -161,9 +175,26 @@ impl BodyLowerer {
 
     pub fn expr(&self, expr: &syn::Expr) -> Expr {
         if self.depth.get() >= MAX_NESTING {
+            // Its data is not followed, but the fields it names are still used (no "never read").
+            let span = self.span(expr.span());
+            if self.cut.get().is_none() {
+                self.cut.set(Some(span.line));
+            }
+            let mut named = FieldNames(Vec::new());
+            syn::visit::Visit::visit_expr(&mut named, expr);
+            let base = || {
+                Box::new(Expr {
+                    kind: ExprKind::Lit,
+                    span,
+                })
+            };
+            let reads = named.0.into_iter().map(|name| Expr {
+                kind: ExprKind::Field(base(), name),
+                span,
+            });
             return Expr {
-                kind: ExprKind::Lit,
-                span: Span::line(self.file, 1),
+                kind: ExprKind::Aggregate(reads.collect()),
+                span,
             };
         }
         self.depth.set(self.depth.get() + 1);

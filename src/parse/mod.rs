@@ -3,6 +3,7 @@
 
 mod attrs;
 mod comments;
+mod depth;
 pub mod flow_ir;
 mod items;
 mod lower_body;
@@ -63,6 +64,21 @@ pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSumma
         &mut summary.suppressions,
         &mut summary.annotation_errors,
     );
+    if let Some(line) = depth::too_deep(text) {
+        summary.parse_error = Some(ParseError {
+            span: Span::line(file, line),
+            message: format!(
+                "code nested more than {} levels deep: the file is not analysed (a limit of cargo \
+                 pii-lint, so that parsing it cannot overflow the stack)",
+                depth::MAX_NESTING
+            ),
+        });
+        summary.limits.push(format!(
+            "nested more than {} levels deep at line {line}: not analysed",
+            depth::MAX_NESTING
+        ));
+        return summary;
+    }
     match syn::parse_file(text) {
         Ok(syntax) => {
             let imports = attrs::PiiImports::of_file(&syntax);
@@ -74,8 +90,10 @@ pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSumma
                     suppressions: &mut summary.suppressions,
                 },
                 include_tests: options.include_tests,
+                limits: Default::default(),
             };
             summary.items = lowerer.items(&syntax.items);
+            summary.limits = lowerer.limits.into_inner();
         }
         Err(error) => {
             let start = error.span().start();

@@ -25,6 +25,8 @@ pub struct FileSummary {
     pub annotation_errors: Vec<AnnotationError>,
     pub suppressions: Vec<Suppression>,
     pub parse_error: Option<ParseError>,
+    /// Limits of the tool that cut this file's analysis (SPEC 4.4): said in the run's notes.
+    pub limits: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

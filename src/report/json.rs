@@ -11,6 +11,9 @@ struct Document<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     summary: JsonSummary,
+    /// What the run skipped or cut (SPEC 5.1), the notes printed on stderr; left out when there are none.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -86,6 +89,7 @@ impl Reporter for Json {
                 deny: s.deny,
                 warn: s.warn,
             },
+            notes: &input.workspace.notes,
         };
         // Serialising plain structs of strings and numbers cannot fail.
         let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();

@@ -19,6 +19,25 @@ impl WorkspaceError {
         }
     }
 
+    /// A mistake in a manifest at byte range `span`, labelled there.
+    pub fn at(
+        path: &str,
+        text: &str,
+        span: std::ops::Range<usize>,
+        message: String,
+        label: String,
+    ) -> WorkspaceError {
+        WorkspaceError {
+            message,
+            help: Some("fix the manifest (`cargo metadata` reports the same problem)".to_string()),
+            source: Some(Box::new((
+                NamedSource::new(path, text.to_string()),
+                SourceSpan::new(span.start.into(), span.len()),
+                label,
+            ))),
+        }
+    }
+
     /// A TOML error in a manifest, labelled at its position.
     pub fn toml(path: &str, text: &str, error: &toml::de::Error) -> WorkspaceError {
         let span = error.span().unwrap_or(0..0);

@@ -13,7 +13,7 @@ pub struct Manifest {
 impl Manifest {
     pub fn read(path: &Path) -> Result<Manifest, WorkspaceError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|error| {
+        let text = super::read::regular_text(path).map_err(|error| {
             WorkspaceError::new(
                 format!("cannot read {shown}: {error}"),
                 "pass the workspace's Cargo.toml with --manifest-path",
@@ -22,6 +22,7 @@ impl Manifest {
         let table: toml::Table = text
             .parse()
             .map_err(|error| WorkspaceError::toml(&shown, &text, &error))?;
+        check_shape(path, &shown, &text)?;
         let dir = path
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -38,6 +39,33 @@ impl Manifest {
 
     pub fn package_name(&self) -> Option<&str> {
         self.table.get("package")?.get("name")?.as_str()
+    }
+
+    /// `members` globs of a `[workspace]` that match no package: said in the run's notes.
+    pub fn unmatched_member_globs(&self) -> Vec<String> {
+        let Some(members) = self
+            .workspace()
+            .and_then(|w| w.get("members"))
+            .and_then(toml::Value::as_array)
+        else {
+            return Vec::new();
+        };
+        members
+            .iter()
+            .filter_map(toml::Value::as_str)
+            .filter(|pattern| pattern.contains(['*', '?', '[']))
+            .filter(|pattern| {
+                !expand(&self.dir, pattern)
+                    .iter()
+                    .any(|dir| dir.join("Cargo.toml").is_file())
+            })
+            .map(|pattern| {
+                format!(
+                    "{}: workspace members glob `{pattern}` matches no package",
+                    self.path.display()
+                )
+            })
+            .collect()
     }
 
     /// Member directories of a `[workspace]` (globs expanded, `exclude` removed), sorted.
@@ -230,4 +258,65 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The parts of a manifest's shape the analysis relies on, with their spans.
+#[derive(serde::Deserialize)]
+struct Shape {
+    package: Option<toml::Spanned<toml::Value>>,
+    workspace: Option<toml::Spanned<WorkspaceShape>>,
+}
+
+#[derive(serde::Deserialize)]
+struct WorkspaceShape {
+    members: Option<Vec<toml::Spanned<toml::Value>>>,
+}
+
+/// A manifest that is neither a package nor a workspace, a `package` that is no table with a name, or a
+/// member that is no string or names a directory without `Cargo.toml`: errors at their place, like cargo.
+fn check_shape(path: &Path, shown: &str, text: &str) -> Result<(), WorkspaceError> {
+    let shape: Shape =
+        toml::from_str(text).map_err(|error| WorkspaceError::toml(shown, text, &error))?;
+    let at = |span: std::ops::Range<usize>, message: String| {
+        WorkspaceError::at(shown, text, span, message.clone(), message)
+    };
+    if shape.package.is_none() && shape.workspace.is_none() {
+        return Err(at(
+            0..0,
+            format!("{shown} is neither a package nor a workspace (no [package] or [workspace])"),
+        ));
+    }
+    if let Some(package) = &shape.package {
+        let named = package
+            .get_ref()
+            .get("name")
+            .is_some_and(toml::Value::is_str);
+        if !named {
+            return Err(at(
+                package.span(),
+                "`package` must be a table with a `name` string".to_string(),
+            ));
+        }
+    }
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let members = shape
+        .workspace
+        .as_ref()
+        .and_then(|w| w.get_ref().members.as_ref());
+    for member in members.into_iter().flatten() {
+        let Some(pattern) = member.get_ref().as_str() else {
+            return Err(at(
+                member.span(),
+                "workspace members must be strings (paths or globs)".to_string(),
+            ));
+        };
+        let literal = !pattern.contains(['*', '?', '[']);
+        if literal && !dir.join(pattern).join("Cargo.toml").is_file() {
+            return Err(at(
+                member.span(),
+                format!("workspace member `{pattern}` has no Cargo.toml"),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod error;
 mod manifest;
+pub mod read;
 mod walk;
 
 pub use error::WorkspaceError;
@@ -266,7 +267,8 @@ pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, Wo
                     walker.walk(&path, Some(package), FileKind::Source, &member.dir);
                 }
             }
-            let (files, notes) = walker.finish();
+            let (files, mut notes) = walker.finish();
+            notes.extend(root.unmatched_member_globs());
             return Ok(build_workspace(
                 located, &root, &manifests, files, notes, filter,
             ));
