@@ -245,3 +245,23 @@ fn a_members_glob_matching_nothing_and_a_missing_files_path_are_notes() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn a_star_path_is_one_mistake_only_when_no_type_it_names_has_the_field() {
+    let mut lib = String::new();
+    for (module, field) in [("a", "name"), ("b", "total"), ("c", "total")] {
+        lib.push_str(&format!(
+            "pub mod {module} {{\n    pub struct Model {{\n        pub {field}: String,\n    }}\n    pub fn read(m: &Model) -> usize {{\n        m.{field}.len()\n    }}\n}}\n"
+        ));
+    }
+    let config = "[[data]]\npath = \"shop::*::Model.name\"\ncategory = \"name\"\npurposes = [\"service\"]\n\n[[data]]\npath = \"shop::*::Model.email\"\ncategory = \"email\"\npurposes = [\"service\"]\n";
+    let dir = workspace(&[
+        ("Cargo.toml", PACKAGE),
+        ("src/lib.rs", &lib),
+        ("pii-lint.toml", config),
+    ]);
+    let report = json(&run_in(dir.path(), &["--format", "json"]));
+    assert_eq!(codes(&report), ["pii-lint.toml:7 PII002"]);
+    let message = report["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("none of the 3 types"), "{message}");
+}

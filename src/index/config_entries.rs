@@ -32,24 +32,39 @@ pub fn apply(index: &mut Index) {
             ));
             continue;
         }
-        for type_id in types {
-            let ty = index.ty(type_id);
-            let field_index = match field {
-                Some(name) => match ty.fields().iter().position(|f| f.display_name() == name) {
-                    Some(i) => Some(i),
-                    None => {
-                        let message =
-                            format!("`{}` has no field `{name}`", index.type_path(type_id));
-                        index.invalid.push(InvalidAnnotation {
-                            span: at.span,
-                            message,
-                            help: Some(field_help(index, type_id)),
-                        });
-                        continue;
-                    }
-                },
-                None => None,
+        // With `*` segments (or definitions behind different `cfg`s) a path names several types: the
+        // entry is a mistake only when none of them has the field.
+        let with_field: Vec<TypeId> = types
+            .iter()
+            .copied()
+            .filter(|t| field.is_none_or(|name| field_position(index, *t, name).is_some()))
+            .collect();
+        if let (Some(name), true) = (field, with_field.is_empty()) {
+            let (message, help) = match types.as_slice() {
+                [only] => (
+                    format!("`{}` has no field `{name}`", index.type_path(*only)),
+                    field_help(index, *only),
+                ),
+                _ => (
+                    format!(
+                        "none of the {} types `{}` names has a field `{name}`",
+                        types.len(),
+                        entry.path.value
+                    ),
+                    "check the field's name, or narrow the `*` segments to the types that have it"
+                        .to_string(),
+                ),
             };
+            index.invalid.push(InvalidAnnotation {
+                span: at.span,
+                message,
+                help: Some(help),
+            });
+            continue;
+        }
+        for type_id in with_field {
+            let ty = index.ty(type_id);
+            let field_index = field.and_then(|name| field_position(index, type_id, name));
             let already = match field_index {
                 Some(i) => index.catalogue.field(type_id, i).is_some(),
                 None => index.catalogue.type_decl(type_id).is_some(),
@@ -186,6 +201,14 @@ fn nothing_matches(path: Named, table: &str, expected: &str) -> InvalidAnnotatio
         message: format!("the {table} path `{}` names nothing in the workspace", path.value),
         help: Some(format!("write {expected}, starting with the crate name as code writes it; `*` matches one segment")),
     }
+}
+
+fn field_position(index: &Index, ty: TypeId, name: &str) -> Option<usize> {
+    index
+        .ty(ty)
+        .fields()
+        .iter()
+        .position(|f| f.display_name() == name)
 }
 
 fn field_help(index: &Index, ty: TypeId) -> String {
