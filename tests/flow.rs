@@ -226,10 +226,12 @@ fn tracing_fields_and_instrument() {
     );
 }
 
+/// A sink's body is the boundary of its own kind only (SPEC 2.4): the export inside an export sink is not
+/// reported again, the `println!` in it is a log leak.
 #[test]
 fn declared_sinks_and_their_boundary() {
-    let code = "#[pii_lint::sink(kind = \"export\", purpose = \"third_party_sharing\")]\npub fn upload(rows: &[String]) {\n    println!(\"{:?}\", rows);\n}\npub fn f(c: &Customer) {\n    upload(&[c.phone.clone()]); // export\n    upload(&[c.id.to_string()]);\n}\n";
-    assert_flows(code, &[("// export", "PII006")]);
+    let code = "#[pii_lint::sink(kind = \"export\", purpose = \"third_party_sharing\")]\npub fn upload(rows: &[String]) {\n    println!(\"{:?}\", rows); // log\n    std::fs::write(\"rows.txt\", rows.join(\",\")).unwrap();\n}\npub fn f(c: &Customer) {\n    upload(&[c.phone.clone()]); // export\n    upload(&[c.id.to_string()]);\n}\n";
+    assert_flows(code, &[("// log", "PII005"), ("// export", "PII006")]);
 }
 
 #[test]

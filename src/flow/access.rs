@@ -54,6 +54,15 @@ impl Eval<'_> {
     /// value itself was, where it was named.
     pub(super) fn field(&mut self, base: &Value, name: &str, at: Option<Span>) -> Value {
         self.used_fields.insert(name.to_string());
+        // `.0` of an extractor or wrapper seen through (`form.0.email` with `form: Form<FormData>`).
+        if name == "0"
+            && base.fields.is_empty()
+            && base
+                .whole_types()
+                .all(|ty| self.field_position(ty, "0").is_none())
+        {
+            return base.clone();
+        }
         let mut value = base.fields.get(name).cloned().unwrap_or_default();
         let consents = self.held.union(carried(base));
         let variants_known: Vec<(TypeId, u16)> = base

@@ -148,6 +148,9 @@ pub struct Catalog {
     pub handles: Vec<HandleSink>,
     #[serde(default)]
     pub wrappers: Vec<Wrapper>,
+    /// Extractors and smart pointers values are seen through; read by the index (`carried_types`).
+    #[serde(default)]
+    pub transparent: Vec<toml::Table>,
 }
 
 pub const FILES: &[(&str, &str)] = &[
@@ -168,6 +171,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("redis", include_str!("../../lints/catalog/redis.toml")),
     ("secrecy", include_str!("../../lints/catalog/secrecy.toml")),
     ("masking", include_str!("../../lints/catalog/masking.toml")),
+    (
+        "extractors",
+        include_str!("../../lints/catalog/extractors.toml"),
+    ),
 ];
 
 impl Catalog {
@@ -223,6 +230,57 @@ impl Catalog {
         self
     }
 
+    /// The workspace's own macros that are sinks: a `macro_rules!` whose rules invoke a sink macro (directly
+    /// or through another workspace macro) is a sink of that kind, and `[[sinks]]` may name a macro, of the
+    /// workspace (`crate::name`) or of a dependency (`other_crate::name`).
+    pub fn with_workspace_macros(mut self, index: &crate::index::Index) -> Catalog {
+        let mut kinds: std::collections::BTreeMap<String, SinkKind> = Default::default();
+        for entry in &index.config.sinks {
+            let path: Vec<String> = entry.path.value.split("::").map(str::to_string).collect();
+            let (Some(name), Some(kind)) = (path.last(), SinkKind::parse(&entry.kind.value)) else {
+                continue;
+            };
+            if index.macros.contains_key(name) {
+                kinds.insert(name.clone(), kind);
+            } else if path.len() > 1
+                && !index
+                    .crate_roots
+                    .iter()
+                    .any(|root| index.modules.get(*root).path[0] == path[0])
+            {
+                self.macros.push(MacroSink {
+                    names: vec![name.clone()],
+                    kind,
+                    crates: vec![path[0].clone()],
+                });
+            }
+        }
+        loop {
+            let mut found = Vec::new();
+            for (name, invoked) in &index.macros {
+                if kinds.contains_key(name) {
+                    continue;
+                }
+                let kind = invoked.iter().find_map(|path| {
+                    self.macro_sink(path)
+                        .or_else(|| path.last().and_then(|n| kinds.get(n).copied()))
+                });
+                found.extend(kind.map(|k| (name.clone(), k)));
+            }
+            if found.is_empty() {
+                break;
+            }
+            kinds.extend(found);
+        }
+        self.macros
+            .extend(kinds.into_iter().map(|(name, kind)| MacroSink {
+                names: vec![name],
+                kind,
+                crates: Vec::new(),
+            }));
+        self
+    }
+
     /// The wrapper a type path (written in full) names.
     pub fn wrapper(&self, full_path: &str) -> Option<u16> {
         self.wrappers
@@ -264,7 +322,8 @@ mod tests {
                 + part.functions.len()
                 + part.methods.len()
                 + part.handles.len()
-                + part.wrappers.len();
+                + part.wrappers.len()
+                + part.transparent.len();
             assert!(count > 0, "lints/catalog/{name}.toml declares nothing");
         }
     }

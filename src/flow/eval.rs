@@ -72,8 +72,11 @@ pub(super) struct Eval<'a> {
     pub(super) self_type: Option<TypeId>,
     pub(super) scopes: Vec<HashMap<String, Value>>,
     pub(super) facts: FnFacts,
-    /// Inside a sink, sanitizer or encryptor: flows here are not reported.
+    /// Inside a sink, sanitizer or encryptor: reads here are not reported.
     pub(super) boundary: bool,
+    /// Inside a declared sink: flows to sinks of its own kind are not reported (SPEC 2.4: a `println!` in
+    /// an export sink is still a log leak).
+    pub(super) own_kinds: Vec<SinkKind>,
     /// Inside a sanitizer or encryptor: the functions it calls do its work, so what it passes them is
     /// not followed either (an encryption service's HTTP client is no export of the data it seals).
     pub(super) protecting: bool,
@@ -120,6 +123,14 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         scopes: vec![HashMap::new()],
         facts: FnFacts::default(),
         boundary,
+        own_kinds: f
+            .annotations
+            .iter()
+            .filter_map(|a| match a {
+                Annotation::Sink { kind, .. } => SinkKind::parse(&kind.value),
+                _ => None,
+            })
+            .collect(),
         protecting: f
             .annotations
             .iter()
@@ -233,7 +244,8 @@ impl Eval<'_> {
         value: Value,
     ) {
         // A commercial message is checked for consent even when it carries no personal data.
-        if self.boundary || (value.is_empty() && kind != SinkKind::CommercialMessage) {
+        let inside = self.protecting || self.own_kinds.contains(&kind);
+        if inside || (value.is_empty() && kind != SinkKind::CommercialMessage) {
             return;
         }
         let consents = self.held.union(carried(&value));

@@ -6,7 +6,9 @@
 use super::catalog::Catalog;
 use super::render::{shown_fields, HandWritten};
 use super::value::Origin;
-use crate::index::{carried_types, is_settings_type, FieldData, Index, ModuleId, TypeId};
+use crate::index::{
+    carried_types, is_container, is_settings_type, FieldData, Index, ModuleId, TypeId,
+};
 use crate::parse::flow_ir::Render;
 use crate::parse::TypeRef;
 use rayon::prelude::*;
@@ -58,12 +60,6 @@ const NO_TEXT: &[&str] = &[
     "AtomicBool",
     "AtomicUsize",
     "AtomicU64",
-];
-
-/// Containers whose values are made of their type arguments (peeled to judge what they can hold).
-const PEELED: &[&str] = &[
-    "Option", "Vec", "Box", "Arc", "Rc", "VecDeque", "HashSet", "BTreeSet", "RefCell", "Cell",
-    "Mutex", "RwLock", "Cow",
 ];
 
 pub struct TypeFacts {
@@ -418,7 +414,7 @@ fn type_holds_no_text(index: &Index, no_text: &[bool], module: ModuleId, ty: &Ty
             let Some(last) = segments.last() else {
                 return false;
             };
-            if PEELED.contains(&last.as_str()) {
+            if is_container(last) {
                 return !args.is_empty()
                     && args
                         .iter()
@@ -446,7 +442,7 @@ fn wrapper_of(index: &Index, catalog: &Catalog, module: ModuleId, ty: &TypeRef) 
     match ty {
         TypeRef::Path { segments, args } => {
             let last = segments.last()?;
-            if PEELED.contains(&last.as_str()) {
+            if is_container(last) {
                 return args
                     .iter()
                     .find_map(|a| wrapper_of(index, catalog, module, a));

@@ -21,6 +21,7 @@ struct Builder<'a> {
     fns: Vec<FnInfo>,
     impls: Vec<ImplInfo>,
     module_annotations: Vec<ModuleAnnotations>,
+    macros: BTreeMap<String, Vec<Vec<String>>>,
 }
 
 /// Where `mod x;` declarations of a module look for files.
@@ -39,7 +40,7 @@ pub fn build(
     config_file: Option<FileId>,
     mut summaries: Vec<FileSummary>,
 ) -> Index {
-    let (tree, crate_roots, types, fns, impls, module_annotations) = {
+    let (tree, crate_roots, types, fns, impls, module_annotations, macros) = {
         let mut builder = Builder {
             workspace: &workspace,
             files_by_path: workspace
@@ -55,6 +56,7 @@ pub fn build(
             fns: Vec::new(),
             impls: Vec::new(),
             module_annotations: Vec::new(),
+            macros: BTreeMap::new(),
         };
         let crate_roots = builder.crate_roots();
         builder.resolve_impl_types();
@@ -65,6 +67,7 @@ pub fn build(
             builder.fns,
             builder.impls,
             builder.module_annotations,
+            builder.macros,
         )
     };
     let mut index = Index {
@@ -78,6 +81,7 @@ pub fn build(
         fns,
         impls,
         module_annotations,
+        macros,
         parse_errors: Vec::new(),
         annotation_errors: Vec::new(),
         invalid: Vec::new(),
@@ -370,6 +374,9 @@ impl Builder<'_> {
                     }
                 }
                 ItemKind::Use(entries) => self.tree.modules[module.0 as usize].uses.extend(entries),
+                ItemKind::MacroRules(invoked) => {
+                    self.macros.entry(item.name).or_default().extend(invoked);
+                }
                 ItemKind::Trait(_) | ItemKind::TypeAlias(_) | ItemKind::Other => {}
             }
         }

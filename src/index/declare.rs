@@ -80,17 +80,47 @@ pub(super) fn declare_fields_of_personal_types(index: &mut Index) {
     index.catalogue.field_data.extend(found);
 }
 
+/// Collections whose values are made of their type arguments.
 const CONTAINERS: &[&str] = &[
-    "Option", "Vec", "Box", "Arc", "Rc", "VecDeque", "HashSet", "BTreeSet", "RefCell", "Cell",
-    "Mutex", "RwLock", "Cow",
+    "Option", "Vec", "VecDeque", "HashSet", "BTreeSet", "IndexSet",
 ];
+
+/// Extractors and smart pointers, as data in `lints/catalog/extractors.toml`.
+#[derive(serde::Deserialize)]
+struct Extractors {
+    transparent: Vec<Transparent>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Transparent {
+    #[serde(rename = "crate")]
+    krate: String,
+    types: Vec<String>,
+}
+
+/// The names of extractor and smart-pointer types a value is seen through (`Json<T>` is a `T`).
+pub fn transparent_types() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        // The file is part of the build; a test proves it parses.
+        toml::from_str::<Extractors>(include_str!("../../lints/catalog/extractors.toml"))
+            .map(|e| e.transparent.into_iter().flat_map(|t| t.types).collect())
+            .unwrap_or_default()
+    })
+}
+
+/// Whether a type with type arguments is seen through to them (`Option<T>`, `Json<T>`, `Arc<T>`).
+pub fn is_container(name: &str) -> bool {
+    CONTAINERS.contains(&name) || transparent_types().iter().any(|t| t == name)
+}
 const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
 
-/// The types a field's values are made of, looking through containers.
+/// The types a field's values are made of, looking through containers, extractors and smart pointers.
 pub fn carried_types(ty: &TypeRef) -> Vec<&TypeRef> {
     match ty {
         TypeRef::Path { segments, args } => match segments.last().map(String::as_str) {
-            Some(name) if CONTAINERS.contains(&name) => {
+            Some(name) if is_container(name) && !args.is_empty() => {
                 args.iter().flat_map(carried_types).collect()
             }
             Some(name) if MAPS.contains(&name) => {
@@ -121,4 +151,15 @@ pub fn is_settings_type(name: &str) -> bool {
     SETTINGS_SUFFIXES
         .iter()
         .any(|suffix| name.ends_with(suffix))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_extractor_catalogue_parses() {
+        let names = super::transparent_types();
+        for name in ["Json", "Form", "Path", "State", "Arc", "MutexGuard"] {
+            assert!(names.iter().any(|n| n == name), "{name}");
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 mod build;
 mod declare;
-pub use declare::{carried_types, is_settings_type};
+pub use declare::{carried_types, is_container, is_settings_type};
 pub mod catalogue;
 mod config_entries;
 pub mod modules;
@@ -98,6 +98,8 @@ pub struct Index {
     pub fns: Vec<FnInfo>,
     pub impls: Vec<ImplInfo>,
     pub module_annotations: Vec<ModuleAnnotations>,
+    /// The workspace's `macro_rules!` macros by name, with the macros their rules invoke.
+    pub macros: std::collections::BTreeMap<String, Vec<Vec<String>>>,
     pub catalogue: Catalogue,
     pub parse_errors: Vec<ParseError>,
     pub annotation_errors: Vec<AnnotationError>,

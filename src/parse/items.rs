@@ -120,6 +120,16 @@ impl Lowerer<'_> {
                 t.semi_token.span,
                 is_pub(&t.vis),
             ),
+            syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+                let ident = m.ident.as_ref()?;
+                (
+                    ident.to_string(),
+                    ident.span(),
+                    m.mac.path.span(),
+                    m.mac.delimiter.span().close(),
+                    true,
+                )
+            }
             _ => return None,
         };
         let item_span = self.extent(attrs, start, end);
@@ -165,6 +175,11 @@ impl Lowerer<'_> {
                 ItemKind::Use(entries)
             }
             syn::Item::Type(t) => ItemKind::TypeAlias(lower_type(&t.ty)),
+            syn::Item::Macro(m) => {
+                let mut invoked = Vec::new();
+                invoked_macros(m.mac.tokens.clone(), &mut invoked);
+                ItemKind::MacroRules(invoked)
+            }
             _ => ItemKind::Other,
         };
         Some(Item {
@@ -440,6 +455,34 @@ fn flatten_use(
             for tree in &g.items {
                 flatten_use(tree, prefix, is_pub, out);
             }
+        }
+    }
+}
+
+/// The paths of macro invocations in a token stream (`error!`, `log::error!`, `$crate::audit!`).
+fn invoked_macros(tokens: proc_macro2::TokenStream, out: &mut Vec<Vec<String>>) {
+    use proc_macro2::TokenTree;
+    let mut path: Vec<String> = Vec::new();
+    let mut after_colons = false;
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => {
+                if !after_colons {
+                    path.clear();
+                }
+                path.push(ident.to_string());
+                after_colons = false;
+            }
+            TokenTree::Punct(p) if p.as_char() == ':' => after_colons = !path.is_empty(),
+            TokenTree::Punct(p) if p.as_char() == '!' && !path.is_empty() => {
+                out.push(std::mem::take(&mut path));
+            }
+            TokenTree::Punct(p) if p.as_char() == '$' => {}
+            TokenTree::Group(group) => {
+                path.clear();
+                invoked_macros(group.stream(), out);
+            }
+            _ => path.clear(),
         }
     }
 }

@@ -64,6 +64,9 @@ pub enum ItemKind {
     Mod(ModDef),
     Use(Vec<UseEntry>),
     TypeAlias(TypeRef),
+    /// `macro_rules! name { .. }`: the paths of the macros its rules invoke (`error`, `log::warn`), so a
+    /// local wrapper of a sink macro is a sink too (SPEC 4.4).
+    MacroRules(Vec<Vec<String>>),
     Other,
 }
 

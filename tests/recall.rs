@@ -1,0 +1,129 @@
+//! What real backends are made of (SPEC 4.4): extractors, smart pointers and local logging macros. Each
+//! leak beside its fixed twin; lines marked `// leak` (with the lint after the marker, log-leak when none is
+//! given) are the only flow findings expected.
+
+mod common;
+
+use common::{findings_allowing, workspace};
+
+const QUIET: &[&str] = &[
+    "unused-personal-data",
+    "no-erasure-path",
+    "purpose-mismatch",
+    "missing-consent",
+    "undeclared-personal-data",
+];
+
+fn assert_leaks(code: &str, config: &str) {
+    let mut files = vec![("src/lib.rs", code)];
+    if !config.is_empty() {
+        files.push(("pii-lint.toml", config));
+    }
+    let dir = workspace(&files);
+    let expected: Vec<String> = code
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let after = line.split("// leak").nth(1)?;
+            let code = after.split_whitespace().next().unwrap_or("PII005");
+            Some(format!("src/lib.rs:{} {code}", i + 1))
+        })
+        .collect();
+    assert_eq!(findings_allowing(dir.path(), QUIET), expected, "\n{code}");
+}
+
+const FORM: &str = r#"#[derive(pii_lint::Pii, serde::Deserialize)]
+pub struct FormData {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+    pub name_length: usize,
+}
+#[derive(pii_lint::Pii, serde::Deserialize)]
+pub struct RegisterInput {
+    pub user: String,
+    #[pii(category = "credential", purpose = "security")]
+    pub password: String,
+}
+#[pii_lint::sanitizer]
+pub fn hash(secret: &str) -> String {
+    secret.chars().rev().collect()
+}
+"#;
+
+#[test]
+fn actix_and_axum_extractors_are_seen_through() {
+    let code = format!(
+        r#"{FORM}use actix_web::web;
+use axum::Json;
+#[tracing::instrument(skip(form), fields(subscriber_email = %form.email))] // leak
+pub async fn subscribe(form: web::Form<FormData>) {{
+    log::info!("{{}}", form.0.email); // leak
+    log::info!("{{}}", form.into_inner().email); // leak
+}}
+#[tracing::instrument(skip(form), fields(size = %form.name_length))]
+pub async fn quiet(form: web::Form<FormData>) {{
+    log::info!("{{}}", form.name_length);
+}}
+pub async fn register(pool: &sqlx::PgPool, Json(payload): Json<RegisterInput>) {{
+    let _ = sqlx::query("INSERT INTO users (name, password) VALUES ($1, $2)")
+        .bind(&payload.user)
+        .bind(&payload.password) // leak PII008
+        .execute(pool)
+        .await;
+    let _ = sqlx::query("INSERT INTO users (name, password) VALUES ($1, $2)")
+        .bind(&payload.user)
+        .bind(hash(&payload.password))
+        .execute(pool)
+        .await;
+}}
+pub async fn shared(state: std::sync::Arc<std::sync::Mutex<FormData>>) {{
+    let guard = state.lock().unwrap();
+    log::info!("{{}}", guard.email); // leak
+}}
+"#
+    );
+    assert_leaks(&code, "");
+}
+
+#[test]
+fn a_local_macro_that_logs_is_a_log_sink_at_each_invocation() {
+    let code = r#"#[derive(pii_lint::Pii)]
+pub struct Login {
+    pub id: u64,
+    #[pii(category = "ip_address", purpose = "security")]
+    pub ip: String,
+}
+macro_rules! err {
+    ($msg:expr, $value:expr) => {{
+        log::error!("{}: {}", $msg, $value);
+        Err(())
+    }};
+}
+macro_rules! fail {
+    ($msg:expr, $value:expr) => {
+        err!($msg, $value)
+    };
+}
+macro_rules! audit {
+    ($value:expr) => {
+        crate::audit_log::push(format!("{}", $value))
+    };
+}
+pub mod audit_log {
+    pub fn push(line: String) -> usize {
+        line.len()
+    }
+}
+pub fn check(login: &Login) -> Result<(), ()> {
+    audit!(login.ip); // leak
+    audit!(login.id);
+    let _: Result<(), ()> = fail!("blocked", login.ip); // leak
+    err!("refused", login.ip) // leak
+}
+pub fn quiet(login: &Login) -> Result<(), ()> {
+    err!("refused", login.id)
+}
+"#;
+    let config = "[[sinks]]\npath = \"shop::audit\"\nkind = \"log\"\n";
+    assert_leaks(code, config);
+}
