@@ -326,3 +326,37 @@ pub fn lookup<R: Render>(db: &sqlx::PgPool, client: &reqwest::Client, c: &Custom
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn well_known_hashes_and_ciphers_and_declared_dependency_functions_protect_data() {
+    let code = r#"use aes_gcm::aead::Aead;
+#[derive(pii_lint::Pii)]
+pub struct Signup {
+    #[pii(category = "credential", purpose = "security")]
+    pub password: String,
+    #[pii(category = "id_number", purpose = "legal_obligation")]
+    pub id_card: String,
+    #[pii(category = "phone", purpose = "service")]
+    pub phone: String,
+}
+pub async fn save(pool: &sqlx::PgPool, cipher: &aes_gcm::Aes256Gcm, s: &Signup) {
+    let hashed = bcrypt::hash(&s.password, 12).unwrap();
+    let digest = sha2::Sha256::digest(s.id_card.as_bytes());
+    let sealed = cipher.encrypt(&nonce(), s.id_card.as_bytes()).unwrap();
+    let _ = sqlx::query("INSERT INTO signups VALUES ($1, $2, $3)")
+        .bind(&hashed)
+        .bind(digest.to_vec())
+        .bind(&sealed)
+        .bind(&s.password) // leak PII008
+        .execute(pool)
+        .await;
+    log::info!("{}", pii_mask::mask(&s.phone));
+    log::info!("{}", s.phone); // leak
+}
+fn nonce() -> [u8; 12] {
+    [0; 12]
+}
+"#;
+    let config = "[[sanitizers]]\npath = \"pii_mask::mask\"\n";
+    assert_leaks(code, config);
+}

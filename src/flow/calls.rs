@@ -1,7 +1,7 @@
 //! Calls, method calls and macros: where the data they are given goes, which of them are sinks, and
 //! what they return.
 
-use super::catalog::SinkKind;
+use super::catalog::{Protection, SinkKind};
 use super::eval::{CallSite, Eval};
 use super::guards::{carried, marked, ConsentSet};
 use super::methods::{resolve_call, Callee};
@@ -284,6 +284,15 @@ impl Eval<'_> {
         span: Span,
     ) -> Value {
         let all = values.iter().fold(Value::default(), |v, a| v.joined(a));
+        match self
+            .sh
+            .catalog
+            .protection_of_function(&[full, &written.join("::")])
+        {
+            Some(Protection::Sanitizes) => return Value::default(),
+            Some(Protection::Encrypts) => return encrypted(self.index(), self.sh.types, &all),
+            None => {}
+        }
         let written_path = written;
         let written = written.join("::");
         if let Some(handle) = self
@@ -435,6 +444,16 @@ impl Eval<'_> {
                 result.join(&self.call(target, all_args.clone(), span));
             }
             return result;
+        }
+        match self.sh.catalog.protection_of_method(method) {
+            Some(Protection::Sanitizes) => return Value::default(),
+            Some(Protection::Encrypts) => {
+                let plain = values
+                    .iter()
+                    .fold(receiver_value.clone(), |v, a| v.joined(a));
+                return encrypted(self.index(), self.sh.types, &plain);
+            }
+            None => {}
         }
         if self.method_sink(receiver, &receiver_value, method, &values, span) {
             return Value::default();

@@ -124,6 +124,28 @@ pub struct Wrapper {
     pub masking_methods: Vec<String>,
 }
 
+/// Functions (by path) and methods (by name) of dependencies that hash or encrypt what they are given.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Protector {
+    /// The crates the entry describes (documentation).
+    #[serde(default, rename = "crate")]
+    pub krate: String,
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub methods: Vec<String>,
+}
+
+/// What a dependency's function or method does to personal data it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protection {
+    /// Its result no longer identifies anyone.
+    Sanitizes,
+    /// Its result is the data, protected at rest.
+    Encrypts,
+}
+
 /// `"redacted"` is true, `"clear"` false.
 fn redacted<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
     match String::deserialize(deserializer)?.as_str() {
@@ -148,6 +170,10 @@ pub struct Catalog {
     pub handles: Vec<HandleSink>,
     #[serde(default)]
     pub wrappers: Vec<Wrapper>,
+    #[serde(default)]
+    pub sanitizers: Vec<Protector>,
+    #[serde(default)]
+    pub encryptors: Vec<Protector>,
     /// Extractors and smart pointers values are seen through; read by the index (`carried_types`).
     #[serde(default)]
     pub transparent: Vec<toml::Table>,
@@ -171,6 +197,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("redis", include_str!("../../lints/catalog/redis.toml")),
     ("secrecy", include_str!("../../lints/catalog/secrecy.toml")),
     ("masking", include_str!("../../lints/catalog/masking.toml")),
+    ("crypto", include_str!("../../lints/catalog/crypto.toml")),
     (
         "extractors",
         include_str!("../../lints/catalog/extractors.toml"),
@@ -188,6 +215,8 @@ impl Catalog {
                 all.methods.extend(part.methods);
                 all.handles.extend(part.handles);
                 all.wrappers.extend(part.wrappers);
+                all.sanitizers.extend(part.sanitizers);
+                all.encryptors.extend(part.encryptors);
             }
         }
         all
@@ -218,8 +247,17 @@ impl Catalog {
             .map(|i| i as u16)
     }
 
-    /// The catalogue's wrappers followed by the config's `[[wrappers]]`.
-    pub fn with_config_wrappers(mut self, entries: &[crate::config::WrapperEntry]) -> Catalog {
+    /// The catalogue's wrappers, sanitizers and encryptors followed by the config's (`[[wrappers]]`, and
+    /// `[[sanitizers]]`/`[[encryptors]]` naming functions of dependencies, matched where code calls them).
+    pub fn with_config(mut self, config: &crate::config::Config) -> Catalog {
+        let paths = |entries: &[crate::config::PathEntry]| Protector {
+            krate: String::new(),
+            paths: entries.iter().map(|e| e.path.value.clone()).collect(),
+            methods: Vec::new(),
+        };
+        self.sanitizers.push(paths(&config.sanitizers));
+        self.encryptors.push(paths(&config.encryptors));
+        let entries = &config.wrappers;
         self.wrappers.extend(entries.iter().map(|e| Wrapper {
             paths: vec![e.path.value.clone()],
             debug: e.debug_redacted,
@@ -281,6 +319,33 @@ impl Catalog {
         self
     }
 
+    /// What a dependency's function, by its full or written path, does to the data it is given.
+    pub fn protection_of_function(&self, paths: &[&str]) -> Option<Protection> {
+        let named = |list: &[Protector]| {
+            list.iter()
+                .any(|p| p.paths.iter().any(|x| paths.contains(&x.as_str())))
+        };
+        if named(&self.sanitizers) {
+            Some(Protection::Sanitizes)
+        } else if named(&self.encryptors) {
+            Some(Protection::Encrypts)
+        } else {
+            None
+        }
+    }
+
+    /// What a dependency's method, by name, does to the data it is given.
+    pub fn protection_of_method(&self, name: &str) -> Option<Protection> {
+        let named = |list: &[Protector]| list.iter().any(|p| p.methods.iter().any(|m| m == name));
+        if named(&self.sanitizers) {
+            Some(Protection::Sanitizes)
+        } else if named(&self.encryptors) {
+            Some(Protection::Encrypts)
+        } else {
+            None
+        }
+    }
+
     /// The wrapper a type path (written in full) names.
     pub fn wrapper(&self, full_path: &str) -> Option<u16> {
         self.wrappers
@@ -323,6 +388,8 @@ mod tests {
                 + part.methods.len()
                 + part.handles.len()
                 + part.wrappers.len()
+                + part.sanitizers.len()
+                + part.encryptors.len()
                 + part.transparent.len();
             assert!(count > 0, "lints/catalog/{name}.toml declares nothing");
         }

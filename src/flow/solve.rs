@@ -116,7 +116,7 @@ fn with_params(index: &Index, types: &TypeFacts, value: &Value, params: &[Value]
 
 pub fn compute(index: &Index) -> FlowFacts {
     let catalog = Catalog::builtin()
-        .with_config_wrappers(&index.config.wrappers)
+        .with_config(&index.config)
         .with_workspace_macros(index);
     let types = TypeFacts::build(index, &catalog);
     let methods = MethodTable::build(index);

@@ -161,8 +161,11 @@ pub fn apply(index: &mut Index) {
     for (path, table, annotation) in fn_entries {
         let fns = fns_at(index, &path.value);
         if fns.is_empty() {
-            // A sink outside the workspace (an SDK's send function) is matched at call sites by the flow stage.
-            if table == "[[sinks]]" && !names_workspace_crate(index, &path.value) {
+            // A sink, sanitizer or encryptor outside the workspace (an SDK's send function, a crate's
+            // hash) is matched at call sites by the flow stage.
+            let matched_at_calls =
+                ["[[sinks]]", "[[sanitizers]]", "[[encryptors]]"].contains(&table);
+            if matched_at_calls && !names_workspace_crate(index, &path.value) {
                 continue;
             }
             // A workspace `macro_rules!` (`crate::name`, whatever module defines it) is matched at its
