@@ -127,3 +127,39 @@ pub fn quiet(login: &Login) -> Result<(), ()> {
     let config = "[[sinks]]\npath = \"shop::audit\"\nkind = \"log\"\n";
     assert_leaks(code, config);
 }
+
+#[test]
+fn items_a_workspace_macro_makes_are_indexed_declared_and_followed() {
+    let code = r#"macro_rules! make_string_type {
+    ($name:ident) => {
+        #[derive(Debug, Clone)]
+        pub struct $name(pub String);
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+make_string_type!(Email);
+make_string_type!(Slug);
+macro_rules! model {
+    ($name:ident { $($field:ident : $ty:ty),* }) => {
+        #[derive(Debug)]
+        pub struct $name {
+            $(pub $field: $ty),*
+        }
+    };
+}
+model!(Account { id: u64, email: Email, note: String });
+pub fn log(a: &Account, s: &Slug) {
+    log::info!("{}", s.as_str());
+    log::info!("{:?}", a.email); // leak
+    log::info!("{}", a.email.as_str()); // leak
+    log::info!("{} {}", a.id, a.note);
+}
+"#;
+    let config = "[[data]]\npath = \"shop::Email\"\ncategory = \"email\"\npurposes = [\"service\"]\n\n[[data]]\npath = \"shop::Account.note\"\ncategory = \"communication\"\npurposes = [\"service\"]\n";
+    let with_note_leak = code.replace("a.id, a.note);", "a.id, a.note); // leak");
+    assert_leaks(&with_note_leak, config);
+}

@@ -22,6 +22,38 @@ struct Builder<'a> {
     impls: Vec<ImplInfo>,
     module_annotations: Vec<ModuleAnnotations>,
     macros: BTreeMap<String, Vec<Vec<String>>>,
+    /// Every workspace `macro_rules!`'s rules by name, gathered before modules are built (a macro may be
+    /// defined in a file read after the one invoking it).
+    macro_rules: HashMap<String, crate::parse::MacroRules>,
+    expansion_depth: usize,
+}
+
+/// How deep macro invocations that make macro invocations are expanded (a macro that invokes itself
+/// without end stops here).
+const MAX_EXPANSION_DEPTH: usize = 16;
+
+/// The rules of every `macro_rules!` in the parsed files, inline modules included, lexed once.
+fn gather_macro_rules(summaries: &[FileSummary]) -> HashMap<String, crate::parse::MacroRules> {
+    fn visit(items: &[Item], out: &mut HashMap<String, Vec<(String, String)>>) {
+        for item in items {
+            match &item.kind {
+                ItemKind::MacroRules { rules, .. } => {
+                    out.entry(item.name.clone())
+                        .or_default()
+                        .extend(rules.iter().cloned());
+                }
+                ItemKind::Mod(def) => visit(def.inline.as_deref().unwrap_or_default(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for summary in summaries {
+        visit(&summary.items, &mut out);
+    }
+    out.into_iter()
+        .map(|(name, rules)| (name, crate::parse::MacroRules::lex(&rules)))
+        .collect()
 }
 
 /// Where `mod x;` declarations of a module look for files.
@@ -41,6 +73,7 @@ pub fn build(
     mut summaries: Vec<FileSummary>,
 ) -> Index {
     let (tree, crate_roots, types, fns, impls, module_annotations, macros) = {
+        let macro_rules = gather_macro_rules(&summaries);
         let mut builder = Builder {
             workspace: &workspace,
             files_by_path: workspace
@@ -57,9 +90,13 @@ pub fn build(
             impls: Vec::new(),
             module_annotations: Vec::new(),
             macros: BTreeMap::new(),
+            macro_rules,
+            expansion_depth: 0,
         };
         let crate_roots = builder.crate_roots();
         builder.resolve_impl_types();
+        // Spans of the macro expansions lexed on this thread are no longer needed.
+        proc_macro2::extra::invalidate_current_thread_spans();
         (
             builder.tree,
             crate_roots,
@@ -374,8 +411,21 @@ impl Builder<'_> {
                     }
                 }
                 ItemKind::Use(entries) => self.tree.modules[module.0 as usize].uses.extend(entries),
-                ItemKind::MacroRules(invoked) => {
+                ItemKind::MacroRules { invoked, .. } => {
                     self.macros.entry(item.name).or_default().extend(invoked);
+                }
+                ItemKind::MacroCall(tokens) => {
+                    // Items a workspace `macro_rules!` makes are items of the module it is invoked in.
+                    let Some(rules) = self.macro_rules.get(&name) else {
+                        continue;
+                    };
+                    if self.expansion_depth >= MAX_EXPANSION_DEPTH {
+                        continue;
+                    }
+                    let made = crate::parse::expand_items(rules, &tokens, item.item_span);
+                    self.expansion_depth += 1;
+                    self.add_items(module, file, made, dirs);
+                    self.expansion_depth -= 1;
                 }
                 ItemKind::Trait(_) | ItemKind::TypeAlias(_) | ItemKind::Other => {}
             }

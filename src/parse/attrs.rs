@@ -98,6 +98,8 @@ fn attribute_name(name: &str) -> Option<&'static str> {
 /// Reads attributes of one item, collecting errors and suppressions into the file's summary.
 pub struct AttrReader<'a> {
     pub file: FileId,
+    /// For items a macro generated: every span is the invocation's (the expansion has no place of its own).
+    pub at: Option<Span>,
     pub imports: &'a PiiImports,
     pub errors: &'a mut Vec<AnnotationError>,
     pub suppressions: &'a mut Vec<Suppression>,
@@ -105,7 +107,7 @@ pub struct AttrReader<'a> {
 
 impl AttrReader<'_> {
     fn span(&self, span: proc_macro2::Span) -> Span {
-        Span::from_syn(self.file, span)
+        self.at.unwrap_or_else(|| Span::from_syn(self.file, span))
     }
 
     fn named(&self, s: args::Str) -> Named {

@@ -16,7 +16,9 @@ pub struct Lowerer<'a> {
 
 impl Lowerer<'_> {
     fn span(&self, span: SynSpan) -> Span {
-        Span::from_syn(self.reader.file, span)
+        self.reader
+            .at
+            .unwrap_or_else(|| Span::from_syn(self.reader.file, span))
     }
 
     /// From the first outer attribute (or `start`) to `end`.
@@ -130,6 +132,14 @@ impl Lowerer<'_> {
                     true,
                 )
             }
+            // An invocation where items go: a workspace macro may make them (expanded by the index).
+            syn::Item::Macro(m) => (
+                m.mac.path.segments.last()?.ident.to_string(),
+                m.mac.path.span(),
+                m.mac.path.span(),
+                m.mac.delimiter.span().close(),
+                false,
+            ),
             _ => return None,
         };
         let item_span = self.extent(attrs, start, end);
@@ -175,11 +185,13 @@ impl Lowerer<'_> {
                 ItemKind::Use(entries)
             }
             syn::Item::Type(t) => ItemKind::TypeAlias(lower_type(&t.ty)),
-            syn::Item::Macro(m) => {
+            syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
                 let mut invoked = Vec::new();
                 invoked_macros(m.mac.tokens.clone(), &mut invoked);
-                ItemKind::MacroRules(invoked)
+                let rules = super::macro_rules::rules_of(m.mac.tokens.clone());
+                ItemKind::MacroRules { invoked, rules }
             }
+            syn::Item::Macro(m) => ItemKind::MacroCall(m.mac.tokens.to_string()),
             _ => ItemKind::Other,
         };
         Some(Item {
@@ -249,6 +261,7 @@ impl Lowerer<'_> {
             depth: std::cell::Cell::new(0),
             file: self.reader.file,
             cut: std::cell::Cell::new(None),
+            at: self.reader.at,
         };
         let mut params = Vec::new();
         let mut has_self = false;

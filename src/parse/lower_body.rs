@@ -13,6 +13,8 @@ pub struct BodyLowerer {
     pub depth: std::cell::Cell<u32>,
     /// The line of the first expression cut for being nested too deep, if any (said in the run's notes).
     pub cut: std::cell::Cell<Option<u32>>,
+    /// For code a macro generated: every span is the invocation's.
+    pub at: Option<Span>,
 }
 
 /// Deeper than this, an expression is not followed (generated code; no hand-written code nests so deep).
@@ -43,7 +45,7 @@ fn leading_of(name: &str) -> (usize, bool) {
 
 impl BodyLowerer {
     fn span(&self, span: proc_macro2::Span) -> Span {
-        Span::from_syn(self.file, span)
+        self.at.unwrap_or_else(|| Span::from_syn(self.file, span))
     }
 
     pub fn block(&self, block: &syn::Block) -> Block {

@@ -7,6 +7,7 @@ mod depth;
 pub mod flow_ir;
 mod items;
 mod lower_body;
+mod macro_rules;
 mod macros;
 pub mod model;
 
@@ -85,6 +86,7 @@ pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSumma
             let mut lowerer = items::Lowerer {
                 reader: attrs::AttrReader {
                     file,
+                    at: None,
                     imports: &imports,
                     errors: &mut summary.annotation_errors,
                     suppressions: &mut summary.suppressions,
@@ -116,4 +118,35 @@ pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSumma
         }
     }
     summary
+}
+
+pub use macro_rules::Rules as MacroRules;
+
+/// Items a workspace macro's invocation makes: the first matching rule of `rules` expanded with `input`,
+/// parsed and lowered with every span at the invocation (`at`). Nothing when no rule matches or the
+/// expansion is not items. The caller invalidates this thread's spans once it is done expanding.
+pub fn expand_items(rules: &MacroRules, input: &str, at: Span) -> Vec<Item> {
+    let Some(expanded) = rules.expand(input) else {
+        return Vec::new();
+    };
+    if depth::too_deep(&expanded).is_some() {
+        return Vec::new();
+    }
+    let Ok(syntax) = syn::parse_file(&expanded) else {
+        return Vec::new();
+    };
+    let imports = attrs::PiiImports::of_file(&syntax);
+    let (mut errors, mut suppressions) = (Vec::new(), Vec::new());
+    let mut lowerer = items::Lowerer {
+        reader: attrs::AttrReader {
+            file: at.file,
+            at: Some(at),
+            imports: &imports,
+            errors: &mut errors,
+            suppressions: &mut suppressions,
+        },
+        include_tests: false,
+        limits: Default::default(),
+    };
+    lowerer.items(&syntax.items)
 }

@@ -65,8 +65,14 @@ pub enum ItemKind {
     Use(Vec<UseEntry>),
     TypeAlias(TypeRef),
     /// `macro_rules! name { .. }`: the paths of the macros its rules invoke (`error`, `log::warn`), so a
-    /// local wrapper of a sink macro is a sink too (SPEC 4.4).
-    MacroRules(Vec<Vec<String>>),
+    /// local wrapper of a sink macro is a sink too, and its rules as (matcher, transcriber) text, so the
+    /// items its invocations make are indexed (SPEC 4.4).
+    MacroRules {
+        invoked: Vec<Vec<String>>,
+        rules: Vec<(String, String)>,
+    },
+    /// `name!(..)` where items go: the invocation's tokens, as text.
+    MacroCall(String),
     Other,
 }
 
