@@ -206,8 +206,8 @@ impl Eval<'_> {
             }
         }
         let consents = args.iter().fold(self.held, |set, a| set.union(carried(a)));
-        let passed = if self.protecting {
-            vec![Value::default(); args.len()]
+        let passed: Box<[Value]> = if self.protecting || args.iter().all(Value::is_empty) {
+            Box::default()
         } else {
             args.iter().map(|a| a.clone().compacted()).collect()
         };

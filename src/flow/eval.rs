@@ -46,7 +46,8 @@ pub struct SinkHit {
 #[derive(Debug, Clone)]
 pub struct CallSite {
     pub callee: FnId,
-    pub args: Vec<Value>,
+    /// What each argument carries; empty (no allocation) when none carries anything, as at most calls.
+    pub args: Box<[Value]>,
     pub consents: ConsentSet,
 }
 
