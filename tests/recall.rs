@@ -163,3 +163,25 @@ pub fn log(a: &Account, s: &Slug) {
     let with_note_leak = code.replace("a.id, a.note);", "a.id, a.note); // leak");
     assert_leaks(&with_note_leak, config);
 }
+
+#[test]
+fn an_expect_message_is_printed_and_unwrap_keeps_the_success_side() {
+    let code = r#"#[derive(pii_lint::Pii, Clone)]
+pub struct Customer {
+    #[pii(category = "phone", purpose = "service")]
+    pub phone: String,
+}
+pub fn find(c: &Customer) -> Result<Customer, String> {
+    Ok(c.clone())
+}
+pub fn f(c: &Customer) -> u32 {
+    let n: Option<u32> = None;
+    let found = find(c).expect("lookup failed");
+    log::info!("{}", found.phone); // leak
+    let again = find(c).unwrap();
+    log::info!("{}", again.phone); // leak
+    n.expect(&format!("no number for {}", c.phone)) // leak
+}
+"#;
+    assert_leaks(code, "");
+}

@@ -402,9 +402,14 @@ impl Eval<'_> {
         }
         match method {
             "unwrap" | "expect" | "ok" | "unwrap_or_default" | "unwrap_unchecked" => {
-                return receiver_value.ok_part()
+                // `expect`'s message is printed on failure (a log sink of the catalogue).
+                self.method_sink(receiver, &receiver_value, method, &values, span);
+                return receiver_value.ok_part();
             }
-            "unwrap_err" | "expect_err" | "err" => return receiver_value.err_part(),
+            "unwrap_err" | "expect_err" | "err" => {
+                self.method_sink(receiver, &receiver_value, method, &values, span);
+                return receiver_value.err_part();
+            }
             "map_err" => {
                 return receiver_value
                     .ok_part()
