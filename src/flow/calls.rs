@@ -529,8 +529,13 @@ impl Eval<'_> {
                         .iter()
                         .any(|t| n.eq_ignore_ascii_case(t))
                 });
+            // `mailer.send(..)`, `self.mailer.send(..)`, `state.transport.send(..)`.
             let named = sink.receiver_names.is_empty()
-                || matches!(&receiver.kind, ExprKind::Path(p) if p.len() == 1 && sink.receiver_names.contains(&p[0]));
+                || match &receiver.kind {
+                    ExprKind::Path(p) => p.len() == 1 && sink.receiver_names.contains(&p[0]),
+                    ExprKind::Field(_, field) => sink.receiver_names.contains(field),
+                    _ => false,
+                };
             if chained && rooted && typed && named {
                 let data =
                     self.rendered_args(values, sink.args.as_deref(), sink.render.render(), span);

@@ -198,6 +198,18 @@ pub const FILES: &[(&str, &str)] = &[
     ("secrecy", include_str!("../../lints/catalog/secrecy.toml")),
     ("masking", include_str!("../../lints/catalog/masking.toml")),
     ("crypto", include_str!("../../lints/catalog/crypto.toml")),
+    ("slog", include_str!("../../lints/catalog/slog.toml")),
+    ("sentry", include_str!("../../lints/catalog/sentry.toml")),
+    (
+        "opentelemetry",
+        include_str!("../../lints/catalog/opentelemetry.toml"),
+    ),
+    ("lettre", include_str!("../../lints/catalog/lettre.toml")),
+    ("queues", include_str!("../../lints/catalog/queues.toml")),
+    ("aws", include_str!("../../lints/catalog/aws.toml")),
+    ("mongodb", include_str!("../../lints/catalog/mongodb.toml")),
+    ("fred", include_str!("../../lints/catalog/fred.toml")),
+    ("tonic", include_str!("../../lints/catalog/tonic.toml")),
     (
         "extractors",
         include_str!("../../lints/catalog/extractors.toml"),

@@ -153,6 +153,12 @@ pub fn parse_macro(
             if input.peek(LitStr) && parsed.format.is_none() {
                 parsed.format = Some(input.parse()?);
                 while !input.is_empty() {
+                    // slog: `"message", args; "key" => value, "key" => %value`.
+                    if input.peek(Token![;]) {
+                        input.parse::<Token![;]>()?;
+                        slog_key_values(input, &mut parsed)?;
+                        break;
+                    }
                     input.parse::<Token![,]>()?;
                     if input.is_empty() {
                         break;
@@ -176,6 +182,32 @@ pub fn parse_macro(
         Ok(parsed)
     };
     parser.parse2(tokens)
+}
+
+/// slog's key-values after the `;`: `"key" => value`, `"key" => %value`, `"key" => ?value`.
+fn slog_key_values(input: ParseStream, parsed: &mut ParsedMacro) -> syn::Result<()> {
+    while !input.is_empty() {
+        if input.peek(LitStr) {
+            input.parse::<LitStr>()?;
+        } else {
+            input.parse::<syn::Ident>()?;
+        }
+        input.parse::<Token![=>]>()?;
+        let render = if input.peek(Token![%]) {
+            input.parse::<Token![%]>()?;
+            Render::Display
+        } else if input.peek(Token![?]) {
+            input.parse::<Token![?]>()?;
+            Render::Debug
+        } else {
+            Render::Display
+        };
+        parsed.fields.push((render, input.parse()?));
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    Ok(())
 }
 
 /// `name = expr`, `name = %expr`, `name = ?expr`, `a.b = expr`, `%expr`, `?expr`, `expr`.
