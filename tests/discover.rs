@@ -254,3 +254,33 @@ fn invalid_exclude_globs_are_errors() {
     };
     assert!(discover(&located, &filter).is_err());
 }
+
+#[test]
+fn path_dependencies_inside_the_root_are_implicit_members_and_other_packages_a_note() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = format!(
+        "{}[dependencies]\nmodels = {{ path = \"../models\" }}\n",
+        package("app")
+    );
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\n"),
+            ("app/Cargo.toml", &app),
+            ("app/src/lib.rs", "pub fn f() {}\n"),
+            ("models/Cargo.toml", &package("models")),
+            (
+                "models/src/lib.rs",
+                "pub struct Customer { pub phone: String }\n",
+            ),
+            ("tools/gen/Cargo.toml", &package("gen")),
+            ("tools/gen/src/main.rs", "fn main() {}\n"),
+        ],
+    );
+    let workspace = discover_from(dir.path(), &FilesConfig::default());
+    assert_eq!(paths(&workspace), ["app/src/lib.rs", "models/src/lib.rs"]);
+    assert_eq!(
+        workspace.notes,
+        ["package in tools/gen/ is not a member of this workspace and is not linted (lint it with --manifest-path tools/gen/Cargo.toml)"]
+    );
+}

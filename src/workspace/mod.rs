@@ -232,13 +232,34 @@ pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, Wo
             } else {
                 vec![root.dir.clone()]
             };
-            let mut manifests = Vec::new();
+            let mut manifests: Vec<Manifest> = Vec::new();
             for dir in &member_dirs {
                 match Manifest::read(&dir.join("Cargo.toml")) {
                     Ok(member) if member.package_name().is_some() => manifests.push(member),
                     Ok(_) => {}
                     Err(error) => return Err(error),
                 }
+            }
+            // Like cargo, path dependencies inside the workspace root are members too (implicit members).
+            let mut next = 0;
+            while next < manifests.len() {
+                let found: Vec<PathBuf> = manifests[next]
+                    .path_dependencies(&root)
+                    .into_iter()
+                    .map(|(_, dir)| normalize(&dir))
+                    .filter(|dir| dir.starts_with(&root.dir) && dir.join("Cargo.toml").is_file())
+                    .collect();
+                for dir in found {
+                    if manifests.iter().any(|m| normalize(&m.dir) == dir) {
+                        continue;
+                    }
+                    if let Ok(member) = Manifest::read(&dir.join("Cargo.toml")) {
+                        if member.package_name().is_some() {
+                            manifests.push(member);
+                        }
+                    }
+                }
+                next += 1;
             }
             for (index, member) in manifests.iter().enumerate() {
                 let package = PackageId(index as u32);
@@ -269,6 +290,7 @@ pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, Wo
             }
             let (files, mut notes) = walker.finish();
             notes.extend(root.unmatched_member_globs());
+            notes.extend(unlinted_packages(&root.dir, &manifests));
             return Ok(build_workspace(
                 located, &root, &manifests, files, notes, filter,
             ));
@@ -281,6 +303,33 @@ pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, Wo
         files,
         notes,
     })
+}
+
+/// Packages below the workspace root that are not its members (examples of other workspaces, vendored
+/// crates): not linted here, said in a note (lint one with `--manifest-path`).
+fn unlinted_packages(root: &Path, members: &[Manifest]) -> Vec<String> {
+    let mut notes = Vec::new();
+    // Directories and manifests only; a package's `src/` holds no package.
+    let walker = walkdir::WalkDir::new(root).into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        let skipped = name.starts_with('.') || ["target", "node_modules", "src"].contains(&&*name);
+        e.depth() == 0 || (e.file_type().is_dir() && !skipped) || name == "Cargo.toml"
+    });
+    for entry in walker.filter_map(Result::ok) {
+        if entry.file_name() != "Cargo.toml" || entry.depth() == 1 {
+            continue;
+        }
+        let dir = normalize(entry.path().parent().unwrap_or(root));
+        if members.iter().any(|m| normalize(&m.dir) == dir) {
+            continue;
+        }
+        let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
+        notes.push(format!(
+            "package in {shown}/ is not a member of this workspace and is not linted (lint it with --manifest-path {shown}/Cargo.toml)"
+        ));
+    }
+    notes.sort();
+    notes
 }
 
 fn build_workspace(
