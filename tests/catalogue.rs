@@ -4,16 +4,6 @@
 
 mod common;
 
-use common::{findings_allowing, workspace};
-
-const QUIET: &[&str] = &[
-    "unused-personal-data",
-    "no-erasure-path",
-    "purpose-mismatch",
-    "missing-consent",
-    "undeclared-personal-data",
-];
-
 const CUSTOMER: &str = r#"#[derive(pii_lint::Pii, Debug, Clone, serde::Serialize)]
 pub struct Customer {
     pub id: u64,
@@ -25,18 +15,7 @@ pub struct Customer {
 "#;
 
 fn assert_leaks(body: &str) {
-    let code = format!("{CUSTOMER}{body}");
-    let dir = workspace(&[("src/lib.rs", &code)]);
-    let expected: Vec<String> = code
-        .lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let after = line.split("// leak").nth(1)?;
-            let lint = after.split_whitespace().next().unwrap_or("PII005");
-            Some(format!("src/lib.rs:{} {lint}", i + 1))
-        })
-        .collect();
-    assert_eq!(findings_allowing(dir.path(), QUIET), expected, "\n{code}");
+    common::assert_marked_leaks(&format!("{CUSTOMER}{body}"), "");
 }
 
 #[test]

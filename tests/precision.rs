@@ -4,35 +4,7 @@
 
 mod common;
 
-use common::{findings_allowing, workspace};
-
-const QUIET: &[&str] = &[
-    "unused-personal-data",
-    "no-erasure-path",
-    "purpose-mismatch",
-    "missing-consent",
-    "undeclared-personal-data",
-];
-
-/// `src/lib.rs:N CODE` for every line of `code` marked `// leak` (with its lint after the marker, log-leak
-/// when none is given), against what the tool reports.
-fn assert_leaks(code: &str, config: &str) {
-    let mut files = vec![("src/lib.rs", code)];
-    if !config.is_empty() {
-        files.push(("pii-lint.toml", config));
-    }
-    let dir = workspace(&files);
-    let expected: Vec<String> = code
-        .lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let after = line.split("// leak").nth(1)?;
-            let code = after.split_whitespace().next().unwrap_or("PII005");
-            Some(format!("src/lib.rs:{} {code}", i + 1))
-        })
-        .collect();
-    assert_eq!(findings_allowing(dir.path(), QUIET), expected, "\n{code}");
-}
+use common::assert_marked_leaks as assert_leaks;
 
 #[test]
 fn secrecy_wrappers_mask_debug_and_expose_secret_opens_them() {

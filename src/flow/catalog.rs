@@ -333,25 +333,18 @@ impl Catalog {
 
     /// What a dependency's function, by its full or written path, does to the data it is given.
     pub fn protection_of_function(&self, paths: &[&str]) -> Option<Protection> {
-        let named = |list: &[Protector]| {
-            list.iter()
-                .any(|p| p.paths.iter().any(|x| paths.contains(&x.as_str())))
-        };
-        if named(&self.sanitizers) {
-            Some(Protection::Sanitizes)
-        } else if named(&self.encryptors) {
-            Some(Protection::Encrypts)
-        } else {
-            None
-        }
+        self.protection(|p| p.paths.iter().any(|x| paths.contains(&x.as_str())))
     }
 
     /// What a dependency's method, by name, does to the data it is given.
     pub fn protection_of_method(&self, name: &str) -> Option<Protection> {
-        let named = |list: &[Protector]| list.iter().any(|p| p.methods.iter().any(|m| m == name));
-        if named(&self.sanitizers) {
+        self.protection(|p| p.methods.iter().any(|m| m == name))
+    }
+
+    fn protection(&self, names: impl Fn(&Protector) -> bool) -> Option<Protection> {
+        if self.sanitizers.iter().any(&names) {
             Some(Protection::Sanitizes)
-        } else if named(&self.encryptors) {
+        } else if self.encryptors.iter().any(&names) {
             Some(Protection::Encrypts)
         } else {
             None

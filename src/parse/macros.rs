@@ -193,15 +193,7 @@ fn slog_key_values(input: ParseStream, parsed: &mut ParsedMacro) -> syn::Result<
             input.parse::<syn::Ident>()?;
         }
         input.parse::<Token![=>]>()?;
-        let render = if input.peek(Token![%]) {
-            input.parse::<Token![%]>()?;
-            Render::Display
-        } else if input.peek(Token![?]) {
-            input.parse::<Token![?]>()?;
-            Render::Debug
-        } else {
-            Render::Display
-        };
+        let render = render_marker(input)?.unwrap_or(Render::Display);
         parsed.fields.push((render, input.parse()?));
         if !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -233,16 +225,21 @@ fn structured_field(input: ParseStream) -> syn::Result<(Render, SynExpr)> {
         use syn::parse::discouraged::Speculative;
         input.advance_to(&fork);
     }
-    let render = if input.peek(Token![%]) {
+    let render = render_marker(input)?.unwrap_or(Render::Value);
+    Ok((render, input.parse()?))
+}
+
+/// `%` (Display) or `?` (Debug) before a structured value, if there is one.
+fn render_marker(input: ParseStream) -> syn::Result<Option<Render>> {
+    if input.peek(Token![%]) {
         input.parse::<Token![%]>()?;
-        Render::Display
+        Ok(Some(Render::Display))
     } else if input.peek(Token![?]) {
         input.parse::<Token![?]>()?;
-        Render::Debug
+        Ok(Some(Render::Debug))
     } else {
-        Render::Value
-    };
-    Ok((render, input.parse()?))
+        Ok(None)
+    }
 }
 
 #[cfg(test)]

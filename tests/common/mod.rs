@@ -160,3 +160,37 @@ pub fn findings_allowing(dir: &Path, allow: &[&str]) -> Vec<String> {
         })
         .collect()
 }
+
+/// Lints that flow tests leave out: they check what reaches sinks.
+pub const NOT_FLOWS: &[&str] = &[
+    "unused-personal-data",
+    "no-erasure-path",
+    "purpose-mismatch",
+    "missing-consent",
+    "undeclared-personal-data",
+];
+
+/// Runs the tool on `src/lib.rs` = `code` (and `pii-lint.toml` = `config` unless empty) and checks that
+/// the flow findings are exactly the lines marked `// leak`, with the lint named after the marker
+/// (log-leak when none is named).
+pub fn assert_marked_leaks(code: &str, config: &str) {
+    let mut files = vec![("src/lib.rs", code)];
+    if !config.is_empty() {
+        files.push(("pii-lint.toml", config));
+    }
+    let dir = workspace(&files);
+    let expected: Vec<String> = code
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let after = line.split("// leak").nth(1)?;
+            let lint = after.split_whitespace().next().unwrap_or("PII005");
+            Some(format!("src/lib.rs:{} {lint}", i + 1))
+        })
+        .collect();
+    assert_eq!(
+        findings_allowing(dir.path(), NOT_FLOWS),
+        expected,
+        "\n{code}"
+    );
+}
