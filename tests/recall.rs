@@ -159,3 +159,31 @@ pub fn f(c: &Customer) -> u32 {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn instrument_ret_and_err_record_what_the_function_returns() {
+    let code = r#"#[derive(pii_lint::Pii, Debug, Clone)]
+pub struct Customer {
+    pub id: u64,
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+#[tracing::instrument(skip_all, ret)] // leak
+pub fn reset_token(c: &Customer) -> String {
+    format!("{}-reset", c.email)
+}
+#[tracing::instrument(skip_all, ret)]
+pub fn customer_id(c: &Customer) -> u64 {
+    c.id
+}
+#[tracing::instrument(skip_all, err)] // leak
+pub fn parse(c: &Customer) -> Result<u64, String> {
+    Err(format!("{} is not a customer", c.email))
+}
+#[tracing::instrument(skip_all, err)]
+pub fn load(c: &Customer) -> Result<Customer, std::io::Error> {
+    Ok(c.clone())
+}
+"#;
+    assert_leaks(code, "");
+}

@@ -218,6 +218,26 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         let returned = std::mem::take(&mut eval.facts.ret);
         eval.facts.ret = eval.within_type(output, returned);
     }
+    // `#[instrument(ret)]` and `#[instrument(err)]` record what the function returns.
+    if let Some(instrument) = &lowered.instrument {
+        let returned = eval.facts.ret.clone();
+        let recorded = [
+            (instrument.ret, returned.ok_part(), "return value"),
+            (instrument.err, returned.err_part(), "error"),
+        ];
+        for (render, value, what) in recorded {
+            if let Some(render) = render {
+                let shown = materialize(sh.index, sh.types, &value, render);
+                eval.hit(
+                    instrument.span,
+                    SinkKind::Log,
+                    format!("#[instrument] {what}"),
+                    None,
+                    shown,
+                );
+            }
+        }
+    }
     eval.facts.ret = std::mem::take(&mut eval.facts.ret).compacted();
     eval.facts.reads.sort();
     eval.facts.reads.dedup();

@@ -213,4 +213,8 @@ pub struct Instrument {
     pub skip_all: bool,
     pub skip: Vec<String>,
     pub fields: Vec<MacroArg>,
+    /// `ret` / `ret(Display)`: the return value is recorded, rendered so (Debug unless said).
+    pub ret: Option<Render>,
+    /// `err` / `err(Debug)`: the error returned is recorded, rendered so (Display unless said).
+    pub err: Option<Render>,
 }

@@ -481,9 +481,29 @@ impl BodyLowerer {
             skip_all: false,
             skip: Vec::new(),
             fields: Vec::new(),
+            ret: None,
+            err: None,
         };
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("skip_all") {
+            let rendered = |meta: &syn::meta::ParseNestedMeta, default: Render| {
+                let mut render = default;
+                if meta.input.peek(syn::token::Paren) {
+                    let _ = meta.parse_nested_meta(|inner| {
+                        if inner.path.is_ident("Debug") {
+                            render = Render::Debug;
+                        } else if inner.path.is_ident("Display") {
+                            render = Render::Display;
+                        }
+                        Ok(())
+                    });
+                }
+                render
+            };
+            if meta.path.is_ident("ret") {
+                found.ret = Some(rendered(&meta, Render::Debug));
+            } else if meta.path.is_ident("err") {
+                found.err = Some(rendered(&meta, Render::Display));
+            } else if meta.path.is_ident("skip_all") {
                 found.skip_all = true;
             } else if meta.path.is_ident("skip") {
                 meta.parse_nested_meta(|inner| {
