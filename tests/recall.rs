@@ -187,3 +187,57 @@ pub fn load(c: &Customer) -> Result<Customer, std::io::Error> {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn values_are_typed_where_they_are_made() {
+    let code = r#"#[derive(pii_lint::Pii, Debug, serde::Deserialize)]
+pub struct User {
+    pub id: i64,
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+#[derive(Debug, Clone, Copy)]
+pub struct UserId(pub i64);
+pub async fn load(pool: &sqlx::PgPool, body: &str, row: &sqlx::postgres::PgRow) -> Result<(), sqlx::Error> {
+    let user = sqlx::query_as::<_, User>("SELECT * FROM users WHERE id = $1")
+        .bind(1_i64)
+        .fetch_optional(pool)
+        .await?;
+    println!("{:#?}", user); // leak
+    let same = sqlx::query_as!(User, "SELECT * FROM users WHERE id = $1", 1_i64)
+        .fetch_one(pool)
+        .await?;
+    println!("{:?}", same); // leak
+    let parsed = serde_json::from_str::<User>(body).unwrap();
+    println!("{parsed:?}"); // leak
+    let id = row.try_get::<UserId, _>("id")?;
+    println!("{id:?}");
+    let count = body.parse::<u64>().unwrap_or(0);
+    println!("{count}");
+    Ok(())
+}
+"#;
+    assert_leaks(code, "");
+}
+
+#[test]
+fn a_workspace_functions_turbofish_does_not_type_its_result() {
+    let code = r#"#[derive(pii_lint::Pii, Debug, Default)]
+pub struct Attempt {
+    #[pii(category = "ip_address", purpose = "security")]
+    pub ip: String,
+}
+#[derive(Debug, Default)]
+pub struct Response {
+    pub id: u64,
+}
+pub fn core<R: Default, D: Default>(_data: D) -> R {
+    R::default()
+}
+pub fn handle() {
+    let response = core::<Response, Attempt>(Attempt::default());
+    log::info!("{response:?}");
+}
+"#;
+    assert_leaks(code, "");
+}

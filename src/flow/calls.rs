@@ -460,8 +460,10 @@ impl Eval<'_> {
             }
             None => {}
         }
+        // A sink method of a builder chain (`.bind(x)`, `.json(&x)`) hands the builder on: what comes out
+        // of the chain is what the builder was made to return (`query_as::<_, User>`), not what it sent.
         if self.method_sink(receiver, &receiver_value, method, &values, span) {
-            return Value::default();
+            return receiver_value;
         }
         if method == "to_string" {
             return self.shown(&receiver_value, Render::Display, span);
@@ -667,7 +669,9 @@ fn receiver_chain(expr: &Expr) -> Vec<String> {
                 names.push(method.to_string());
                 current = receiver;
             }
-            ExprKind::Try(inner) | ExprKind::Transparent(inner) => current = inner,
+            ExprKind::Try(inner) | ExprKind::Transparent(inner) | ExprKind::Typed(inner, _) => {
+                current = inner
+            }
             _ => return names,
         }
     }
@@ -677,7 +681,9 @@ fn receiver_chain(expr: &Expr) -> Vec<String> {
 fn chain_root(expr: &Expr) -> Option<Vec<String>> {
     match &expr.kind {
         ExprKind::MethodCall { receiver, .. } => chain_root(receiver),
-        ExprKind::Try(inner) | ExprKind::Transparent(inner) => chain_root(inner),
+        ExprKind::Try(inner) | ExprKind::Transparent(inner) | ExprKind::Typed(inner, _) => {
+            chain_root(inner)
+        }
         ExprKind::Call { func, .. } => match &func.kind {
             ExprKind::Path(p) => Some(p.clone()),
             _ => None,

@@ -309,6 +309,27 @@ impl Eval<'_> {
         value
     }
 
+    /// Whether a call goes to a workspace function or a method some workspace impl defines.
+    fn calls_workspace_code(&self, call: &Expr) -> bool {
+        match &call.kind {
+            ExprKind::Call { func, .. } => match &func.kind {
+                ExprKind::Path(segments) => matches!(
+                    super::methods::resolve_call(
+                        self.index(),
+                        self.sh.methods,
+                        self.module,
+                        self.self_type,
+                        segments,
+                    ),
+                    super::methods::Callee::Fns(fns) if !fns.is_empty()
+                ),
+                _ => false,
+            },
+            ExprKind::MethodCall { method, .. } => self.sh.methods.defines(method),
+            _ => false,
+        }
+    }
+
     /// A parameter's value: what callers pass (`marker`), and what its type says; nothing but the type
     /// when the type cannot hold text (`bool`, `u64`, an id newtype).
     fn param_value(&self, marker: Origin, ty: &TypeRef) -> Value {
@@ -628,6 +649,16 @@ impl Eval<'_> {
             ExprKind::Break(value) => value.as_ref().map(|v| self.expr(v)).unwrap_or_default(),
             ExprKind::Try(inner) => self.tried(inner),
             ExprKind::Transparent(inner) => self.expr(inner),
+            // A dependency's generic function gives the type its turbofish names; a workspace
+            // function's result is what its summary says (its turbofish need not name the result).
+            ExprKind::Typed(inner, ty) => {
+                let value = self.expr(inner);
+                if self.calls_workspace_code(inner) {
+                    return value;
+                }
+                let value = value.joined(&self.type_value(ty));
+                self.within_type(ty, value)
+            }
             ExprKind::Index(base, index) => {
                 self.expr(index);
                 self.expr(base).flattened()

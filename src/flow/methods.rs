@@ -8,6 +8,8 @@ pub struct MethodTable {
     by_type: HashMap<TypeId, HashMap<String, Vec<FnId>>>,
     /// Inherent methods (with `self`) by name, when the workspace has exactly one of that name.
     unique: HashMap<String, Option<FnId>>,
+    /// Names of every method some workspace impl defines.
+    names: std::collections::HashSet<String>,
 }
 
 impl MethodTable {
@@ -16,6 +18,7 @@ impl MethodTable {
         for (i, f) in index.fns.iter().enumerate() {
             let id = FnId(i as u32);
             let Some(owner) = f.owner else { continue };
+            table.names.insert(f.name.clone());
             let imp = &index.impls[owner.0 as usize];
             if let Some(ty) = imp.self_type {
                 table
@@ -42,6 +45,11 @@ impl MethodTable {
             .get(&ty)
             .and_then(|m| m.get(name))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether some workspace impl defines a method of this name.
+    pub fn defines(&self, name: &str) -> bool {
+        self.names.contains(name)
     }
 
     pub fn unique(&self, name: &str) -> Option<FnId> {

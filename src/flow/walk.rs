@@ -54,7 +54,10 @@ pub fn children<'a>(expr: &'a Expr, visit: &mut dyn FnMut(Child<'a>)) {
                 visit(Child::Expr(otherwise));
             }
         }
-        ExprKind::Let { expr, .. } | ExprKind::Try(expr) | ExprKind::Transparent(expr) => e(expr),
+        ExprKind::Let { expr, .. }
+        | ExprKind::Try(expr)
+        | ExprKind::Transparent(expr)
+        | ExprKind::Typed(expr, _) => e(expr),
         ExprKind::Match { scrutinee, arms } => {
             e(scrutinee);
             for arm in arms {

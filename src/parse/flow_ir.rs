@@ -162,6 +162,9 @@ pub enum ExprKind {
     Try(Box<Expr>),
     /// References, derefs, `.await`, casts, parentheses: the value passes through.
     Transparent(Box<Expr>),
+    /// A call whose result's type a turbofish names (`query_as::<_, User>(..)`, `from_str::<T>(..)`,
+    /// `row.try_get::<UserId, _>(..)`, `.load::<T>(..)`): the value is also what that type holds.
+    Typed(Box<Expr>, Box<TypeRef>),
     /// `a[i]`: an element of `a`.
     Index(Box<Expr>, Box<Expr>),
 }

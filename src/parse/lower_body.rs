@@ -3,6 +3,7 @@
 use super::flow_ir::*;
 use super::items::lower_type;
 use super::macros::{format_arguments, parse_macro};
+use super::model::TypeRef;
 use crate::diagnostic::Span;
 use crate::workspace::FileId;
 use syn::spanned::Spanned;
@@ -216,15 +217,28 @@ impl BodyLowerer {
             }) => deleted_table(&text.value()).map_or(ExprKind::Lit, ExprKind::DeleteFrom),
             E::Lit(_) => ExprKind::Lit,
             E::Field(f) => ExprKind::Field(self.boxed(&f.base), member_name(&f.member)),
-            E::Call(c) => ExprKind::Call {
-                func: self.boxed(&c.func),
-                args: self.exprs(&c.args),
-            },
-            E::MethodCall(m) => ExprKind::MethodCall {
-                receiver: self.boxed(&m.receiver),
-                method: m.method.to_string().into(),
-                args: self.exprs(&m.args).into(),
-            },
+            E::Call(c) => {
+                let call = ExprKind::Call {
+                    func: self.boxed(&c.func),
+                    args: self.exprs(&c.args),
+                };
+                let named = match &*c.func {
+                    E::Path(p) => p.path.segments.last().and_then(|s| match &s.arguments {
+                        syn::PathArguments::AngleBracketed(args) => turbofish_type(args),
+                        _ => None,
+                    }),
+                    _ => None,
+                };
+                typed(call, named, span)
+            }
+            E::MethodCall(m) => {
+                let call = ExprKind::MethodCall {
+                    receiver: self.boxed(&m.receiver),
+                    method: m.method.to_string().into(),
+                    args: self.exprs(&m.args).into(),
+                };
+                typed(call, m.turbofish.as_ref().and_then(turbofish_type), span)
+            }
             E::Macro(m) => return self.mac(&m.mac),
             E::Struct(s) => ExprKind::Struct {
                 path: path_segments(&s.path).into(),
@@ -384,6 +398,28 @@ impl BodyLowerer {
                 kind: ExprKind::Aggregate(parts),
                 span: whole,
             };
+        }
+        // `query_as!(User, "SELECT ..", id)`: the row type names the result and is no argument.
+        if matches!(name, "query_as" | "query_as_unchecked") {
+            let mut tokens = mac.tokens.clone().into_iter();
+            let mut row = proc_macro2::TokenStream::new();
+            for token in tokens.by_ref() {
+                if matches!(&token, proc_macro2::TokenTree::Punct(p) if p.as_char() == ',') {
+                    break;
+                }
+                row.extend([token]);
+            }
+            if let Ok(ty) = syn::parse2::<syn::Type>(row) {
+                // The rest starts with the SQL string, so this lowers as a plain query.
+                let query = self.mac(&syn::Macro {
+                    tokens: tokens.collect(),
+                    ..mac.clone()
+                });
+                return Expr {
+                    kind: ExprKind::Typed(Box::new(query), Box::new(lower_type(&ty))),
+                    span: whole,
+                };
+            }
         }
         if name == "dbg" {
             let parts = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated
@@ -578,4 +614,21 @@ fn deleted_table(sql: &str) -> Option<Box<str>> {
         .collect();
     let table = name.rsplit('.').next()?.to_string();
     (!table.is_empty()).then(|| table.into_boxed_str())
+}
+
+/// The type a turbofish names for a call's result: its last type argument that is not `_`.
+fn turbofish_type(args: &syn::AngleBracketedGenericArguments) -> Option<TypeRef> {
+    args.args.iter().rev().find_map(|arg| match arg {
+        syn::GenericArgument::Type(syn::Type::Infer(_)) => None,
+        syn::GenericArgument::Type(ty) => Some(lower_type(ty)),
+        _ => None,
+    })
+}
+
+/// A call wrapped with the type its turbofish names, if it names one.
+fn typed(call: ExprKind, named: Option<TypeRef>, span: Span) -> ExprKind {
+    match named {
+        Some(ty) => ExprKind::Typed(Box::new(Expr { kind: call, span }), Box::new(ty)),
+        None => call,
+    }
 }
