@@ -241,3 +241,35 @@ pub fn handle() {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn lookup_binds_are_read_not_stored() {
+    let code = r#"#[derive(pii_lint::Pii)]
+pub struct Account {
+    #[pii(category = "id_number", purpose = "legal_obligation")]
+    pub id_card: String,
+    #[pii(category = "credential", purpose = "security")]
+    pub password: String,
+}
+pub async fn run(pool: &sqlx::PgPool, a: &Account, sql: &str) {
+    let _ = sqlx::query("SELECT id FROM accounts WHERE id_card = $1")
+        .bind(&a.id_card)
+        .fetch_one(pool)
+        .await;
+    let _ = sqlx::query("DELETE FROM sessions WHERE id_card = $1").bind(&a.id_card).execute(pool).await;
+    let _ = sqlx::query("UPDATE accounts SET password = $1 WHERE id_card = $2")
+        .bind(&a.password) // leak PII008
+        .bind(&a.id_card)
+        .execute(pool)
+        .await;
+    let _ = sqlx::query("INSERT INTO accounts (id_card) VALUES ($1)")
+        .bind(&a.id_card) // leak PII008
+        .execute(pool)
+        .await;
+    let _ = sqlx::query(sql).bind(&a.id_card).execute(pool).await; // leak PII008
+    let _ = sqlx::query!("SELECT id FROM accounts WHERE id_card = $1", a.id_card).fetch_one(pool).await;
+    let _ = sqlx::query!("INSERT INTO accounts (id_card) VALUES ($1)", a.id_card).execute(pool).await; // leak PII008
+}
+"#;
+    assert_leaks(code, "");
+}

@@ -539,6 +539,10 @@ impl Eval<'_> {
                     _ => false,
                 };
             if chained && rooted && typed && named {
+                // A value bound as a lookup key (`SELECT .. WHERE email = $1`) is read, not stored.
+                if sink.kind == SinkKind::Storage && is_lookup_bind(receiver, method) {
+                    return true;
+                }
                 let data =
                     self.rendered_args(values, sink.args.as_deref(), sink.render.render(), span);
                 self.hit(span, sink.kind, format!("`.{method}(..)`"), None, data);
@@ -673,6 +677,36 @@ fn receiver_chain(expr: &Expr) -> Vec<String> {
                 current = inner
             }
             _ => return names,
+        }
+    }
+}
+
+/// Whether this `.bind(..)` fills a placeholder that the query's SQL text (the chain root's first
+/// argument, when it is a literal) uses as a lookup key. When the text cannot be read, a bind stores.
+fn is_lookup_bind(receiver: &Expr, method: &str) -> bool {
+    if method != "bind" {
+        return false;
+    }
+    let placeholder = receiver_chain(receiver)
+        .iter()
+        .filter(|m| *m == "bind")
+        .count()
+        + 1;
+    let mut root = receiver;
+    loop {
+        match &root.kind {
+            ExprKind::MethodCall { receiver, .. } => root = receiver,
+            ExprKind::Try(inner) | ExprKind::Transparent(inner) | ExprKind::Typed(inner, _) => {
+                root = inner
+            }
+            ExprKind::Call { args, .. } => {
+                return matches!(
+                    args.first().map(|a| &a.kind),
+                    Some(ExprKind::Sql(sql))
+                        if sql.lookups_from.is_some_and(|from| placeholder >= usize::from(from))
+                );
+            }
+            _ => return false,
         }
     }
 }

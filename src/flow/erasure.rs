@@ -163,7 +163,11 @@ impl Namer<'_> {
     fn expr(&mut self, expr: &Expr) {
         match &expr.kind {
             ExprKind::Path(segments) => self.path(segments),
-            ExprKind::DeleteFrom(table) => self.table(table),
+            ExprKind::Sql(sql) => {
+                if let Some(table) = &sql.deleted_table {
+                    self.table(table)
+                }
+            }
             ExprKind::Struct { path, .. } => self.path(path),
             ExprKind::Let { pat, .. } | ExprKind::For { pat, .. } => self.pat(pat),
             ExprKind::Match { arms, .. } => arms.iter().for_each(|arm| self.pat(&arm.pat)),

@@ -449,7 +449,7 @@ impl Eval<'_> {
                     None => Value::default(),
                 },
             },
-            ExprKind::Lit | ExprKind::DeleteFrom(_) | ExprKind::Continue => Value::default(),
+            ExprKind::Lit | ExprKind::Sql(_) | ExprKind::Continue => Value::default(),
             ExprKind::Field(base, name) => {
                 let base = self.expr(base);
                 self.field(&base, name, Some(expr.span))

@@ -10,7 +10,7 @@ pub enum Child<'a> {
 pub fn children<'a>(expr: &'a Expr, visit: &mut dyn FnMut(Child<'a>)) {
     let mut e = |x: &'a Expr| visit(Child::Expr(x));
     match &expr.kind {
-        ExprKind::Path(_) | ExprKind::Lit | ExprKind::DeleteFrom(_) | ExprKind::Continue => {}
+        ExprKind::Path(_) | ExprKind::Lit | ExprKind::Sql(_) | ExprKind::Continue => {}
         ExprKind::Field(base, _) => e(base),
         ExprKind::Call { func, args } => {
             e(func);

@@ -92,9 +92,8 @@ pub enum ExprKind {
     Path(Vec<String>),
     /// Literals and anything that carries no data of its own.
     Lit,
-    /// A string literal that deletes rows (`"DELETE FROM customers WHERE id = $1"`): the table, in lower
-    /// case, for erasure paths (SPEC 4.1, `no-erasure-path`).
-    DeleteFrom(Box<str>),
+    /// A string literal that is a SQL statement: what erasure paths and storage sinks need of it.
+    Sql(Box<SqlText>),
     Field(Box<Expr>, String),
     Call {
         func: Box<Expr>,
@@ -167,6 +166,15 @@ pub enum ExprKind {
     Typed(Box<Expr>, Box<TypeRef>),
     /// `a[i]`: an element of `a`.
     Index(Box<Expr>, Box<Expr>),
+}
+
+/// What a SQL string says (SPEC 2.5, 4.1): the table a `DELETE` deletes from (lower case), and from which
+/// placeholder on the values bound are lookup keys, not stored (`SELECT`/`DELETE`: all; `UPDATE`: those of
+/// its `WHERE` clause).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SqlText {
+    pub deleted_table: Option<Box<str>>,
+    pub lookups_from: Option<u16>,
 }
 
 /// A macro call: `target` is `write!`'s destination; `reads` are read but not printed (`assert!`'s

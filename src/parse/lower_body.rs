@@ -214,7 +214,7 @@ impl BodyLowerer {
             E::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(text),
                 ..
-            }) => deleted_table(&text.value()).map_or(ExprKind::Lit, ExprKind::DeleteFrom),
+            }) => sql_text(&text.value()).map_or(ExprKind::Lit, |sql| ExprKind::Sql(Box::new(sql))),
             E::Lit(_) => ExprKind::Lit,
             E::Field(f) => ExprKind::Field(self.boxed(&f.base), member_name(&f.member)),
             E::Call(c) => {
@@ -476,6 +476,36 @@ impl BodyLowerer {
             expr: self.expr(e),
             render: *render,
         }));
+        // `sqlx::query!("SELECT .. WHERE email = $1", email)`: lookup keys are read, not stored.
+        let lookups = match (&parsed.format, name) {
+            (Some(format), "query" | "query_as" | "query_scalar" | "query_unchecked") => {
+                Some(lookups_from(&format.value()))
+            }
+            _ => None,
+        };
+        if let Some(lookups_from) = lookups {
+            for (i, e) in parsed.positional.iter().enumerate() {
+                let placeholder = i as u16 + 1;
+                let expr = self.expr(e);
+                if lookups_from.is_some_and(|from| placeholder >= from) {
+                    reads.push(expr);
+                } else {
+                    args.push(MacroArg {
+                        expr,
+                        render: Render::Value,
+                    });
+                }
+            }
+            return Expr {
+                kind: ExprKind::Macro(Box::new(MacroCall {
+                    path,
+                    target,
+                    reads,
+                    args,
+                })),
+                span: whole,
+            };
+        }
         match &parsed.format {
             Some(format) => {
                 let positional = self.exprs(&parsed.positional);
@@ -599,6 +629,39 @@ fn member_name(member: &syn::Member) -> String {
     match member {
         syn::Member::Named(name) => name.to_string(),
         syn::Member::Unnamed(index) => index.index.to_string(),
+    }
+}
+
+/// What a string literal says as SQL, when it is a statement that deletes, or binds lookup keys.
+pub fn sql_text(sql: &str) -> Option<SqlText> {
+    let text = SqlText {
+        deleted_table: deleted_table(sql),
+        lookups_from: lookups_from(sql),
+    };
+    (text.deleted_table.is_some() || text.lookups_from.is_some()).then_some(text)
+}
+
+/// The first placeholder (1-based) from which values bound are lookup keys: every one of a `SELECT` or
+/// `DELETE`, those after the `WHERE` of an `UPDATE`; none for anything else (an `INSERT` stores them all).
+fn lookups_from(sql: &str) -> Option<u16> {
+    let lower = sql.trim_start().to_ascii_lowercase();
+    let first = lower.split_whitespace().next()?;
+    match first {
+        "select" | "delete" | "with" => Some(1),
+        "update" => {
+            let clause = lower.find(" where ")?;
+            let before = &lower[..clause];
+            let numbered = lower[clause..]
+                .split('$')
+                .skip(1)
+                .filter_map(|rest| {
+                    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    digits.parse::<u16>().ok()
+                })
+                .min();
+            numbered.or_else(|| Some(before.matches('?').count() as u16 + 1))
+        }
+        _ => None,
     }
 }
 
