@@ -14,7 +14,8 @@ use lsp_types::{
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-pub fn serve(request: CheckRequest) -> Result<(), String> {
+/// Serves until the client exits; says whether it shut the server down first (LSP: exit code 0, else 1).
+pub fn serve(request: CheckRequest) -> Result<bool, String> {
     let (connection, io_threads) = Connection::stdio();
     let capabilities = ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
@@ -28,9 +29,13 @@ pub fn serve(request: CheckRequest) -> Result<(), String> {
         )),
         ..Default::default()
     };
-    let capabilities = serde_json::to_value(capabilities).map_err(|e| e.to_string())?;
-    let params = connection
-        .initialize(capabilities)
+    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+    let result = serde_json::json!({
+        "capabilities": capabilities,
+        "serverInfo": {"name": "cargo-pii-lint", "version": env!("CARGO_PKG_VERSION")},
+    });
+    connection
+        .initialize_finish(id, result)
         .map_err(|e| e.to_string())?;
     let request = match serde_json::from_value::<InitializeParams>(params)
         .ok()
@@ -44,15 +49,30 @@ pub fn serve(request: CheckRequest) -> Result<(), String> {
     };
     let mut published = BTreeSet::new();
     publish(&connection, &request, &mut published)?;
+    let mut shut_down = false;
     for message in &connection.receiver {
         match message {
-            Message::Request(req)
-                if connection
-                    .handle_shutdown(&req)
-                    .map_err(|e| e.to_string())? =>
-            {
-                break
+            Message::Request(req) if req.method == "shutdown" => {
+                shut_down = true;
+                let response = lsp_server::Response::new_ok(req.id, ());
+                connection
+                    .sender
+                    .send(response.into())
+                    .map_err(|e| e.to_string())?;
             }
+            // Every other request is answered, so a client never waits for nothing.
+            Message::Request(req) => {
+                let response = lsp_server::Response::new_err(
+                    req.id,
+                    lsp_server::ErrorCode::MethodNotFound as i32,
+                    format!("cargo pii-lint does not answer `{}`", req.method),
+                );
+                connection
+                    .sender
+                    .send(response.into())
+                    .map_err(|e| e.to_string())?;
+            }
+            Message::Notification(note) if note.method == "exit" => break,
             Message::Notification(note) if note.method == DidSaveTextDocument::METHOD => {
                 publish(&connection, &request, &mut published)?;
             }
@@ -60,7 +80,8 @@ pub fn serve(request: CheckRequest) -> Result<(), String> {
         }
     }
     drop(connection);
-    io_threads.join().map_err(|e| e.to_string())
+    io_threads.join().map_err(|e| e.to_string())?;
+    Ok(shut_down)
 }
 
 #[allow(deprecated)] // `root_uri` is what most clients still send beside `workspace_folders`
@@ -141,18 +162,31 @@ fn uri_of(workspace: &Workspace, file: crate::workspace::FileId) -> Option<Url> 
     Url::from_file_path(Path::new(&absolute)).ok()
 }
 
-/// LSP positions are 0-based; columns are counted in characters (exact for text in the Basic Multilingual
-/// Plane, which LSP counts in UTF-16 units).
-fn range(span: crate::diagnostic::Span) -> Range {
+/// LSP positions are 0-based, and count UTF-16 code units; spans count characters from 1.
+fn range(workspace: &Workspace, span: crate::diagnostic::Span) -> Range {
+    let text = workspace.text(span.file).unwrap_or_default();
+    let position = |line: u32, column: u32| Position {
+        line: line.saturating_sub(1),
+        character: utf16_column(text, line, column),
+    };
     Range {
-        start: Position {
-            line: span.line.saturating_sub(1),
-            character: span.column.saturating_sub(1),
-        },
-        end: Position {
-            line: span.end_line.saturating_sub(1),
-            character: span.end_column.saturating_sub(1),
-        },
+        start: position(span.line, span.column),
+        end: position(span.end_line, span.end_column),
+    }
+}
+
+/// The UTF-16 offset of character column `column` (1-based) on line `line` (1-based).
+fn utf16_column(text: &str, line: u32, column: u32) -> u32 {
+    let characters = column.saturating_sub(1) as usize;
+    match text.lines().nth(line.saturating_sub(1) as usize) {
+        Some(line) => {
+            line.chars()
+                .take(characters)
+                .map(|c| c.len_utf16() as u32)
+                .sum::<u32>()
+                + characters.saturating_sub(line.chars().count()) as u32
+        }
+        None => characters as u32,
     }
 }
 
@@ -165,7 +199,7 @@ fn diagnostic(workspace: &Workspace, finding: &Finding) -> Diagnostic {
             Some(DiagnosticRelatedInformation {
                 location: Location {
                     uri,
-                    range: range(step.span),
+                    range: range(workspace, step.span),
                 },
                 message: step.note.clone(),
             })
@@ -177,7 +211,7 @@ fn diagnostic(workspace: &Workspace, finding: &Finding) -> Diagnostic {
         message.push_str(help);
     }
     Diagnostic {
-        range: range(finding.span),
+        range: range(workspace, finding.span),
         severity: Some(if finding.level == Level::Deny {
             DiagnosticSeverity::ERROR
         } else {

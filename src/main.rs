@@ -54,7 +54,9 @@ fn run() -> ExitCode {
         Some(Command::Init(args)) => init(&args),
         Some(Command::Lsp(args)) => match request_of(&args) {
             Ok(request) => match cargo_pii_lint::lsp::serve(request) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(true) => ExitCode::SUCCESS,
+                // `exit` without `shutdown` before it (LSP).
+                Ok(false) => ExitCode::from(1),
                 Err(message) => usage_error(&format!("language server: {message}")),
             },
             Err(code) => code,
@@ -172,11 +174,15 @@ fn check(args: &CheckArgs) -> ExitCode {
             .map(|f| workspace::normalize(&request.cwd.join(f)))
             .collect();
         let files = &outcome.index.workspace;
-        outcome.findings.retain(|f| {
+        let given = |file: workspace::FileId| {
             wanted.contains(&workspace::normalize(
-                &files.root.join(&files.file(f.span.file).rel_path),
+                &files.root.join(&files.file(file).rel_path),
             ))
-        });
+        };
+        // A staged change can break a flow elsewhere: its declaration or a step of its path counts too.
+        outcome
+            .findings
+            .retain(|f| given(f.span.file) || f.trace.iter().any(|step| given(step.span.file)));
     }
     let summary = Summary::of(&outcome.findings, outcome.index.rust_files);
     let input = ReportInput {
@@ -189,6 +195,11 @@ fn check(args: &CheckArgs) -> ExitCode {
     let started = std::time::Instant::now();
     let text = report::reporter(args.output_format()).render(&input);
     let code = print(&text);
+    if args.output_format() == report::Format::Github {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            append_step_summary(std::path::Path::new(&path), &report::step_summary(&input));
+        }
+    }
     if args.timings {
         let mut phases = outcome.timings.phases.clone();
         phases.push(("report", started.elapsed()));
@@ -211,6 +222,21 @@ fn check(args: &CheckArgs) -> ExitCode {
     ExitCode::from(u8::from(
         outcome.findings.iter().any(|f| f.level == Level::Deny),
     ))
+}
+
+/// Appends to the step summary file GitHub gives; a failure is said on stderr, never fatal.
+fn append_step_summary(path: &std::path::Path, markdown: &str) {
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(markdown.as_bytes()));
+    if let Err(error) = written {
+        eprintln!(
+            "note: cannot append to GITHUB_STEP_SUMMARY {}: {error}",
+            path.display()
+        );
+    }
 }
 
 fn print(text: &str) -> ExitCode {

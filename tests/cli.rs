@@ -397,3 +397,84 @@ fn init_writes_a_valid_starter_config_with_suggestions_and_never_overwrites() {
     );
     assert_usage_error(&run_in(dir.path(), &["init"]), "exists already");
 }
+
+#[test]
+fn files_reports_a_flow_whose_declaration_or_path_lies_in_a_given_file() {
+    let dir = merchant(None);
+    write(
+        dir.path(),
+        &[
+            (
+                "src/lib.rs",
+                "mod models;\nmod report;\n",
+            ),
+            (
+                "src/models.rs",
+                "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n",
+            ),
+            (
+                "src/report.rs",
+                "pub fn show(c: &crate::models::Customer) {\n    println!(\"{}\", c.phone);\n}\n",
+            ),
+        ],
+    );
+    // Only the declaration's file is staged: the leak it causes in another file is still reported.
+    let output = run_in(
+        dir.path(),
+        &["--format", "json", "--files", "src/models.rs"],
+    );
+    let report = json(&output);
+    let leaks: Vec<_> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "PII005")
+        .map(|f| f["file"].clone())
+        .collect();
+    assert_eq!(leaks, ["src/report.rs"]);
+}
+
+#[test]
+fn the_pre_commit_hook_is_declared_at_the_root() {
+    let hooks =
+        std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).expect("file");
+    for line in [
+        "- id: pii-lint",
+        "language: rust",
+        "require_serial: true",
+        "files: '(\\.rs|pii-lint\\.toml)$'",
+        "args: [\"-q\", \"--files\"]",
+    ] {
+        assert!(hooks.contains(line), "missing `{line}`");
+    }
+}
+
+#[test]
+fn github_paths_are_relative_to_the_repository_and_the_step_summary_lists_every_finding() {
+    let repository = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(repository.path().join(".git")).expect("git dir");
+    let workspace = repository.path().join("services/shop");
+    write(
+        &workspace,
+        &[("Cargo.toml", MANIFEST), ("src/lib.rs", UNDECLARED)],
+    );
+    let summary = repository.path().join("summary.md");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
+        .args(["--format", "github"])
+        .current_dir(&workspace)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("runs");
+    let annotations = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        annotations.contains("file=services/shop/src/lib.rs,"),
+        "{annotations}"
+    );
+    let table = std::fs::read_to_string(&summary).expect("summary written");
+    assert!(table.starts_with("### cargo pii-lint: "), "{table}");
+    assert!(
+        table.contains("| level | lint | location | message |"),
+        "{table}"
+    );
+    assert!(table.contains("`services/shop/src/lib.rs:"), "{table}");
+}

@@ -111,3 +111,67 @@ fn publishes_findings_and_clears_them_when_fixed() {
     drop(stdin);
     assert!(child.wait().expect("exits").success());
 }
+
+/// Starts the server in `dir` and initializes it; gives back its pipes and the initialize result.
+fn start(
+    dir: &std::path::Path,
+) -> (
+    std::process::Child,
+    std::process::ChildStdin,
+    BufReader<std::process::ChildStdout>,
+    serde_json::Value,
+) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
+        .arg("lsp")
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let root = format!("file://{}", dir.display());
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": root}}),
+    );
+    let initialized = receive(&mut reader);
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    (child, stdin, reader, initialized)
+}
+
+#[test]
+fn unsupported_requests_are_answered_and_positions_count_utf16_units() {
+    let dir = common::workspace(&[(
+        "src/lib.rs",
+        "pub struct Customer { /* 😀 */ pub mobile: String }\n",
+    )]);
+    let (mut child, mut stdin, mut reader, initialized) = start(dir.path());
+    assert_eq!(
+        initialized["result"]["serverInfo"]["name"],
+        "cargo-pii-lint"
+    );
+    let published = next_diagnostics(&mut reader);
+    // `mobile` starts after 34 characters but 35 UTF-16 units: the emoji takes two units.
+    assert_eq!(
+        published["diagnostics"][0]["range"]["start"],
+        serde_json::json!({"line": 0, "character": 35})
+    );
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": {"textDocument": {"uri": published["uri"]}, "position": {"line": 0, "character": 1}}}),
+    );
+    let answer = receive(&mut reader);
+    assert_eq!(answer["id"], 7);
+    assert_eq!(answer["error"]["code"], -32601);
+    // `exit` with no `shutdown` before it: exit code 1.
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
+    );
+    drop(stdin);
+    assert_eq!(child.wait().expect("exits").code(), Some(1));
+}

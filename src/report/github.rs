@@ -20,13 +20,14 @@ fn escape_property(text: &str) -> String {
 impl Reporter for Github {
     fn render(&self, input: &ReportInput) -> String {
         let mut out = String::new();
+        let prefix = input.workspace.repository_prefix();
         for f in input.findings {
             let command = if f.level == Level::Deny {
                 "error"
             } else {
                 "warning"
             };
-            let file = &input.workspace.file(f.span.file).rel_path;
+            let file = format!("{prefix}{}", input.workspace.file(f.span.file).rel_path);
             let mut message = f.message.clone();
             if let Some(help) = &f.help {
                 message.push_str("\nhelp: ");
@@ -34,7 +35,7 @@ impl Reporter for Github {
             }
             out.push_str(&format!(
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                escape_property(file),
+                escape_property(&file),
                 f.span.line,
                 f.span.column,
                 f.span.end_line,
@@ -45,6 +46,37 @@ impl Reporter for Github {
         }
         out
     }
+}
+
+/// The Markdown table of every finding for `$GITHUB_STEP_SUMMARY` (GitHub shows only ten annotations of a
+/// step; the summary lists them all).
+pub fn step_summary(input: &ReportInput) -> String {
+    let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+    let prefix = input.workspace.repository_prefix();
+    let mut out = format!(
+        "### cargo pii-lint: {} findings ({} deny, {} warn)\n\n",
+        input.summary.findings, input.summary.deny, input.summary.warn
+    );
+    if input.findings.is_empty() {
+        return out;
+    }
+    out.push_str("| level | lint | location | message |\n|---|---|---|---|\n");
+    for f in input.findings {
+        let level = if f.level == Level::Deny {
+            "deny"
+        } else {
+            "warn"
+        };
+        out.push_str(&format!(
+            "| {level} | {} {} | `{prefix}{}:{}` | {} |\n",
+            f.lint.code,
+            f.lint.name,
+            input.workspace.file(f.span.file).rel_path,
+            f.span.line,
+            cell(&f.message)
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

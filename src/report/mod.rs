@@ -1,6 +1,7 @@
 //! Output formats: the only code that knows about miette or JSON. One file per format behind one trait.
 
 mod github;
+pub use github::step_summary;
 mod human;
 mod json;
 mod rustc_json;

@@ -96,6 +96,20 @@ impl Workspace {
         &self.files[id.0 as usize]
     }
 
+    /// Where the workspace root sits inside its git repository (`services/shop/`), empty at the
+    /// repository's root or outside any repository: what paths for code hosts are prefixed with.
+    pub fn repository_prefix(&self) -> String {
+        let Some(repository) = self.root.ancestors().find(|dir| dir.join(".git").exists()) else {
+            return String::new();
+        };
+        match self.root.strip_prefix(repository) {
+            Ok(inner) if !inner.as_os_str().is_empty() => {
+                format!("{}/", inner.to_string_lossy().replace('\\', "/"))
+            }
+            _ => String::new(),
+        }
+    }
+
     pub fn text(&self, id: FileId) -> Option<&str> {
         match &self.file(id).text {
             FileText::Utf8(text) => Some(text),
