@@ -164,29 +164,13 @@ fn uri_of(workspace: &Workspace, file: crate::workspace::FileId) -> Option<Url> 
 
 /// LSP positions are 0-based, and count UTF-16 code units; spans count characters from 1.
 fn range(workspace: &Workspace, span: crate::diagnostic::Span) -> Range {
-    let text = workspace.text(span.file).unwrap_or_default();
     let position = |line: u32, column: u32| Position {
         line: line.saturating_sub(1),
-        character: utf16_column(text, line, column),
+        character: workspace.utf16_column(span.file, line, column) - 1,
     };
     Range {
         start: position(span.line, span.column),
         end: position(span.end_line, span.end_column),
-    }
-}
-
-/// The UTF-16 offset of character column `column` (1-based) on line `line` (1-based).
-fn utf16_column(text: &str, line: u32, column: u32) -> u32 {
-    let characters = column.saturating_sub(1) as usize;
-    match text.lines().nth(line.saturating_sub(1) as usize) {
-        Some(line) => {
-            line.chars()
-                .take(characters)
-                .map(|c| c.len_utf16() as u32)
-                .sum::<u32>()
-                + characters.saturating_sub(line.chars().count()) as u32
-        }
-        None => characters as u32,
     }
 }
 

@@ -96,6 +96,25 @@ impl Workspace {
         &self.files[id.0 as usize]
     }
 
+    /// The 1-based UTF-16 column (what LSP and SARIF consumers count) of 1-based character column
+    /// `column` on line `line` of a file.
+    pub fn utf16_column(&self, file: FileId, line: u32, column: u32) -> u32 {
+        let characters = column.saturating_sub(1) as usize;
+        let text = self.text(file).unwrap_or_default();
+        let units = match text.lines().nth(line.saturating_sub(1) as usize) {
+            Some(line) => {
+                let within: u32 = line
+                    .chars()
+                    .take(characters)
+                    .map(|c| c.len_utf16() as u32)
+                    .sum();
+                within + characters.saturating_sub(line.chars().count()) as u32
+            }
+            None => characters as u32,
+        };
+        units + 1
+    }
+
     /// Where the workspace root sits inside its git repository (`services/shop/`), empty at the
     /// repository's root or outside any repository: what paths for code hosts are prefixed with.
     pub fn repository_prefix(&self) -> String {

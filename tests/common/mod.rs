@@ -194,3 +194,12 @@ pub fn assert_marked_leaks(code: &str, config: &str) {
         "\n{code}"
     );
 }
+
+/// Writes files under `dir`, creating directories.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
