@@ -348,7 +348,7 @@ fn a_missing_or_malformed_baseline_is_a_usage_error() {
 }
 
 #[test]
-fn message_format_json_speaks_rustc_diagnostics_for_editors() {
+fn message_format_json_speaks_cargo_messages_for_editors() {
     let dir = merchant(None);
     let output = run_in(dir.path(), &["--message-format", "json"]);
     let text = stdout(&output);
@@ -356,8 +356,29 @@ fn message_format_json_speaks_rustc_diagnostics_for_editors() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON value a line"))
         .collect();
-    assert_eq!(lines.len(), 1);
-    let d = &lines[0];
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["reason"], "compiler-message");
+    assert_eq!(
+        lines[1],
+        serde_json::json!({"reason": "build-finished", "success": true})
+    );
+    // What tools built on cargo's stream read: every line a message, the findings compiler messages.
+    let messages: Vec<cargo_metadata::Message> =
+        cargo_metadata::Message::parse_stream(text.as_bytes())
+            .collect::<Result<_, _>>()
+            .expect("cargo messages");
+    match &messages[0] {
+        cargo_metadata::Message::CompilerMessage(m) => {
+            assert_eq!(m.target.name, "merchant");
+            assert!(m.message.message.contains("looks like personal data"));
+        }
+        other => panic!("not a compiler message: {other:?}"),
+    }
+    assert!(matches!(
+        messages[1],
+        cargo_metadata::Message::BuildFinished(_)
+    ));
+    let d = &lines[0]["message"];
     assert_eq!(d["level"], "warning");
     assert_eq!(d["code"]["code"], "PII009 undeclared-personal-data");
     let span = &d["spans"][0];

@@ -1,5 +1,6 @@
-//! `--message-format json`: one rustc-style JSON diagnostic per line, as rust-analyzer reads from a
-//! `check.overrideCommand`, so findings show in the editor.
+//! `--message-format json`: one cargo message per line, as `cargo check --message-format json` writes them
+//! (`compiler-message` with a rustc diagnostic inside, then `build-finished`), so rust-analyzer's
+//! `check.overrideCommand` and tools that read cargo's stream show the findings.
 
 use super::{ReportInput, Reporter};
 use crate::diagnostic::{byte_offset, Finding, Level, Span};
@@ -69,13 +70,68 @@ fn diagnostic(finding: &Finding, workspace: &Workspace) -> Value {
     })
 }
 
+/// The package a finding belongs to: its file's, or the first package for findings in `pii-lint.toml`
+/// (attached to the workspace's manifest directory).
+fn package_fields(workspace: &Workspace, finding: &Finding) -> (Value, Value, Value) {
+    let file = workspace.file(finding.span.file);
+    let package = file
+        .package
+        .and_then(|p| workspace.packages.get(p.0 as usize))
+        .or_else(|| workspace.packages.first());
+    let (name, dir) = match package {
+        Some(p) => (p.name.clone(), p.dir.clone()),
+        None => (String::from("workspace"), workspace.root.clone()),
+    };
+    let dir_text = dir.to_string_lossy().replace('\\', "/");
+    let target = package
+        .and_then(|p| p.targets.first())
+        .map(|t| {
+            (
+                t.crate_name.clone(),
+                workspace.file(t.root).abs_path.clone(),
+            )
+        })
+        .unwrap_or_else(|| (name.replace('-', "_"), file.abs_path.clone()));
+    let kind = if target.1.ends_with("main.rs") {
+        "bin"
+    } else {
+        "lib"
+    };
+    (
+        json!(format!("path+file://{dir_text}#{name}@0.0.0")),
+        json!(format!("{dir_text}/Cargo.toml")),
+        json!({
+            "kind": [kind],
+            "crate_types": [kind],
+            "name": target.0,
+            "src_path": target.1.to_string_lossy(),
+            "edition": "2021",
+            "required-features": [],
+            "doc": true,
+            "doctest": false,
+            "test": true,
+        }),
+    )
+}
+
 impl Reporter for RustcJson {
     fn render(&self, input: &ReportInput) -> String {
         let mut out = String::new();
         for finding in input.findings {
-            out.push_str(&diagnostic(finding, input.workspace).to_string());
+            let (package_id, manifest_path, target) = package_fields(input.workspace, finding);
+            let message = json!({
+                "reason": "compiler-message",
+                "package_id": package_id,
+                "manifest_path": manifest_path,
+                "target": target,
+                "message": diagnostic(finding, input.workspace),
+            });
+            out.push_str(&message.to_string());
             out.push('\n');
         }
+        let success = !input.findings.iter().any(|f| f.level == Level::Deny);
+        out.push_str(&json!({"reason": "build-finished", "success": success}).to_string());
+        out.push('\n');
         out
     }
 }
