@@ -1,7 +1,8 @@
 //! Baselines: the findings a team has accepted for now. Findings in the baseline are not reported, so a
-//! linter can be adopted on an existing codebase and only new problems fail the build. Entries match by lint,
-//! file and message (not by line, so edits elsewhere in the file keep them matching), as many times as they
-//! are listed.
+//! linter can be adopted on an existing codebase and only new problems fail the build. Entries match by
+//! fingerprint (lint, enclosing function or declaration, data types: moved lines, a renamed file and data
+//! added to the same type keep them matching), as many times as they are listed; entries written before
+//! fingerprints match by lint, file and message.
 
 use crate::diagnostic::Finding;
 use crate::workspace::Workspace;
@@ -20,6 +21,10 @@ pub struct Baseline {
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub code: String,
+    /// The finding's fingerprint (lint, function or declaration, data types): what an entry matches by.
+    /// Baselines written before fingerprints have none, and match by file and message.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
     pub file: String,
     pub message: String,
 }
@@ -27,8 +32,22 @@ pub struct Entry {
 fn entry(finding: &Finding, workspace: &Workspace) -> Entry {
     Entry {
         code: finding.lint.code.to_string(),
+        fingerprint: finding.fingerprint.clone(),
         file: workspace.file(finding.span.file).rel_path.clone(),
         message: finding.message.clone(),
+    }
+}
+
+/// What an entry is matched by: its fingerprint, or (for old baselines) its file and message.
+fn key(entry: &Entry) -> (String, String, String) {
+    if entry.fingerprint.is_empty() {
+        (
+            entry.code.clone(),
+            entry.file.clone(),
+            entry.message.clone(),
+        )
+    } else {
+        (entry.code.clone(), entry.fingerprint.clone(), String::new())
     }
 }
 
@@ -80,19 +99,23 @@ impl Baseline {
 
     /// Drops the findings the baseline lists (each entry accepts one finding).
     pub fn filter(&self, findings: &mut Vec<Finding>, workspace: &Workspace) {
-        let mut accepted: BTreeMap<&Entry, usize> = BTreeMap::new();
+        let mut accepted: BTreeMap<(String, String, String), usize> = BTreeMap::new();
         for e in &self.findings {
-            *accepted.entry(e).or_default() += 1;
+            *accepted.entry(key(e)).or_default() += 1;
         }
         findings.retain(|f| {
-            let key = entry(f, workspace);
-            match accepted.get_mut(&key) {
-                Some(left) if *left > 0 => {
+            let mine = entry(f, workspace);
+            let old_style = Entry {
+                fingerprint: String::new(),
+                ..mine.clone()
+            };
+            for candidate in [key(&mine), key(&old_style)] {
+                if let Some(left) = accepted.get_mut(&candidate).filter(|left| **left > 0) {
                     *left -= 1;
-                    false
+                    return false;
                 }
-                _ => true,
             }
+            true
         });
     }
 }

@@ -152,6 +152,10 @@ pub struct Finding {
     pub data: Vec<DataRef>,
     pub trace: Vec<TraceStep>,
     pub help: Option<String>,
+    /// What identifies the finding across edits (SPEC 5.3): its lint, the function it is in (or the
+    /// declaration it is about) and the types of the data involved; not its line, file or message.
+    /// Filled in by the pipeline; baselines and SARIF use it.
+    pub fingerprint: String,
 }
 
 impl Finding {
@@ -168,6 +172,7 @@ impl Finding {
             data: Vec::new(),
             trace: Vec::new(),
             help: None,
+            fingerprint: String::new(),
         }
     }
 

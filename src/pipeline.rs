@@ -93,6 +93,9 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
         crate::suppress::apply(&mut findings, &index.suppressions);
         levels.apply(&mut findings);
         crate::report::sort(&mut findings, &index.workspace);
+        for finding in &mut findings {
+            finding.fingerprint = fingerprint(&index, finding);
+        }
         findings
     });
     Ok(CheckOutcome {
@@ -129,4 +132,56 @@ fn resident_mib() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024)
+}
+
+/// A finding's fingerprint: its lint, the innermost function whose item holds it (else the declaration
+/// it names, type and field), and the types of its data, hashed. Moving lines, renaming the file or
+/// adding data of the same type to it keeps it.
+fn fingerprint(index: &Index, finding: &Finding) -> String {
+    let span = finding.span;
+    let inside = |item: crate::diagnostic::Span| {
+        item.file == span.file
+            && (item.line, item.column) <= (span.line, span.column)
+            && (span.end_line, span.end_column) <= (item.end_line, item.end_column)
+    };
+    let function = index
+        .fns
+        .iter()
+        .filter(|f| inside(f.item_span))
+        .min_by_key(|f| f.item_span.end_line - f.item_span.line)
+        .map(|f| {
+            let owner = f.owner.and_then(|imp| {
+                index.impls[imp.0 as usize]
+                    .self_ty
+                    .last_name()
+                    .map(str::to_string)
+            });
+            format!("{}::{}", owner.unwrap_or_default(), f.name)
+        });
+    let mut types: Vec<&str> = finding.data.iter().map(|d| d.type_name.as_str()).collect();
+    types.sort();
+    types.dedup();
+    let subject = match function {
+        Some(function) => function,
+        // A declaration finding is about one field or type; several in a function are told apart by data.
+        None => finding
+            .data
+            .iter()
+            .map(|d| format!("{}.{}", d.type_name, d.field.as_deref().unwrap_or("")))
+            .collect::<Vec<_>>()
+            .join(","),
+    };
+    // The sink a flow reaches, as its message names it (`info!`, `.bind(..)`), without the data list.
+    let sink = finding
+        .message
+        .rsplit_once(" (`")
+        .map_or("", |(_, sink)| sink);
+    // FNV-1a: the same on every build and platform, since baselines keep it.
+    let canonical = format!("{}|{subject}|{}|{sink}", finding.lint.code, types.join(","));
+    let hash = canonical
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    format!("{hash:016x}")
 }

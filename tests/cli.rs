@@ -499,3 +499,68 @@ fn github_paths_are_relative_to_the_repository_and_the_step_summary_lists_every_
     );
     assert!(table.contains("`services/shop/src/lib.rs:"), "{table}");
 }
+
+#[test]
+fn baseline_entries_survive_moved_lines_renamed_files_and_data_added_to_the_same_type() {
+    let dir = merchant(None);
+    let model = "#[derive(pii_lint::Pii, Debug)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n";
+    let log = "pub fn log(c: &Customer) {\n    println!(\"{:?}\", c);\n}\n";
+    write(
+        dir.path(),
+        &[
+            ("src/lib.rs", "mod orders;\n"),
+            ("src/orders.rs", &format!("{model}{log}")),
+        ],
+    );
+    let written = run_in(dir.path(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(written.status.code(), Some(0));
+    let baseline = std::fs::read_to_string(dir.path().join("baseline.json")).expect("baseline");
+    assert!(baseline.contains("\"fingerprint\""), "{baseline}");
+
+    // Lines moved, the file renamed, a field of the same type added to what is printed.
+    let grown = model.replace(
+        "    pub phone: String,\n",
+        "    pub phone: String,\n    #[pii(category = \"email\", purpose = \"service\")]\n    pub email: String,\n",
+    );
+    std::fs::remove_file(dir.path().join("src/orders.rs")).expect("remove");
+    write(
+        dir.path(),
+        &[
+            ("src/lib.rs", "mod sales;\n"),
+            ("src/sales.rs", &format!("\n\n// moved\n{grown}{log}")),
+        ],
+    );
+    let report = json(&run_in(
+        dir.path(),
+        &["--baseline", "baseline.json", "--format", "json"],
+    ));
+    let codes: Vec<_> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].clone())
+        .collect();
+    assert!(!codes.contains(&serde_json::json!("PII005")), "{codes:?}");
+
+    // A leak in another function is new.
+    write(
+        dir.path(),
+        &[(
+            "src/sales.rs",
+            &format!(
+                "{grown}{log}pub fn audit(c: &Customer) {{\n    println!(\"{{}}\", c.phone);\n}}\n"
+            ),
+        )],
+    );
+    let report = json(&run_in(
+        dir.path(),
+        &["--baseline", "baseline.json", "--format", "json"],
+    ));
+    let leaks = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "PII005")
+        .count();
+    assert_eq!(leaks, 1);
+}

@@ -1,10 +1,9 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. Rules carry each lint's documentation
 //! and default level; each result its trace twice, as `codeFlows` (one thread flow, the sink last) and as
-//! `relatedLocations` its message links to, and a `partialFingerprints` entry that survives moved lines
-//! and renamed files. Columns count UTF-16 code units; URIs are relative to the git repository's root.
+//! `relatedLocations` its message links to, and its fingerprint (the baselines') as `partialFingerprints`. Columns count UTF-16 code units; URIs are relative to the git repository's root.
 
 use super::{ReportInput, Reporter};
-use crate::diagnostic::{Finding, Level, Span};
+use crate::diagnostic::{Level, Span};
 use crate::workspace::Workspace;
 use serde_sarif::sarif;
 use std::collections::BTreeMap;
@@ -44,15 +43,6 @@ impl Locator<'_> {
         location.id = id;
         location
     }
-}
-
-/// What identifies a finding across edits: its lint and message (which name the sink and the data), not
-/// its line or file.
-fn fingerprint(finding: &Finding) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (finding.lint.code, &finding.message).hash(&mut hasher);
-    format!("{:016x}", hasher.finish())
 }
 
 fn level(level: Level) -> &'static str {
@@ -164,7 +154,7 @@ impl Reporter for Sarif {
                 }
                 result.partial_fingerprints = Some(BTreeMap::from([(
                     "piiLintFinding/v1".to_string(),
-                    fingerprint(f),
+                    f.fingerprint.clone(),
                 )]));
                 result
             })
