@@ -483,31 +483,21 @@ impl BodyLowerer {
             }
             _ => None,
         };
-        if let Some(lookups_from) = lookups {
-            for (i, e) in parsed.positional.iter().enumerate() {
-                let placeholder = i as u16 + 1;
-                let expr = self.expr(e);
-                if lookups_from.is_some_and(|from| placeholder >= from) {
-                    reads.push(expr);
-                } else {
-                    args.push(MacroArg {
-                        expr,
-                        render: Render::Value,
-                    });
+        match (&parsed.format, lookups) {
+            (_, Some(lookups_from)) => {
+                for (i, e) in parsed.positional.iter().enumerate() {
+                    let expr = self.expr(e);
+                    if lookups_from.is_some_and(|from| i as u16 + 1 >= from) {
+                        reads.push(expr);
+                    } else {
+                        args.push(MacroArg {
+                            expr,
+                            render: Render::Value,
+                        });
+                    }
                 }
             }
-            return Expr {
-                kind: ExprKind::Macro(Box::new(MacroCall {
-                    path,
-                    target,
-                    reads,
-                    args,
-                })),
-                span: whole,
-            };
-        }
-        match &parsed.format {
-            Some(format) => {
+            (Some(format), None) => {
                 let positional = self.exprs(&parsed.positional);
                 let named = parsed
                     .named
@@ -521,7 +511,7 @@ impl BodyLowerer {
                     named,
                 ));
             }
-            None => reads.extend(self.exprs(&parsed.positional)),
+            (None, None) => reads.extend(self.exprs(&parsed.positional)),
         }
         Expr {
             kind: ExprKind::Macro(Box::new(MacroCall {
