@@ -273,3 +273,31 @@ pub async fn run(pool: &sqlx::PgPool, a: &Account, sql: &str) {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn glob_imports_across_workspace_crates_resolve() {
+    let dir = common::workspace(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"api\", \"app\"]\n"),
+        ("api/Cargo.toml", "[package]\nname = \"api\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        (
+            "api/src/lib.rs",
+            "pub mod types {\n    #[derive(Debug)]\n    pub struct LoginRequest {\n        pub username: String,\n        pub remember: bool,\n    }\n}\n",
+        ),
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\napi = { path = \"../api\" }\n",
+        ),
+        (
+            "app/src/lib.rs",
+            "use api::types::*;\npub fn login(req: &LoginRequest) {\n    println!(\"{:?}\", req);\n}\n",
+        ),
+        (
+            "pii-lint.toml",
+            "[[data]]\npath = \"api::types::LoginRequest.username\"\ncategory = \"account\"\npurposes = [\"service\"]\n",
+        ),
+    ]);
+    assert_eq!(
+        common::findings_allowing(dir.path(), &[]),
+        ["app/src/lib.rs:3 PII005"]
+    );
+}

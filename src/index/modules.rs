@@ -62,8 +62,9 @@ pub enum Resolution {
     Unresolved,
 }
 
-/// (module, name) pairs visited while resolving one path.
-type Seen = std::collections::HashSet<(ModuleId, String)>;
+/// Per query, what each (module, name) looked at resolved to: `None` while it is being looked at (a glob
+/// or re-export cycle) or when it names nothing; a name found once is found again from another path.
+type Seen = std::collections::HashMap<(ModuleId, String), Option<Vec<Def>>>;
 
 /// Bounds one resolution on pathological module graphs.
 const MAX_VISITS: usize = 4096;
@@ -159,9 +160,20 @@ impl ModuleTree {
     fn member(&self, module: ModuleId, name: &str, seen: &mut Seen) -> Option<Vec<Def>> {
         // Each (module, name) is looked at once per query: glob and re-export cycles end, and a name
         // that is not there costs one visit of each module its globs reach, not one per path to it.
-        if seen.len() > MAX_VISITS || !seen.insert((module, name.to_string())) {
+        let key = (module, name.to_string());
+        if let Some(known) = seen.get(&key) {
+            return known.clone();
+        }
+        if seen.len() > MAX_VISITS {
             return None;
         }
+        seen.insert(key.clone(), None);
+        let found = self.member_uncached(module, name, seen);
+        seen.insert(key, found.clone());
+        found
+    }
+
+    fn member_uncached(&self, module: ModuleId, name: &str, seen: &mut Seen) -> Option<Vec<Def>> {
         let here = self.get(module);
         if let Some(defs) = here.defs.get(name) {
             return Some(defs.clone());
