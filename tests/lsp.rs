@@ -45,29 +45,11 @@ fn publishes_findings_and_clears_them_when_fixed() {
         "src/lib.rs",
         "pub struct Customer {\n    pub mobile: String,\n}\n",
     )]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
-        .arg("lsp")
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
-    let root = format!("file://{}", dir.path().display());
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": root}}),
-    );
-    let initialized = receive(&mut reader);
+    let (mut child, mut stdin, mut reader, initialized) = start(dir.path());
     assert_eq!(initialized["id"], 1);
     assert_eq!(
         initialized["result"]["capabilities"]["textDocumentSync"]["save"]["includeText"],
         false
-    );
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
     );
 
     let published = next_diagnostics(&mut reader);

@@ -14,16 +14,7 @@ impl Eval<'_> {
     /// The value of field `name` of a value of workspace type `ty`.
     /// The field a name (`phone`, `0`, `Variant.phone`, `Variant.0`) names.
     fn field_position(&self, ty: TypeId, name: &str) -> Option<usize> {
-        let (variant, own) = match name.split_once('.') {
-            Some((variant, own)) => (Some(variant), own),
-            None => (None, name),
-        };
-        self.index().ty(ty).fields().iter().position(|f| {
-            f.variant.as_deref() == variant
-                && f.name
-                    .as_deref()
-                    .map_or_else(|| f.index.to_string() == own, |n| n == own)
-        })
+        super::types::field_position(self.index(), ty, name)
     }
 
     pub(super) fn field_of(&self, ty: TypeId, name: &str) -> Value {

@@ -250,19 +250,13 @@ impl TypeFacts {
 
     /// The wrapper the field named `name` (`phone`, `Variant.0`) of `ty` keeps its value in.
     pub fn wrapper_of_field(&self, index: &Index, ty: TypeId, name: &str) -> Option<u16> {
-        let position = index
-            .ty(ty)
-            .fields()
-            .iter()
-            .position(|f| f.display_name() == name)?;
-        self.field_wrapper(ty, position)
+        self.field_wrapper(ty, field_position(index, ty, name)?)
     }
 
     /// Whether the field named `name` (`phone`, `Variant.0`) of `ty` shows nothing when its holder is
     /// rendered as `render`.
     pub fn field_hidden(&self, index: &Index, ty: TypeId, name: &str, render: Render) -> bool {
-        let info = index.ty(ty);
-        let Some(position) = info.fields().iter().position(|f| f.display_name() == name) else {
+        let Some(position) = field_position(index, ty, name) else {
             return false;
         };
         self.field_wrapper(ty, position)
@@ -460,4 +454,19 @@ fn wrapper_of(index: &Index, catalog: &Catalog, module: ModuleId, ty: &TypeRef) 
         TypeRef::Ref(inner) => wrapper_of(index, catalog, module, inner),
         _ => None,
     }
+}
+
+/// The field a name (`phone`, `0`, `Variant.phone`, `Variant.0`) names, without building display names.
+pub fn field_position(index: &Index, ty: TypeId, name: &str) -> Option<usize> {
+    let (variant, own) = match name.split_once('.') {
+        Some((variant, own)) => (Some(variant), own),
+        None => (None, name),
+    };
+    let number = own.parse::<usize>().ok();
+    index.ty(ty).fields().iter().position(|f| {
+        f.variant.as_deref() == variant
+            && f.name
+                .as_deref()
+                .map_or(number == Some(f.index), |n| n == own)
+    })
 }

@@ -91,11 +91,9 @@ struct Extractors {
     transparent: Vec<Transparent>,
 }
 
+/// One crate's extractors (its `crate` key documents the file and is not read).
 #[derive(serde::Deserialize)]
-#[allow(dead_code)]
 struct Transparent {
-    #[serde(rename = "crate")]
-    krate: String,
     types: Vec<String>,
 }
 
