@@ -30,6 +30,19 @@ impl Lint {
     pub fn snake_name(&self) -> String {
         self.name.replace('-', "_")
     }
+
+    /// The lint's documentation page as docs.rs publishes this crate's API documentation: each lint is a
+    /// documented `pub static` named like the lint in a module named like the lint (checked by a test), so
+    /// the page exists for every released version, the way clippy links each lint to its lint list.
+    pub fn help_uri(&self) -> String {
+        let module = self.snake_name();
+        format!(
+            "https://docs.rs/{}/{}/cargo_pii_lint/lints/{module}/static.{}.html",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+            module.to_ascii_uppercase()
+        )
+    }
 }
 
 /// Declares a lint: its doc comment becomes `Lint::doc`, like clippy's `declare_clippy_lint!`.
@@ -106,21 +119,21 @@ pub fn sink_finding(
 /// A lint's check: a pure query over the context that appends findings.
 pub type Check = fn(&LintContext, &mut Vec<Finding>);
 
-mod export_leak;
-mod invalid_annotation;
-mod log_leak;
-mod missing_consent;
-mod missing_purpose;
-mod no_erasure_path;
-mod parse_error;
-mod purpose_mismatch;
+pub mod export_leak;
+pub mod invalid_annotation;
+pub mod log_leak;
+pub mod missing_consent;
+pub mod missing_purpose;
+pub mod no_erasure_path;
+pub mod parse_error;
+pub mod purpose_mismatch;
 /// What the purpose and consent lints say alike (not a lint: lints/ itself holds one file per lint).
 #[path = "support/purposes.rs"]
 pub mod purposes;
-mod undeclared_personal_data;
-mod unprotected_storage;
-mod unsolicited_commercial_message;
-mod unused_personal_data;
+pub mod undeclared_personal_data;
+pub mod unprotected_storage;
+pub mod unsolicited_commercial_message;
+pub mod unused_personal_data;
 
 /// Every lint with its check, in code order.
 pub static REGISTRY: &[(&Lint, Check)] = &[
@@ -164,4 +177,29 @@ pub fn find(name_or_code: &str) -> Option<&'static Lint> {
     all().find(|lint| {
         lint.code.eq_ignore_ascii_case(wanted) || lint.name == wanted.replace('_', "-")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::all;
+
+    /// `Lint::help_uri` links `lints/<name>/static.<NAME>.html`: the file and the static must be named so.
+    #[test]
+    fn each_lint_is_documented_where_its_help_uri_points() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lints");
+        for lint in all() {
+            let module = lint.snake_name();
+            let source = std::fs::read_to_string(dir.join(format!("{module}.rs")))
+                .unwrap_or_else(|_| panic!("lints/{module}.rs is missing"));
+            let declared = format!("pub {},", module.to_ascii_uppercase());
+            assert!(
+                source.contains(&declared),
+                "lints/{module}.rs does not declare `{declared}`"
+            );
+            assert!(lint.help_uri().ends_with(&format!(
+                "/lints/{module}/static.{}.html",
+                module.to_ascii_uppercase()
+            )));
+        }
+    }
 }

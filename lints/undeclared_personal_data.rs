@@ -252,6 +252,7 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
                 field: Some(field_name),
                 category: category.to_string(),
                 sensitive,
+                declared_in: None,
             };
             findings.push(
                 Finding::new(&UNDECLARED_PERSONAL_DATA, field.span, message)

@@ -123,6 +123,10 @@ pub struct DataRef {
     pub field: Option<String>,
     pub category: String,
     pub sensitive: bool,
+    /// The file that declares it (`#[pii]` in a source file, or `[[data]]` in pii-lint.toml), for
+    /// `--files`: a staged declaration change reports the flows it declares.
+    #[serde(skip)]
+    pub declared_in: Option<crate::workspace::FileId>,
 }
 
 impl DataRef {

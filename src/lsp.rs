@@ -7,9 +7,10 @@ use crate::workspace::Workspace;
 use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{DidSaveTextDocument, Notification as _, PublishDiagnostics};
 use lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, InitializeParams, Location,
-    NumberOrString, Position, PublishDiagnosticsParams, Range, SaveOptions, ServerCapabilities,
-    TextDocumentSyncCapability, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Url,
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
+    InitializeParams, Location, NumberOrString, Position, PublishDiagnosticsParams, Range,
+    SaveOptions, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Url,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -205,6 +206,9 @@ fn diagnostic(workspace: &Workspace, finding: &Finding) -> Diagnostic {
             "{} {}",
             finding.lint.code, finding.lint.name
         ))),
+        code_description: Url::parse(&finding.lint.help_uri())
+            .ok()
+            .map(|href| CodeDescription { href }),
         source: Some("pii-lint".to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),

@@ -180,9 +180,11 @@ fn check(args: &CheckArgs) -> ExitCode {
             ))
         };
         // A staged change can break a flow elsewhere: its declaration or a step of its path counts too.
-        outcome
-            .findings
-            .retain(|f| given(f.span.file) || f.trace.iter().any(|step| given(step.span.file)));
+        outcome.findings.retain(|f| {
+            given(f.span.file)
+                || f.trace.iter().any(|step| given(step.span.file))
+                || f.data.iter().any(|d| d.declared_in.is_some_and(given))
+        });
     }
     let summary = Summary::of(&outcome.findings, outcome.index.rust_files);
     let input = ReportInput {

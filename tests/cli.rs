@@ -132,6 +132,18 @@ fn config_errors_exit_two_with_file_line_and_column() {
             "pii-lint.toml:3:8: unknown sink kind `mail`",
         ),
         ("[[data]]\ncategory = \"phone\"\n", "missing field `path`"),
+        (
+            "[controller]\nname = \"\"\n",
+            "pii-lint.toml:2:8: [controller] has an empty `name`",
+        ),
+        (
+            "[controller]\nname = \"Shop\"\nemail = \"a@b.c\"\n",
+            "pii-lint.toml:3:1: unknown field `email`",
+        ),
+        (
+            "[purposes.crm]\nfideslang = \"Marketing Stuff\"\n",
+            "pii-lint.toml:2:13: `Marketing Stuff` is not a fideslang key",
+        ),
         ("this is not toml\n", "pii-lint.toml:1:"),
     ] {
         let dir = merchant(Some(config));
@@ -453,6 +465,33 @@ fn files_reports_a_flow_whose_declaration_or_path_lies_in_a_given_file() {
         .map(|f| f["file"].clone())
         .collect();
     assert_eq!(leaks, ["src/report.rs"]);
+
+    // Declared in pii-lint.toml instead: staging the config reports the leak too.
+    write(
+        dir.path(),
+        &[
+            (
+                "src/models.rs",
+                "pub struct Customer {\n    pub phone: String,\n}\n",
+            ),
+            (
+                "pii-lint.toml",
+                "[[data]]\npath = \"merchant::models::Customer.phone\"\ncategory = \"phone\"\npurposes = [\"service\"]\n",
+            ),
+        ],
+    );
+    let staged = |file: &str| {
+        let report = json(&run_in(dir.path(), &["--format", "json", "--files", file]));
+        let codes: Vec<_> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["code"].clone())
+            .collect();
+        codes
+    };
+    assert_eq!(staged("pii-lint.toml"), ["PII005"]);
+    assert_eq!(staged("src/lib.rs"), Vec::<serde_json::Value>::new());
 }
 
 #[test]

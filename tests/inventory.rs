@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::python::tool_env;
 use common::*;
 use serde_json::Value;
 
@@ -172,7 +173,7 @@ fn markdown_is_the_default_with_one_row_per_declaration() {
     assert!(text.starts_with("# Personal data inventory\n"), "{text}");
     assert!(text.contains("CRPL Art. 29 ¶1"), "{text}");
     assert!(text.contains(
-        "| data | category | sensitive | purposes | consent | read by | sinks | erasure |\n"
+        "| data | category | sensitive | purposes | consent | retention | read by | sinks | erasure |\n"
     ));
     let phone = text
         .lines()
@@ -183,7 +184,7 @@ fn markdown_is_the_default_with_one_row_per_declaration() {
         .split(" | ")
         .map(str::trim)
         .collect();
-    assert_eq!(cells.len(), 8, "{phone}");
+    assert_eq!(cells.len(), 9, "{phone}");
     assert_eq!(
         cells[0],
         "`shop::Customer.phone`<br>src/lib.rs:8 (`#[pii]`)"
@@ -192,9 +193,10 @@ fn markdown_is_the_default_with_one_row_per_declaration() {
     assert_eq!(cells[2], "no");
     assert_eq!(cells[3], "service<br>marketing");
     assert_eq!(cells[4], "service: none<br>marketing: `marketing`");
-    assert_eq!(cells[5], "`shop::greet`");
-    assert!(cells[6].starts_with("log ") && cells[6].ends_with(" at src/lib.rs:17"));
-    assert_eq!(cells[7], "yes");
+    assert_eq!(cells[5], "—", "no retention stated");
+    assert_eq!(cells[6], "`shop::greet`");
+    assert!(cells[7].starts_with("log ") && cells[7].ends_with(" at src/lib.rs:17"));
+    assert_eq!(cells[8], "yes");
     assert!(
         text.contains("| loyalty_id (—) |"),
         "a configured category has no fideslang key:\n{text}"
@@ -312,4 +314,160 @@ fn run_fixture_inventory(args: &[&str]) -> std::process::Output {
     ];
     all.extend_from_slice(args);
     run_in(&root(), &all)
+}
+
+/// The content of a processing notice: who (the controller), what, why, how long, to whom.
+const RECORD_CODE: &str = r#"pub struct Customer {
+    pub id: u64,
+    pub phone: String,
+    pub email: String,
+    pub loyalty: String,
+}
+
+pub mod crm {
+    pub fn push_contacts(c: &super::Customer) {
+        let _ = c;
+    }
+}
+
+pub fn sync(c: &Customer) {
+    crm::push_contacts(c);
+    println!("{}", c.email);
+}
+"#;
+
+const RECORD_CONFIG: &str = r#"[controller]
+name = "Example Shop Ltd."
+contact = "privacy@example.com"
+
+[categories.loyalty_id]
+fideslang = "user.unique_id"
+
+[purposes.order_fulfillment]
+description = "Ship what was ordered"
+[purposes.newsletter]
+consent = "marketing"
+
+[[data]]
+path = "shop::Customer.phone"
+category = "phone"
+purposes = ["order_fulfillment"]
+retention = "two years after the last order"
+
+[[data]]
+path = "shop::Customer.email"
+category = "email"
+purposes = ["newsletter", "service"]
+
+[[data]]
+path = "shop::Customer.loyalty"
+category = "loyalty_id"
+purposes = ["service"]
+
+[[sinks]]
+path = "shop::crm::push_contacts"
+kind = "export"
+purpose = "newsletter"
+recipient = "Acme CRM Inc. (processor)"
+"#;
+
+fn record_workspace() -> tempfile::TempDir {
+    workspace(&[
+        ("src/lib.rs", RECORD_CODE),
+        ("pii-lint.toml", RECORD_CONFIG),
+    ])
+}
+
+#[test]
+fn controller_retention_and_recipients_are_in_the_json_and_markdown_inventories() {
+    let dir = record_workspace();
+    let map = inventory_json(dir.path());
+    assert_eq!(
+        map["controller"],
+        serde_json::json!({"name": "Example Shop Ltd.", "contact": "privacy@example.com"})
+    );
+    let phone = declaration(&map, "shop::Customer.phone");
+    assert_eq!(phone["retention"], "two years after the last order");
+    let email = declaration(&map, "shop::Customer.email");
+    assert_eq!(email["retention"], Value::Null);
+    let export = email["sinks"]
+        .as_array()
+        .expect("sinks")
+        .iter()
+        .find(|s| s["kind"] == "export")
+        .expect("the CRM export");
+    assert_eq!(export["recipient"], "Acme CRM Inc. (processor)");
+    assert_eq!(export["purpose"], "newsletter");
+    assert_eq!(
+        declaration(&map, "shop::Customer.loyalty")["fideslang_category"],
+        "user.unique_id"
+    );
+
+    let output = run_in(dir.path(), &["inventory"]);
+    let markdown = stdout(&output);
+    assert!(
+        markdown.contains("Controller: **Example Shop Ltd.**, contact: privacy@example.com."),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| two years after the last order |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("export `push_contacts` to Acme CRM Inc. (processor) at src/lib.rs:15"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("## Recipients"), "{markdown}");
+}
+
+#[test]
+fn a_fides_manifest_loads_in_fideslang_with_known_keys() {
+    let dir = record_workspace();
+    let output = run_in(dir.path(), &["inventory", "--format", "fides"]);
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    let manifest = stdout(&output);
+    // What the manifest says, whatever validates it.
+    for expected in [
+        "legal_name: \"Example Shop Ltd.\"",
+        "retention_period: \"shop::Customer.phone: two years after the last order\"",
+        "third_parties: \"Acme CRM Inc. (processor)\"",
+        "data_use: \"marketing\"",
+        "data_use: \"essential\"",
+    ] {
+        assert!(
+            manifest.contains(expected),
+            "no `{expected}` in:\n{manifest}"
+        );
+    }
+    let path = dir.path().join("fides.yml");
+    std::fs::write(&path, &manifest).expect("write the manifest");
+    let Some(bin) = tool_env("fideslang", &["fideslang==3.1.4", "pyyaml"]) else {
+        return;
+    };
+    let validated = std::process::Command::new(bin.join("python"))
+        .arg(root().join("tests/fides_validate.py"))
+        .arg(&path)
+        .output()
+        .expect("python runs");
+    assert!(
+        validated.status.success(),
+        "fideslang rejects the manifest:\n{}{}\n{manifest}",
+        String::from_utf8_lossy(&validated.stdout),
+        String::from_utf8_lossy(&validated.stderr)
+    );
+    // The shop fixture, with its undefined purpose and config-only category, loads too.
+    let shop = run_fixture_inventory(&["--format", "fides"]);
+    let path = dir.path().join("shop.yml");
+    std::fs::write(&path, stdout(&shop)).expect("write the manifest");
+    let validated = std::process::Command::new(bin.join("python"))
+        .arg(root().join("tests/fides_validate.py"))
+        .arg(&path)
+        .output()
+        .expect("python runs");
+    assert!(
+        validated.status.success(),
+        "fideslang rejects the shop's manifest:\n{}{}",
+        String::from_utf8_lossy(&validated.stdout),
+        String::from_utf8_lossy(&validated.stderr)
+    );
 }

@@ -142,6 +142,13 @@ fn unsupported_requests_are_answered_and_positions_count_utf16_units() {
         published["diagnostics"][0]["range"]["start"],
         serde_json::json!({"line": 0, "character": 35})
     );
+    let href = published["diagnostics"][0]["codeDescription"]["href"]
+        .as_str()
+        .expect("codeDescription");
+    assert!(
+        href.starts_with("https://docs.rs/cargo-pii-lint/") && href.ends_with(".html"),
+        "{href}"
+    );
     send(
         &mut stdin,
         serde_json::json!({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": {"textDocument": {"uri": published["uri"]}, "position": {"line": 0, "character": 1}}}),

@@ -84,6 +84,13 @@ fn sarif_carries_code_flows_fingerprints_utf16_columns_and_repository_paths() {
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let rule = rules.iter().find(|r| r["id"] == "PII005").expect("rule");
     assert_eq!(rule["defaultConfiguration"]["level"], "error");
+    assert_eq!(
+        rule["helpUri"],
+        format!(
+            "https://docs.rs/cargo-pii-lint/{}/cargo_pii_lint/lints/log_leak/static.LOG_LEAK.html",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
     assert!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
         .as_str()
         .is_some_and(|u| u.starts_with("file://") && u.ends_with('/')));

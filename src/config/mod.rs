@@ -61,6 +61,8 @@ pub struct Config {
     pub erasure: Vec<PathEntry>,
     pub wrappers: Vec<WrapperEntry>,
     pub lints: Vec<LintLevel>,
+    /// Who decides the purposes and means of processing (the merchant), for the inventory.
+    pub controller: Option<Controller>,
     pub files: FilesConfig,
 }
 
@@ -68,6 +70,8 @@ pub struct Config {
 pub struct CategoryDef {
     pub name: Spanned<String>,
     pub sensitive: bool,
+    /// Its fideslang data category, for `inventory --format fides`.
+    pub fideslang: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +79,8 @@ pub struct PurposeDef {
     pub name: Spanned<String>,
     pub description: Option<String>,
     pub consent: Option<Spanned<String>>,
+    /// Its fideslang data use, for `inventory --format fides`.
+    pub fideslang: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +89,8 @@ pub struct DataEntry {
     pub category: Spanned<String>,
     pub purposes: Vec<Spanned<String>>,
     pub sensitive: bool,
+    /// How long it is kept, in the operator's words (the inventory shows it).
+    pub retention: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +110,15 @@ pub struct SinkEntry {
     pub path: Spanned<String>,
     pub kind: Spanned<String>,
     pub purpose: Option<Spanned<String>>,
+    /// Who receives what reaches the sink (a CRM vendor, the courier), for the inventory.
+    pub recipient: Option<String>,
+}
+
+/// The `[controller]` table: the merchant that answers for the processing, and how to reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Controller {
+    pub name: String,
+    pub contact: Option<String>,
 }
 
 /// A type of a dependency that wraps a value (`masking::Secret`): how it renders, how it is opened.

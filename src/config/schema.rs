@@ -40,6 +40,14 @@ pub struct RawConfig {
     lints: BTreeMap<S<String>, S<String>>,
     #[serde(default)]
     files: RawFiles,
+    controller: Option<RawController>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawController {
+    name: S<String>,
+    contact: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -49,6 +57,7 @@ struct RawCategory {
     sensitive: bool,
     #[allow(dead_code)]
     description: Option<String>,
+    fideslang: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +65,7 @@ struct RawCategory {
 struct RawPurpose {
     description: Option<String>,
     consent: Option<S<String>>,
+    fideslang: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +77,7 @@ struct RawData {
     purposes: Option<Vec<S<String>>>,
     #[serde(default)]
     sensitive: bool,
+    retention: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +100,7 @@ struct RawSink {
     path: S<String>,
     kind: S<String>,
     purpose: Option<S<String>>,
+    recipient: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +146,7 @@ impl RawConfig {
                 .map(|(name, c)| CategoryDef {
                     name: spanned(name),
                     sensitive: c.sensitive,
+                    fideslang: c.fideslang.as_ref().map(|k| k.get_ref().clone()),
                 })
                 .collect(),
             purposes: self
@@ -143,6 +156,7 @@ impl RawConfig {
                     name: spanned(name),
                     description: p.description.clone(),
                     consent: p.consent.as_ref().map(spanned),
+                    fideslang: p.fideslang.as_ref().map(|k| k.get_ref().clone()),
                 })
                 .collect(),
             processing: self
@@ -201,6 +215,34 @@ impl RawConfig {
             },
             ..Config::default()
         };
+        let fideslang_keys = self
+            .categories
+            .values()
+            .filter_map(|c| c.fideslang.as_ref());
+        let fideslang_keys =
+            fideslang_keys.chain(self.purposes.values().filter_map(|p| p.fideslang.as_ref()));
+        for key in fideslang_keys {
+            if !crate::inventory::fideslang::is_key(key.get_ref()) {
+                return Err((
+                    format!("`{}` is not a fideslang key", key.get_ref()),
+                    key.span(),
+                    "a fideslang key is a dotted path of lowercase words, such as `user.contact.email` or `marketing.communications`".into(),
+                ));
+            }
+        }
+        if let Some(controller) = &self.controller {
+            if controller.name.get_ref().trim().is_empty() {
+                return Err((
+                    "[controller] has an empty `name`".into(),
+                    controller.name.span(),
+                    "name the merchant that answers for the processing (its legal name)".into(),
+                ));
+            }
+            config.controller = Some(super::Controller {
+                name: controller.name.get_ref().clone(),
+                contact: controller.contact.clone(),
+            });
+        }
         for pattern in &self.files.exclude {
             if let Err(error) = globset::Glob::new(pattern.get_ref()) {
                 return Err((
@@ -232,6 +274,7 @@ impl RawConfig {
                 category: spanned(&data.category),
                 purposes,
                 sensitive: data.sensitive,
+                retention: data.retention.clone(),
             });
         }
         for sink in &self.sinks {
@@ -249,6 +292,7 @@ impl RawConfig {
                 path: spanned(&sink.path),
                 kind: spanned(&sink.kind),
                 purpose: sink.purpose.as_ref().map(spanned),
+                recipient: sink.recipient.clone(),
             });
         }
         for wrapper in &self.wrappers {

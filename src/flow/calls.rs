@@ -195,10 +195,15 @@ impl Eval<'_> {
         let mut encrypt = false;
         for annotation in &f.annotations {
             match annotation {
-                Annotation::Sink { kind, purpose } => {
+                Annotation::Sink {
+                    kind,
+                    purpose,
+                    recipient,
+                } => {
                     let kind = SinkKind::parse(&kind.value).unwrap_or(SinkKind::Log);
                     let data = args.iter().fold(Value::default(), |v, a| v.joined(a));
-                    self.hit(span, kind, format!("`{name}`"), purpose.clone(), data);
+                    let (sink, purpose) = (format!("`{name}`"), purpose.clone());
+                    self.hit_declared(span, kind, sink, purpose, recipient.clone(), data);
                 }
                 Annotation::Sanitizer => return Value::default(),
                 Annotation::Encryptor => encrypt = true,
@@ -311,11 +316,9 @@ impl Eval<'_> {
         {
             // A `[[sinks]]` entry for a function outside the workspace (a vendor SDK's send function).
             let kind = SinkKind::parse(&entry.kind.value).unwrap_or(SinkKind::Log);
-            let purpose = entry.purpose.as_ref().map(|p| Named {
-                value: p.value.clone(),
-                span: span_in_config(self.index(), &p.span),
-            });
-            self.hit(span, kind, format!("`{full}`"), purpose, all);
+            let purpose = declared_purpose(self.index(), entry);
+            let recipient = entry.recipient.clone();
+            self.hit_declared(span, kind, format!("`{full}`"), purpose, recipient, all);
             return Value::default();
         }
         let sink = self
@@ -603,13 +606,25 @@ impl Eval<'_> {
             }
             return Value::default();
         }
-        if let Some(kind) = self.sh.catalog.macro_sink(path) {
-            self.hit(span, kind, format!("`{name}!`"), None, data);
+        if let Some(sink) = self.sh.catalog.macro_sink_entry(path) {
+            let entry = sink.entry.and_then(|i| self.index().config.sinks.get(i));
+            let purpose = entry.and_then(|e| declared_purpose(self.index(), e));
+            let recipient = entry.and_then(|e| e.recipient.clone());
+            let (kind, sink) = (sink.kind, format!("`{name}!`"));
+            self.hit_declared(span, kind, sink, purpose, recipient, data);
             return Value::default();
         }
         // `format!`, `anyhow!`, `dbg!` and unknown macros: the result carries what they were given.
         data
     }
+}
+
+/// The purpose a `[[sinks]]` entry gives its sink, pointing into `pii-lint.toml`.
+fn declared_purpose(index: &Index, entry: &crate::config::SinkEntry) -> Option<Named> {
+    entry.purpose.as_ref().map(|p| Named {
+        value: p.value.clone(),
+        span: span_in_config(index, &p.span),
+    })
 }
 
 /// A byte range of `pii-lint.toml` as a span (where config purposes are declared).

@@ -59,6 +59,10 @@ pub struct MacroSink {
     /// When set, the macro must be written with one of these crates as its path's first segment.
     #[serde(default)]
     pub crates: Vec<String>,
+    /// The `[[sinks]]` entry (its index in the config) that names this macro, for its purpose and
+    /// recipient.
+    #[serde(skip)]
+    pub entry: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -235,14 +239,16 @@ impl Catalog {
     }
 
     pub fn macro_sink(&self, path: &[String]) -> Option<SinkKind> {
+        self.macro_sink_entry(path).map(|m| m.kind)
+    }
+
+    /// The sink a macro path names, with the `[[sinks]]` entry that declares it, if one does.
+    pub fn macro_sink_entry(&self, path: &[String]) -> Option<&MacroSink> {
         let name = path.last()?;
-        self.macros
-            .iter()
-            .find(|m| {
-                m.names.contains(name)
-                    && (m.crates.is_empty() || path.len() > 1 && m.crates.contains(&path[0]))
-            })
-            .map(|m| m.kind)
+        self.macros.iter().find(|m| {
+            m.names.contains(name)
+                && (m.crates.is_empty() || path.len() > 1 && m.crates.contains(&path[0]))
+        })
     }
 
     pub fn function_sink(&self, full_path: &str) -> Option<&FunctionSink> {
@@ -284,14 +290,15 @@ impl Catalog {
     /// or through another workspace macro) is a sink of that kind, and `[[sinks]]` may name a macro, of the
     /// workspace (`crate::name`) or of a dependency (`other_crate::name`).
     pub fn with_workspace_macros(mut self, index: &crate::index::Index) -> Catalog {
-        let mut kinds: std::collections::BTreeMap<String, SinkKind> = Default::default();
-        for entry in &index.config.sinks {
+        let mut kinds: std::collections::BTreeMap<String, (SinkKind, Option<usize>)> =
+            Default::default();
+        for (i, entry) in index.config.sinks.iter().enumerate() {
             let path: Vec<String> = entry.path.value.split("::").map(str::to_string).collect();
             let (Some(name), Some(kind)) = (path.last(), SinkKind::parse(&entry.kind.value)) else {
                 continue;
             };
             if index.macros.contains_key(name) {
-                kinds.insert(name.clone(), kind);
+                kinds.insert(name.clone(), (kind, Some(i)));
             } else if path.len() > 1
                 && !index
                     .crate_roots
@@ -302,6 +309,7 @@ impl Catalog {
                     names: vec![name.clone()],
                     kind,
                     crates: vec![path[0].clone()],
+                    entry: Some(i),
                 });
             }
         }
@@ -313,9 +321,9 @@ impl Catalog {
                 }
                 let kind = invoked.iter().find_map(|path| {
                     self.macro_sink(path)
-                        .or_else(|| path.last().and_then(|n| kinds.get(n).copied()))
+                        .or_else(|| path.last().and_then(|n| kinds.get(n).map(|k| k.0)))
                 });
-                found.extend(kind.map(|k| (name.clone(), k)));
+                found.extend(kind.map(|k| (name.clone(), (k, None))));
             }
             if found.is_empty() {
                 break;
@@ -323,10 +331,11 @@ impl Catalog {
             kinds.extend(found);
         }
         self.macros
-            .extend(kinds.into_iter().map(|(name, kind)| MacroSink {
+            .extend(kinds.into_iter().map(|(name, (kind, entry))| MacroSink {
                 names: vec![name],
                 kind,
                 crates: Vec::new(),
+                entry,
             }));
         self
     }

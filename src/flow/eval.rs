@@ -38,6 +38,8 @@ pub struct SinkHit {
     pub kind: SinkKind,
     pub sink: String,
     pub purpose: Option<Named>,
+    /// Who receives it, as a `[[sinks]]` entry says.
+    pub recipient: Option<String>,
     pub value: Value,
     /// Consents held at the call (in this function; callers' guards are added by the solver).
     pub consents: ConsentSet,
@@ -264,6 +266,19 @@ impl Eval<'_> {
         purpose: Option<Named>,
         value: Value,
     ) {
+        self.hit_declared(span, kind, sink, purpose, None, value);
+    }
+
+    /// A call of a sink the merchant declared, which may name who receives the data.
+    pub(super) fn hit_declared(
+        &mut self,
+        span: Span,
+        kind: SinkKind,
+        sink: String,
+        purpose: Option<Named>,
+        recipient: Option<String>,
+        value: Value,
+    ) {
         // A commercial message is checked for consent even when it carries no personal data.
         let inside = self.protecting || self.own_kinds.contains(&kind);
         if inside || (value.is_empty() && kind != SinkKind::CommercialMessage) {
@@ -275,6 +290,7 @@ impl Eval<'_> {
             kind,
             sink,
             purpose,
+            recipient,
             value,
             consents,
         });

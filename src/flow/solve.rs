@@ -25,6 +25,8 @@ pub struct SinkFlow {
     pub kind: SinkKind,
     pub sink: String,
     pub purpose: Option<Named>,
+    /// Who receives it, as the sink's `[[sinks]]` entry says.
+    pub recipient: Option<String>,
     pub function: FnId,
     /// Each piece of data (a declaration, or an encrypted one) with the path it took.
     pub data: BTreeMap<Origin, Vec<TraceStep>>,
@@ -271,6 +273,7 @@ pub fn compute(index: &Index) -> FlowFacts {
                 kind: hit.kind,
                 sink: hit.sink,
                 purpose: hit.purpose,
+                recipient: hit.recipient,
                 function: FnId(function as u32),
                 consents: consents.names_of(guarded),
                 data: shown

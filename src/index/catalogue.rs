@@ -81,6 +81,8 @@ pub struct DataDecl {
     /// The `#[pii]` attribute or the `[[data]]` entry.
     pub declared_at: Span,
     pub origin: DeclOrigin,
+    /// How long it is kept (`retention` of a `[[data]]` entry), for the inventory.
+    pub retention: Option<String>,
 }
 
 /// Why a field is personal data.
@@ -152,6 +154,12 @@ impl Catalogue {
         (0..self.decls.len() as u32).map(DeclId)
     }
 
+    /// Gives a declaration the retention a `[[data]]` entry states for it (the entry may name a field
+    /// `#[pii]` already declares, to add only what the attribute cannot say).
+    pub(super) fn set_retention(&mut self, id: DeclId, retention: &str) {
+        self.decls[id.0 as usize].retention = Some(retention.to_string());
+    }
+
     pub(super) fn add(&mut self, decl: DataDecl) -> DeclId {
         let id = DeclId(self.decls.len() as u32);
         match decl.field {
@@ -217,6 +225,7 @@ impl Catalogue {
             field: decl.field_name.clone(),
             category: decl.category.value.clone(),
             sensitive: self.is_sensitive(decl),
+            declared_in: Some(decl.declared_at.file),
         }
     }
 }

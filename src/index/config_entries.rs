@@ -2,7 +2,7 @@
 //! applied to what they name, as if it carried the matching attribute. A path that names nothing in the
 //! workspace is an `invalid-annotation` at its line in `pii-lint.toml`.
 
-use super::catalogue::{DataDecl, DeclOrigin};
+use super::catalogue::{DataDecl, DeclOrigin, FieldData};
 use super::modules::{Def, FnId, TypeId};
 use super::{Index, InvalidAnnotation, ModuleAnnotations};
 use crate::config::Spanned;
@@ -70,7 +70,18 @@ pub fn apply(index: &mut Index) {
                 None => index.catalogue.type_decl(type_id).is_some(),
             };
             if already {
-                continue; // the attribute in code wins over the config entry
+                // The attribute in code wins over the config entry; the entry may still add a retention.
+                let declared = match field_index {
+                    Some(i) => match index.catalogue.field(type_id, i) {
+                        Some(FieldData::Declared(id)) => Some(id),
+                        _ => None,
+                    },
+                    None => index.catalogue.type_decl(type_id),
+                };
+                if let (Some(id), Some(retention)) = (declared, &entry.retention) {
+                    index.catalogue.set_retention(id, retention);
+                }
+                continue;
             }
             let decl = DataDecl {
                 type_id,
@@ -83,6 +94,7 @@ pub fn apply(index: &mut Index) {
                 span: field_index.map_or(ty.name_span, |i| ty.fields()[i].span),
                 declared_at: at.span,
                 origin: DeclOrigin::Config,
+                retention: entry.retention.clone(),
             };
             index.catalogue.add(decl);
         }
@@ -137,6 +149,7 @@ pub fn apply(index: &mut Index) {
                 Annotation::Sink {
                     kind: named(&e.kind),
                     purpose: e.purpose.as_ref().map(named),
+                    recipient: e.recipient.clone(),
                 },
             )
         }))

@@ -55,6 +55,7 @@ fn decl(
         span: field_def.map_or(ty.name_span, |f| f.span),
         declared_at: pii.span,
         origin: DeclOrigin::Attribute,
+        retention: None,
     }
 }
 

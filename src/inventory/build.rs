@@ -1,7 +1,9 @@
 //! Collecting the data map from the catalogue (declarations, purposes) and the flow facts (reads, sink
 //! flows, erasure paths).
 
-use super::{fideslang, DataMap, Declaration, DeclaredAt, PurposeRule, PurposeUse, SinkUse};
+use super::{
+    fideslang, Controller, DataMap, Declaration, DeclaredAt, PurposeRule, PurposeUse, SinkUse,
+};
 use crate::diagnostic::Span;
 use crate::flow::{FlowFacts, Origin};
 use crate::index::catalogue::DeclOrigin;
@@ -42,6 +44,8 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
                 function: fn_path(index, sink_flow.function),
                 // The plain value reaching the same sink outweighs its encrypted form.
                 encrypted: !sink_flow.data.contains_key(&Origin::Decl(decl)),
+                purpose: sink_flow.purpose.as_ref().map(|p| p.value.clone()),
+                recipient: sink_flow.recipient.clone(),
             });
         }
     }
@@ -68,7 +72,7 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
                 type_path,
                 field: decl.field_name.clone(),
                 category: decl.category.value.clone(),
-                fideslang_category: fideslang::data_category(&decl.category.value),
+                fideslang_category: category_key(index, &decl.category.value),
                 sensitive: catalogue.is_sensitive(decl),
                 purposes: decl
                     .purposes
@@ -86,6 +90,7 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
                 read_by,
                 sinks: sinks.remove(&id).into_iter().flatten().collect(),
                 erasure: flow.erased_types.contains(&decl.type_id),
+                retention: decl.retention.clone(),
             }
         })
         .collect();
@@ -98,9 +103,46 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
         ))
     });
     DataMap {
+        system: system_name(index),
+        controller: index.config.controller.as_ref().map(|c| Controller {
+            name: c.name.clone(),
+            contact: c.contact.clone(),
+        }),
         declarations,
         purposes: purpose_rules(index),
     }
+}
+
+/// The fideslang data category the config gives a category, or the built-in one's.
+fn category_key(index: &Index, name: &str) -> Option<String> {
+    let configured = index
+        .config
+        .categories
+        .iter()
+        .find(|c| c.name.value == name);
+    configured
+        .and_then(|c| c.fideslang.clone())
+        .or_else(|| fideslang::data_category(name).map(str::to_string))
+}
+
+/// The fideslang data use the config gives a purpose, or the built-in one's.
+fn use_key(index: &Index, name: &str) -> Option<String> {
+    let configured = index.config.purposes.iter().find(|p| p.name.value == name);
+    configured
+        .and_then(|p| p.fideslang.clone())
+        .or_else(|| fideslang::data_use(name).map(str::to_string))
+}
+
+/// The root package's name, or (a virtual workspace) the root directory's.
+fn system_name(index: &Index) -> String {
+    let workspace = &index.workspace;
+    let root = workspace.packages.iter().find(|p| p.dir == workspace.root);
+    root.map(|p| p.name.clone())
+        .or_else(|| {
+            let dir = workspace.root.file_name()?;
+            Some(dir.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "workspace".to_string())
 }
 
 fn purpose_use(index: &Index, name: &str) -> PurposeUse {
@@ -109,7 +151,7 @@ fn purpose_use(index: &Index, name: &str) -> PurposeUse {
         name: name.to_string(),
         defined: purpose.is_some(),
         consent: purpose.and_then(|p| p.consent.clone()),
-        fideslang_use: fideslang::data_use(name),
+        fideslang_use: use_key(index, name),
     }
 }
 
@@ -128,7 +170,7 @@ fn purpose_rules(index: &Index) -> Vec<PurposeRule> {
                     .find(|(name, _)| *name == p.name)
                     .map(|(_, text)| text.to_string())
             }),
-            fideslang_use: fideslang::data_use(&p.name),
+            fideslang_use: use_key(index, &p.name),
         })
         .collect()
 }

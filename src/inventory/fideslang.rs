@@ -52,6 +52,17 @@ pub fn data_use(purpose: &str) -> Option<&'static str> {
     lookup(PURPOSES, purpose)
 }
 
+/// Whether `key` has the shape of a taxonomy key (`user.contact.email`); whether the taxonomy defines it
+/// is for fideslang to say.
+pub fn is_key(key: &str) -> bool {
+    key.split('.').all(|part| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    })
+}
+
 fn lookup(table: &[(&str, &'static str)], name: &str) -> Option<&'static str> {
     table.iter().find(|(n, _)| *n == name).map(|(_, key)| *key)
 }
@@ -95,11 +106,7 @@ mod tests {
     fn keys_are_taxonomy_paths() {
         let keys = CATEGORIES.iter().chain(PURPOSES).map(|(_, key)| *key);
         for key in keys {
-            assert!(
-                key.split('.').all(|part| !part.is_empty()
-                    && part.chars().all(|c| c.is_ascii_lowercase() || c == '_')),
-                "`{key}` is not a fides key"
-            );
+            assert!(is_key(key), "`{key}` is not a fides key");
         }
         assert_eq!(data_category("loyalty_id"), None);
         assert_eq!(data_use("order_fulfillment"), None);

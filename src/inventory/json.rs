@@ -1,7 +1,8 @@
-//! `inventory --format json`: `{"version": 1, "tool": {...}, "declarations": [...], "purposes": [...]}`.
+//! `inventory --format json`: `{"version": 1, "tool": {...}, "system": "..", "controller": {..} | null,
+//! "declarations": [...], "purposes": [...]}`.
 //! Every field is always present (`null` when it has no value) so consumers can rely on the shape.
 
-use super::{DataMap, Declaration, PurposeRule};
+use super::{Controller, DataMap, Declaration, PurposeRule};
 use serde::Serialize;
 
 /// Bumped when a field changes meaning or goes away (new fields do not bump it).
@@ -11,6 +12,8 @@ const VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     tool: Tool,
+    system: &'a str,
+    controller: Option<&'a Controller>,
     declarations: &'a [Declaration],
     purposes: &'a [PurposeRule],
 }
@@ -28,6 +31,8 @@ pub fn render(map: &DataMap) -> String {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         },
+        system: &map.system,
+        controller: map.controller.as_ref(),
         declarations: &map.declarations,
         purposes: &map.purposes,
     };

@@ -18,18 +18,21 @@ pub fn render(map: &DataMap) -> String {
         " ",
         env!("CARGO_PKG_VERSION")
     ));
-    out.push_str("; files are relative to the workspace root.\n\n## Personal data\n\n");
+    out.push_str("; files are relative to the workspace root.\n\n");
+    out.push_str(&controller(map));
+    out.push_str("\n## Personal data\n\n");
     if map.declarations.is_empty() {
         out.push_str("No personal data is declared in this workspace.\n");
     } else {
         out.push_str(
-            "| data | category | sensitive | purposes | consent | read by | sinks | erasure |\n",
+            "| data | category | sensitive | purposes | consent | retention | read by | sinks | erasure |\n",
         );
-        out.push_str("|---|---|---|---|---|---|---|---|\n");
+        out.push_str("|---|---|---|---|---|---|---|---|---|\n");
         for decl in &map.declarations {
             row(&mut out, &declaration_cells(decl));
         }
     }
+    out.push_str(&recipients(map));
     out.push_str("\n## Purposes\n\n");
     out.push_str("| purpose | consent | description | fideslang data use |\n");
     out.push_str("|---|---|---|---|\n");
@@ -54,15 +57,56 @@ fn declaration_cells(decl: &Declaration) -> Vec<String> {
         format!(
             "{} ({})",
             escape(&decl.category),
-            decl.fideslang_category.map_or(NONE.to_string(), code)
+            decl.fideslang_category
+                .as_deref()
+                .map_or(NONE.to_string(), code)
         ),
         yes_no(decl.sensitive).to_string(),
         list(decl.purposes.iter().map(purpose_name)),
         list(decl.purposes.iter().map(consent)),
+        decl.retention.as_deref().map_or(NONE.to_string(), escape),
         list(decl.read_by.iter().map(|f| code(f))),
         list(decl.sinks.iter().map(sink)),
         yes_no(decl.erasure).to_string(),
     ]
+}
+
+/// Who answers for the processing: the first thing a processing notice says.
+fn controller(map: &DataMap) -> String {
+    match &map.controller {
+        Some(controller) => {
+            let contact = controller
+                .contact
+                .as_deref()
+                .map_or(String::new(), |c| format!(", contact: {}", escape(c)));
+            format!("Controller: **{}**{contact}.\n", escape(&controller.name))
+        }
+        None => "Controller: not stated (`[controller]` in pii-lint.toml names it).\n".to_string(),
+    }
+}
+
+/// To whom: each recipient a `[[sinks]]` entry names, with the data that reaches it.
+fn recipients(map: &DataMap) -> String {
+    let mut by_recipient: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for decl in &map.declarations {
+        for sink in &decl.sinks {
+            if let Some(recipient) = &sink.recipient {
+                let data = code(&decl.path);
+                let listed = by_recipient.entry(recipient).or_default();
+                if !listed.contains(&data) {
+                    listed.push(data);
+                }
+            }
+        }
+    }
+    if by_recipient.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n## Recipients\n\n| recipient | data it receives |\n|---|---|\n");
+    for (recipient, data) in by_recipient {
+        row(&mut out, &[escape(recipient), data.join("<br>")]);
+    }
+    out
 }
 
 fn purpose_cells(purpose: &PurposeRule) -> Vec<String> {
@@ -73,7 +117,10 @@ fn purpose_cells(purpose: &PurposeRule) -> Vec<String> {
             .description
             .as_deref()
             .map_or(NONE.to_string(), escape),
-        purpose.fideslang_use.map_or(NONE.to_string(), code),
+        purpose
+            .fideslang_use
+            .as_deref()
+            .map_or(NONE.to_string(), code),
     ]
 }
 
@@ -97,8 +144,12 @@ fn consent(purpose: &PurposeUse) -> String {
 
 fn sink(sink: &SinkUse) -> String {
     let encrypted = if sink.encrypted { " (encrypted)" } else { "" };
+    let recipient = sink
+        .recipient
+        .as_deref()
+        .map_or(String::new(), |r| format!(" to {}", escape(r)));
     format!(
-        "{} {} at {}:{}{encrypted}",
+        "{} {}{recipient} at {}:{}{encrypted}",
         sink.kind,
         // The flow names sinks as messages do, with their own backticks (`` `info!` ``).
         escape(&sink.sink),

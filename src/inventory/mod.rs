@@ -4,9 +4,11 @@
 //! code states them. Built from the index and the flow facts; this module only collects and renders.
 
 mod build;
+mod fides;
 pub mod fideslang;
 mod json;
 mod markdown;
+mod yaml;
 
 pub use build::build;
 
@@ -19,11 +21,17 @@ pub enum Format {
     Markdown,
     /// One JSON document for tools
     Json,
+    /// A fideslang `organization`, `dataset` and `system` manifest (YAML), for Fides and privacy tooling
+    Fides,
 }
 
 /// The data map: plain data, in a deterministic order (declarations by path, purposes by name).
 #[derive(Debug, Clone, Serialize)]
 pub struct DataMap {
+    /// What the workspace is called: its root package, or its directory.
+    pub system: String,
+    /// Who answers for the processing (`[controller]`), when the config says.
+    pub controller: Option<Controller>,
     pub declarations: Vec<Declaration>,
     /// Every purpose the workspace knows (built-in and configured).
     pub purposes: Vec<PurposeRule>,
@@ -37,7 +45,7 @@ pub struct Declaration {
     pub type_path: String,
     pub field: Option<String>,
     pub category: String,
-    pub fideslang_category: Option<&'static str>,
+    pub fideslang_category: Option<String>,
     pub sensitive: bool,
     pub purposes: Vec<PurposeUse>,
     pub declared_at: DeclaredAt,
@@ -46,6 +54,14 @@ pub struct Declaration {
     pub sinks: Vec<SinkUse>,
     /// Whether some `#[pii_lint::erasure]` function reaches the declaring type (Decision Art. 8).
     pub erasure: bool,
+    /// How long it is kept, as its `[[data]]` entry says.
+    pub retention: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Controller {
+    pub name: String,
+    pub contact: Option<String>,
 }
 
 /// A purpose as a declaration names it, with what it needs.
@@ -55,7 +71,7 @@ pub struct PurposeUse {
     /// `false` when neither built in nor in the config (reported as `invalid-annotation` by `check`).
     pub defined: bool,
     pub consent: Option<String>,
-    pub fideslang_use: Option<&'static str>,
+    pub fideslang_use: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +93,10 @@ pub struct SinkUse {
     pub function: String,
     /// Only its encrypted form reaches the sink.
     pub encrypted: bool,
+    /// The purpose the sink is declared for, if any.
+    pub purpose: Option<String>,
+    /// Who receives it, as the sink's `[[sinks]]` entry says.
+    pub recipient: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,7 +104,7 @@ pub struct PurposeRule {
     pub name: String,
     pub consent: Option<String>,
     pub description: Option<String>,
-    pub fideslang_use: Option<&'static str>,
+    pub fideslang_use: Option<String>,
 }
 
 /// The data map in the chosen format, ending with a newline.
@@ -92,5 +112,6 @@ pub fn render(map: &DataMap, format: Format) -> String {
     match format {
         Format::Markdown => markdown::render(map),
         Format::Json => json::render(map),
+        Format::Fides => fides::render(map),
     }
 }

@@ -153,6 +153,7 @@ impl AttrReader<'_> {
                     Some(Annotation::Sink {
                         kind: self.named(sink.kind),
                         purpose: sink.purpose.map(|p| self.named(p)),
+                        recipient: None,
                     })
                 }),
                 "sanitizer" => {

@@ -82,7 +82,12 @@ pub enum Annotation {
     Purpose(Named),
     ConsentCheck(Named),
     ConsentProof(Named),
-    Sink { kind: Named, purpose: Option<Named> },
+    /// `recipient` is said only by `[[sinks]]` entries (the inventory's "to whom").
+    Sink {
+        kind: Named,
+        purpose: Option<Named>,
+        recipient: Option<String>,
+    },
     Sanitizer,
     Encryptor,
     Erasure,

@@ -82,6 +82,7 @@ impl Reporter for Sarif {
                             .markdown(doc)
                             .build(),
                     )
+                    .help_uri(lint.help_uri())
                     .build();
                 let mut configuration = sarif::ReportingConfiguration::builder().build();
                 configuration.level = Some(level(lint.default_level).into());

@@ -1,6 +1,8 @@
 //! Running the built binary on fixtures, and reading the expectations written in them.
 #![allow(dead_code)]
 
+pub mod python;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
