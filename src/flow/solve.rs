@@ -322,6 +322,8 @@ fn merge_same_call(flows: &mut Vec<SinkFlow>) {
     for flow in flows.drain(..) {
         match merged.last_mut() {
             Some(last) if last.span == flow.span && last.kind == flow.kind => {
+                // An attribute and a `[[sinks]]` entry on one function: the entry may add the recipient.
+                last.recipient = last.recipient.take().or(flow.recipient);
                 for (origin, trace) in flow.data {
                     last.data.entry(origin).or_insert(trace);
                 }
