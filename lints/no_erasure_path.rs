@@ -53,7 +53,7 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
         let data: Vec<_> = index
             .catalogue
             .decl_ids()
-            .filter(|d| index.catalogue.decl(*d).type_id == ty)
+            .filter(|d| index.catalogue.decl(*d).type_id() == Some(ty))
             .map(|d| index.catalogue.data_ref(d))
             .collect();
         if data.is_empty() {

@@ -62,13 +62,15 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
             continue;
         }
         let decl = index.catalogue.decl(id);
-        let Some(field) = decl.field else { continue };
-        let ty = index.ty(decl.type_id);
+        let (Some(field), Some(type_id)) = (decl.field, decl.type_id()) else {
+            continue;
+        };
+        let ty = index.ty(type_id);
         let name = ty.fields()[field]
             .name
             .clone()
             .unwrap_or_else(|| field.to_string());
-        if cx.flow.used_fields.contains(&name) || cx.flow.rendered_types.contains(&decl.type_id) {
+        if cx.flow.used_fields.contains(&name) || cx.flow.rendered_types.contains(&type_id) {
             continue;
         }
         let data = index.catalogue.data_ref(id);

@@ -91,6 +91,12 @@ pub struct DataEntry {
     pub sensitive: bool,
     /// How long it is kept, in the operator's words (the inventory shows it).
     pub retention: Option<String>,
+    /// The path is a function and this parameter of it is the data.
+    pub param: Option<Spanned<String>>,
+    /// The path is a function and its return value is the data.
+    pub returns: bool,
+    /// Encrypted or hashed before this code sees it: `unprotected-storage` does not apply.
+    pub protected: bool,
 }
 
 #[derive(Debug, Clone)]

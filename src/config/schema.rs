@@ -78,6 +78,10 @@ struct RawData {
     #[serde(default)]
     sensitive: bool,
     retention: Option<String>,
+    param: Option<S<String>>,
+    returns: Option<S<bool>>,
+    #[serde(default)]
+    protected: bool,
 }
 
 #[derive(Deserialize)]
@@ -269,12 +273,35 @@ impl RawConfig {
                 (None, Some(list)) => list.iter().map(spanned).collect(),
                 (None, None) => Vec::new(),
             };
+            let returns = data.returns.as_ref().is_some_and(|r| *r.get_ref());
+            if let (Some(param), true) = (&data.param, returns) {
+                return Err((
+                    "[[data]] gives both `param` and `returns`".into(),
+                    param.span(),
+                    "declare the parameter and the return value in two [[data]] entries".into(),
+                ));
+            }
+            let names_function = data.param.as_ref().map(|p| p.span()).or_else(|| {
+                let returns = data.returns.as_ref().filter(|r| *r.get_ref())?;
+                Some(returns.span())
+            });
+            if let (Some(span), true) = (names_function, data.path.get_ref().contains('.')) {
+                return Err((
+                    "`param` and `returns` declare a function's data, but the path names a field".into(),
+                    span,
+                    "write the function's path (`crate::module::function` or `crate::module::Type::method`)"
+                        .into(),
+                ));
+            }
             config.data.push(DataEntry {
                 path: spanned(&data.path),
                 category: spanned(&data.category),
                 purposes,
                 sensitive: data.sensitive,
                 retention: data.retention.clone(),
+                param: data.param.as_ref().map(spanned),
+                returns,
+                protected: data.protected,
             });
         }
         for sink in &self.sinks {

@@ -227,6 +227,17 @@ impl Eval<'_> {
         if let Some(source) = self.consent_check(callee, span) {
             result.join(&source);
         }
+        // A return value `[[data]]` declares is that data, whatever the body computes.
+        for decl in index
+            .catalogue
+            .return_decls
+            .get(&callee)
+            .into_iter()
+            .flatten()
+        {
+            let declared = Value::one(Origin::Decl(*decl), Trace::default());
+            result.join(&declared.stepped(span, StepNote::Returned(callee)));
+        }
         if encrypt {
             let plain = args.iter().fold(result, |v, a| v.joined(a));
             return encrypted(self.index(), self.sh.types, &plain);

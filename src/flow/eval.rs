@@ -161,8 +161,19 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         param_values.push(("self".to_string(), value));
         index = 1;
     }
+    let declared_params = sh.index.catalogue.param_decls.get(&id);
     for param in &lowered.params {
-        let value = eval.param_value(Origin::Param(index, Render::Value), &param.ty);
+        let mut value = eval.param_value(Origin::Param(index, Render::Value), &param.ty);
+        // A parameter `[[data]]` declares is that data, whatever callers pass.
+        let declared: Vec<(&String, Value)> = declared_params
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| param.pat.binding(name).is_some())
+            .map(|(name, decl)| (name, Value::one(Origin::Decl(*decl), Trace::default())))
+            .collect();
+        for (_, data) in &declared {
+            value.join(data);
+        }
         match (&param.pat, bare_tuple(&param.ty)) {
             // `(card, item): (&Card, Data)`: each element gets only what callers put in it.
             (Pat::Elements { path, elems }, Some(types))
@@ -175,6 +186,12 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
                 }
             }
             _ => eval.bind(&param.pat, &value),
+        }
+        // The name bound inside a pattern (`Path(username)`) is the data, whatever the wrapper's shape.
+        for (name, data) in declared {
+            if let Some(bound) = eval.scopes[0].get_mut(name.as_str()) {
+                bound.join(&data);
+            }
         }
         param_values.push((param.name.clone().unwrap_or_default(), value));
         index += 1;
@@ -316,6 +333,10 @@ impl Eval<'_> {
                 }
             }
         }
+        let foreign = &self.index().catalogue.foreign_decls;
+        if !foreign.is_empty() {
+            self.declared_dependency_types(ty, &mut value);
+        }
         // Writers wrapped in generics (`BufWriter<File>`) are handles too.
         if let TypeRef::Path { segments, .. } = ty {
             if let Some(handle) = segments.last().and_then(|n| self.sh.catalog.handle_type(n)) {
@@ -323,6 +344,34 @@ impl Eval<'_> {
             }
         }
         value
+    }
+
+    /// The dependency types `[[data]]` declares that a written type names, also inside generics
+    /// (`Option<ConnectInfo<SocketAddr>>`), matched by the full path code names them with.
+    fn declared_dependency_types(&self, ty: &TypeRef, value: &mut Value) {
+        match ty {
+            TypeRef::Path { segments, args } => {
+                let full = self.index().modules.written_in_full(self.module, segments);
+                let (full, written) = (full.join("::"), segments.join("::"));
+                for (path, decl) in &self.index().catalogue.foreign_decls {
+                    if *path == full || *path == written {
+                        value.join(&Value::one(Origin::Decl(*decl), Trace::default()));
+                    }
+                }
+                for arg in args {
+                    self.declared_dependency_types(arg, value);
+                }
+            }
+            TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => {
+                self.declared_dependency_types(inner, value)
+            }
+            TypeRef::Tuple(items) => {
+                for item in items {
+                    self.declared_dependency_types(item, value);
+                }
+            }
+            TypeRef::Other => {}
+        }
     }
 
     /// Whether a call goes to a workspace function or a method some workspace impl defines.

@@ -260,7 +260,7 @@ pub fn compute(index: &Index) -> FlowFacts {
                 flow.stored_types.extend(concrete.flattened().whole_types());
                 for origin in shown.items.keys() {
                     if let Origin::Decl(d) | Origin::Encrypted(d) = origin {
-                        flow.stored_types.insert(index.catalogue.decl(*d).type_id);
+                        flow.stored_types.extend(index.catalogue.decl(*d).type_id());
                     }
                 }
             }

@@ -1,7 +1,7 @@
 //! The personal-data catalogue: categories and purposes (built-in and configured), and every declaration
 //! of personal data (attributes, config `[[data]]`, and fields whose type is a personal-data type).
 
-use super::modules::TypeId;
+use super::modules::{FnId, TypeId};
 use crate::config::Config;
 use crate::diagnostic::{DataRef, Span};
 use crate::parse::Named;
@@ -64,10 +64,25 @@ pub enum DeclOrigin {
     Config,
 }
 
-/// One declaration of personal data: a whole type, or a field of a type.
+/// What a declaration makes personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeclTarget {
+    /// A workspace type, or one of its fields (`DataDecl::field`).
+    Type(TypeId),
+    /// A parameter of a workspace function, by the name its pattern binds (`Path(username): Path<String>`).
+    Param(FnId, String),
+    /// What a workspace function returns (a generated reset token).
+    Returns(FnId),
+    /// A dependency's type, by the path code names it with (`axum::extract::ConnectInfo`).
+    Foreign(String),
+}
+
+/// One declaration of personal data: a whole type, a field of a type, a function's parameter or return
+/// value, or a dependency's type.
 #[derive(Debug, Clone)]
 pub struct DataDecl {
-    pub type_id: TypeId,
+    pub target: DeclTarget,
+    /// How messages name it: `Customer`, `login(username)`, `issue_reset_token()`, `ConnectInfo`.
     pub type_name: String,
     /// Index into the type's fields, for a field declaration.
     pub field: Option<usize>,
@@ -83,6 +98,19 @@ pub struct DataDecl {
     pub origin: DeclOrigin,
     /// How long it is kept (`retention` of a `[[data]]` entry), for the inventory.
     pub retention: Option<String>,
+    /// Encrypted or hashed before the code sees it (`protected = true`): `unprotected-storage` does not
+    /// apply to it.
+    pub protected: bool,
+}
+
+impl DataDecl {
+    /// The workspace type it declares (or declares a field of).
+    pub fn type_id(&self) -> Option<TypeId> {
+        match self.target {
+            DeclTarget::Type(ty) => Some(ty),
+            _ => None,
+        }
+    }
 }
 
 /// Why a field is personal data.
@@ -103,6 +131,12 @@ pub struct Catalogue {
     pub decls: Vec<DataDecl>,
     pub type_decls: BTreeMap<TypeId, DeclId>,
     pub field_data: BTreeMap<(TypeId, usize), FieldData>,
+    /// Declared parameters of workspace functions: the name their pattern binds.
+    pub param_decls: BTreeMap<FnId, Vec<(String, DeclId)>>,
+    /// Workspace functions whose return value is declared personal data.
+    pub return_decls: BTreeMap<FnId, Vec<DeclId>>,
+    /// Dependency types declared personal data, by the path code names them with.
+    pub foreign_decls: Vec<(String, DeclId)>,
 }
 
 impl Catalogue {
@@ -162,14 +196,22 @@ impl Catalogue {
 
     pub(super) fn add(&mut self, decl: DataDecl) -> DeclId {
         let id = DeclId(self.decls.len() as u32);
-        match decl.field {
-            Some(field) => {
+        match (&decl.target, decl.field) {
+            (DeclTarget::Type(ty), Some(field)) => {
                 self.field_data
-                    .insert((decl.type_id, field), FieldData::Declared(id));
+                    .insert((*ty, field), FieldData::Declared(id));
             }
-            None => {
-                self.type_decls.insert(decl.type_id, id);
+            (DeclTarget::Type(ty), None) => {
+                self.type_decls.insert(*ty, id);
             }
+            (DeclTarget::Param(function, name), _) => {
+                let params = self.param_decls.entry(*function).or_default();
+                params.push((name.clone(), id));
+            }
+            (DeclTarget::Returns(function), _) => {
+                self.return_decls.entry(*function).or_default().push(id);
+            }
+            (DeclTarget::Foreign(path), _) => self.foreign_decls.push((path.clone(), id)),
         }
         self.decls.push(decl);
         id

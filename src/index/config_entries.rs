@@ -2,7 +2,7 @@
 //! applied to what they name, as if it carried the matching attribute. A path that names nothing in the
 //! workspace is an `invalid-annotation` at its line in `pii-lint.toml`.
 
-use super::catalogue::{DataDecl, DeclOrigin, FieldData};
+use super::catalogue::{DataDecl, DeclOrigin, DeclTarget, FieldData};
 use super::modules::{Def, FnId, TypeId};
 use super::{Index, InvalidAnnotation, ModuleAnnotations};
 use crate::config::Spanned;
@@ -22,6 +22,14 @@ pub fn apply(index: &mut Index) {
 
     for entry in &config.data {
         let at = named(&entry.path);
+        if entry.param.is_some() || entry.returns {
+            declare_function_data(index, entry, at, &named);
+            continue;
+        }
+        if !names_workspace_crate(index, &entry.path.value) {
+            declare_dependency_type(index, entry, at, &named);
+            continue;
+        }
         let (type_path, field) = split_field(&entry.path.value);
         let types = types_at(index, type_path);
         if types.is_empty() {
@@ -84,7 +92,7 @@ pub fn apply(index: &mut Index) {
                 continue;
             }
             let decl = DataDecl {
-                type_id,
+                target: DeclTarget::Type(type_id),
                 type_name: ty.name.clone(),
                 field: field_index,
                 field_name: field_index.map(|i| ty.fields()[i].display_name()),
@@ -95,6 +103,7 @@ pub fn apply(index: &mut Index) {
                 declared_at: at.span,
                 origin: DeclOrigin::Config,
                 retention: entry.retention.clone(),
+                protected: entry.protected,
             };
             index.catalogue.add(decl);
         }
@@ -214,6 +223,134 @@ pub fn apply(index: &mut Index) {
                 .annotations
                 .push(Annotation::ConsentProof(named(&entry.consent)));
         }
+    }
+}
+
+/// A `[[data]]` entry with `param` or `returns`: a parameter or the return value of the functions the
+/// path names.
+fn declare_function_data(
+    index: &mut Index,
+    entry: &crate::config::DataEntry,
+    at: Named,
+    named: &dyn Fn(&Spanned<String>) -> Named,
+) {
+    let fns = fns_at(index, &entry.path.value);
+    if fns.is_empty() {
+        let expected = "a function or a method (`crate::module::Type::method`)";
+        index
+            .invalid
+            .push(nothing_matches(at, "[[data]]", expected));
+        return;
+    }
+    let mut missing = Vec::new();
+    for function in fns {
+        let f = index.func(function);
+        let (target, type_name, span) = match &entry.param {
+            Some(param) => {
+                let params = f.def.lowered.decode().params;
+                let bound = params.iter().find_map(|p| p.pat.binding(&param.value));
+                let Some(span) = bound else {
+                    let names: Vec<String> = params
+                        .iter()
+                        .flat_map(|p| p.pat.bound_names())
+                        .map(|n| format!("`{n}`"))
+                        .collect();
+                    missing.push((f.name.clone(), names));
+                    continue;
+                };
+                let name = format!("{}({})", f.name, param.value);
+                (DeclTarget::Param(function, param.value.clone()), name, span)
+            }
+            None => (
+                DeclTarget::Returns(function),
+                format!("{}()", f.name),
+                f.name_span,
+            ),
+        };
+        let decl = data_decl(entry, (target, type_name), span, at.span, named);
+        index.catalogue.add(decl);
+    }
+    if let (Some(param), Some((function, names))) = (&entry.param, missing.first()) {
+        let help = if names.is_empty() {
+            format!("`{function}` takes no parameters besides `self`")
+        } else {
+            format!("its parameters bind {}", names.join(", "))
+        };
+        index.invalid.push(InvalidAnnotation {
+            span: named(param).span,
+            message: format!("`{function}` has no parameter `{}`", param.value),
+            help: Some(help),
+        });
+    }
+}
+
+/// A `[[data]]` entry whose path starts with a dependency's name: values of that type, wherever code names
+/// it, are the data.
+fn declare_dependency_type(
+    index: &mut Index,
+    entry: &crate::config::DataEntry,
+    at: Named,
+    named: &dyn Fn(&Spanned<String>) -> Named,
+) {
+    let path = &entry.path.value;
+    if split_field(path).1.is_some() || path.split("::").any(|s| s == "*") {
+        index.invalid.push(InvalidAnnotation {
+            span: at.span,
+            message: format!("`{path}` names a field or a pattern of a dependency's type"),
+            help: Some(
+                "a dependency's type is declared whole, by its full path (`axum::extract::ConnectInfo`)"
+                    .into(),
+            ),
+        });
+        return;
+    }
+    let type_name = path.rsplit("::").next().unwrap_or(path).to_string();
+    // Matched where code names it: a name no Rust file contains can never match (a typo).
+    let workspace = &index.workspace;
+    let named_somewhere = workspace.file_ids().any(|id| {
+        workspace.file(id).rel_path.ends_with(".rs")
+            && workspace
+                .text(id)
+                .is_some_and(|t| t.contains(type_name.as_str()))
+    });
+    if !named_somewhere {
+        index.invalid.push(InvalidAnnotation {
+            span: at.span,
+            message: format!("no code in the workspace names `{type_name}`, so `{path}` declares nothing"),
+            help: Some(
+                "check the path; a workspace type is named with its crate first (`crate_name::module::Type`)"
+                    .into(),
+            ),
+        });
+        return;
+    }
+    let target = DeclTarget::Foreign(path.clone());
+    let decl = data_decl(entry, (target, type_name), at.span, at.span, named);
+    index.catalogue.add(decl);
+}
+
+/// The declaration a `[[data]]` entry makes of a function's data or a dependency's type (`named`: what
+/// it says, `span`: where findings about the data point, `declared_at`: the entry).
+fn data_decl(
+    entry: &crate::config::DataEntry,
+    (target, type_name): (DeclTarget, String),
+    span: Span,
+    declared_at: Span,
+    named: &dyn Fn(&Spanned<String>) -> Named,
+) -> DataDecl {
+    DataDecl {
+        target,
+        type_name,
+        field: None,
+        field_name: None,
+        category: named(&entry.category),
+        purposes: entry.purposes.iter().map(named).collect(),
+        sensitive_flag: entry.sensitive,
+        span,
+        declared_at,
+        origin: DeclOrigin::Config,
+        retention: entry.retention.clone(),
+        protected: entry.protected,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Personal-data declarations: `#[pii]` attributes, and fields whose type is a personal-data type.
 
-use super::catalogue::{DataDecl, DeclOrigin, FieldData};
+use super::catalogue::{DataDecl, DeclOrigin, DeclTarget, FieldData};
 use super::modules::TypeId;
 use super::{Index, TypeInfo};
 use crate::parse::{PiiAttr, TypeRef};
@@ -45,7 +45,7 @@ fn decl(
 ) -> DataDecl {
     let field_def = field.map(|i| &ty.def.fields[i]);
     DataDecl {
-        type_id,
+        target: DeclTarget::Type(type_id),
         type_name: ty.name.clone(),
         field,
         field_name: field_def.map(|f| f.display_name()),
@@ -56,6 +56,7 @@ fn decl(
         declared_at: pii.span,
         origin: DeclOrigin::Attribute,
         retention: None,
+        protected: false,
     }
 }
 

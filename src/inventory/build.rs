@@ -6,7 +6,7 @@ use super::{
 };
 use crate::diagnostic::Span;
 use crate::flow::{FlowFacts, Origin};
-use crate::index::catalogue::DeclOrigin;
+use crate::index::catalogue::{DeclOrigin, DeclTarget};
 use crate::index::{DeclId, FnId, Index};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,10 +53,23 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
         .decl_ids()
         .map(|id| {
             let decl = catalogue.decl(id);
-            let type_path = index.type_path(decl.type_id);
-            let path = match &decl.field_name {
-                Some(field) => format!("{type_path}.{field}"),
-                None => type_path.clone(),
+            let (kind, type_path, path) = match &decl.target {
+                DeclTarget::Type(ty) => {
+                    let type_path = index.type_path(*ty);
+                    match &decl.field_name {
+                        Some(field) => ("field", type_path.clone(), format!("{type_path}.{field}")),
+                        None => ("type", type_path.clone(), type_path),
+                    }
+                }
+                DeclTarget::Param(function, name) => {
+                    let function = fn_path(index, *function);
+                    ("param", function.clone(), format!("{function}({name})"))
+                }
+                DeclTarget::Returns(function) => {
+                    let function = fn_path(index, *function);
+                    ("returns", function.clone(), format!("{function}()"))
+                }
+                DeclTarget::Foreign(path) => ("dependency_type", path.clone(), path.clone()),
             };
             let (file, line, _) = place(index, decl.declared_at);
             let mut read_by: Vec<String> = readers
@@ -69,8 +82,13 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
             read_by.dedup();
             Declaration {
                 path,
+                kind,
                 type_path,
-                field: decl.field_name.clone(),
+                field: match &decl.target {
+                    DeclTarget::Param(_, name) => Some(name.clone()),
+                    _ => decl.field_name.clone(),
+                },
+                protected: decl.protected,
                 category: decl.category.value.clone(),
                 fideslang_category: category_key(index, &decl.category.value),
                 sensitive: catalogue.is_sensitive(decl),
@@ -89,7 +107,9 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
                 },
                 read_by,
                 sinks: sinks.remove(&id).into_iter().flatten().collect(),
-                erasure: flow.erased_types.contains(&decl.type_id),
+                erasure: decl
+                    .type_id()
+                    .is_some_and(|ty| flow.erased_types.contains(&ty)),
                 retention: decl.retention.clone(),
             }
         })

@@ -43,8 +43,9 @@ pub fn render(map: &DataMap) -> String {
 }
 
 fn declaration_cells(decl: &Declaration) -> Vec<String> {
-    let by = match decl.declared_at.by {
-        "config" => "`[[data]]`",
+    let by = match (decl.declared_at.by, decl.protected) {
+        ("config", true) => "`[[data]]`, protected",
+        ("config", false) => "`[[data]]`",
         _ => "`#[pii]`",
     };
     vec![

@@ -39,11 +39,18 @@ pub struct DataMap {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Declaration {
-    /// `crate::module::Type.field`, or `crate::module::Type` for a whole type.
+    /// `crate::module::Type.field`, `crate::module::Type` for a whole type, `crate::module::login(username)`
+    /// for a parameter, `crate::module::issue_token()` for a return value, `axum::extract::ConnectInfo`.
     pub path: String,
+    /// `field`, `type`, `param`, `returns` or `dependency_type`.
+    pub kind: &'static str,
+    /// The type, the function (of a parameter or return value) or the dependency's type.
     #[serde(rename = "type")]
     pub type_path: String,
+    /// The field's name, or the parameter's.
     pub field: Option<String>,
+    /// Encrypted or hashed before the code sees it (`protected = true`).
+    pub protected: bool,
     pub category: String,
     pub fideslang_category: Option<String>,
     pub sensitive: bool,

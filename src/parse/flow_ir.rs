@@ -217,6 +217,36 @@ pub enum Pat {
     Ignore,
 }
 
+impl Pat {
+    /// Where the pattern binds `name` (`username`, or inside `Path(username)`).
+    pub fn binding(&self, name: &str) -> Option<Span> {
+        match self {
+            Pat::Bind { name: n, span, .. } if n == name => Some(*span),
+            Pat::Bind { sub, .. } => sub.as_deref().and_then(|s| s.binding(name)),
+            Pat::Elements { elems, .. } => elems.iter().find_map(|p| p.binding(name)),
+            Pat::Struct { fields, .. } => fields.iter().find_map(|(_, p)| p.binding(name)),
+            Pat::Or(cases) => cases.iter().find_map(|p| p.binding(name)),
+            Pat::Bool(_) | Pat::Ignore => None,
+        }
+    }
+
+    /// Every name the pattern binds.
+    pub fn bound_names(&self) -> Vec<String> {
+        match self {
+            Pat::Bind { name, sub, .. } => std::iter::once(name.clone())
+                .chain(sub.iter().flat_map(|s| s.bound_names()))
+                .collect(),
+            Pat::Elements { elems, .. } => elems.iter().flat_map(Pat::bound_names).collect(),
+            Pat::Struct { fields, .. } => {
+                fields.iter().flat_map(|(_, p)| p.bound_names()).collect()
+            }
+            // Every case of an or-pattern binds the same names.
+            Pat::Or(cases) => cases.first().map(Pat::bound_names).unwrap_or_default(),
+            Pat::Bool(_) | Pat::Ignore => Vec::new(),
+        }
+    }
+}
+
 /// `#[tracing::instrument(skip(..), fields(..))]` on a function.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Instrument {
