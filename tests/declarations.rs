@@ -277,3 +277,119 @@ fn the_inventory_names_each_kind_of_declaration() {
     assert!(markdown.contains("`shop::login(username)`"), "{markdown}");
     assert!(markdown.contains("`[[data]]`, protected"), "{markdown}");
 }
+
+#[test]
+fn init_suggests_parameters_generated_credentials_and_dependency_types_that_then_report_their_leaks(
+) {
+    let code = r#"use axum::extract::{ConnectInfo, Path};
+use std::net::SocketAddr;
+
+pub async fn login(email: String, password: String) -> bool {
+    tracing::info!("login attempt for {}", email);
+    password.len() > 8
+}
+
+pub async fn profile(Path(username): Path<String>) -> String {
+    username
+}
+
+pub async fn store(email: &str, password_hash: &str, _shipping_address: &str) {
+    let _ = (email, password_hash);
+}
+
+pub fn format_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn issue_reset_token(user_id: u64) -> Result<String, String> {
+    Ok(format!("{user_id}"))
+}
+
+pub fn hash_password(password: &str) -> String {
+    password.chars().rev().collect()
+}
+
+pub struct Session;
+
+impl Session {
+    pub fn get_token(&self) -> String {
+        String::new()
+    }
+}
+
+pub async fn limit(ConnectInfo(addr): ConnectInfo<SocketAddr>) {
+    let _ = addr;
+}
+"#;
+    let dir = workspace(&[("src/lib.rs", code)]);
+    let output = run_in(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let written = std::fs::read_to_string(dir.path().join("pii-lint.toml")).expect("written");
+    let entries: Vec<String> = written
+        .split("\n\n")
+        .filter(|block| block.contains("# [[data]]"))
+        .map(|block| {
+            block
+                .lines()
+                .filter(|l| {
+                    l.starts_with("# path")
+                        || l.starts_with("# param")
+                        || l.starts_with("# returns")
+                        || l.starts_with("# protected")
+                })
+                .map(|l| l.trim_start_matches("# ").to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            "path = \"shop::login\"; param = \"email\"",
+            "path = \"shop::login\"; param = \"password\"",
+            "path = \"shop::profile\"; param = \"username\"",
+            "path = \"shop::store\"; param = \"email\"",
+            "path = \"shop::store\"; param = \"password_hash\"; protected = true",
+            "path = \"shop::issue_reset_token\"; returns = true",
+            "path = \"axum::extract::ConnectInfo\"",
+        ],
+        "{written}"
+    );
+    // Uncommented and given a purpose, the suggestions are a valid config that finds the login leak.
+    let uncommented: String = written
+        .lines()
+        .map(|line| match line.strip_prefix("# ") {
+            Some(entry) if entry == "[[data]]" => format!("{entry}\npurposes = [\"service\"]"),
+            Some(entry)
+                if [
+                    "path =",
+                    "param =",
+                    "returns =",
+                    "category =",
+                    "protected =",
+                ]
+                .iter()
+                .any(|key| entry.starts_with(key)) =>
+            {
+                entry.to_string()
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("pii-lint.toml"), uncommented).expect("write");
+    let report = json(&run_in(dir.path(), &["--format", "json"]));
+    let flows: Vec<(u64, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] != "PII011")
+        .map(|f| {
+            (
+                f["line"].as_u64().expect("line"),
+                f["code"].as_str().expect("code").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(flows, [(5, "PII005".to_string())], "{report:#}");
+}

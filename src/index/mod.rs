@@ -127,6 +127,24 @@ impl Index {
         &self.fns[id.0 as usize]
     }
 
+    /// `crate::module::function`, or `crate::module::Type::method` for a method, as config paths name it.
+    pub fn fn_path(&self, id: FnId) -> String {
+        let f = self.func(id);
+        let module = self.modules.path_string(f.module);
+        let Some(owner) = f.owner else {
+            return format!("{module}::{}", f.name);
+        };
+        let imp = &self.impls[owner.0 as usize];
+        match imp.self_type {
+            Some(ty) => format!("{}::{}", self.type_path(ty), f.name),
+            // A type outside the workspace (`impl Display for Vec<..>`): named as written.
+            None => {
+                let ty = imp.self_ty.last_name().unwrap_or("_");
+                format!("{module}::{ty}::{}", f.name)
+            }
+        }
+    }
+
     pub fn type_ids(&self) -> impl Iterator<Item = TypeId> {
         (0..self.types.len() as u32).map(TypeId)
     }

@@ -41,7 +41,7 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
                 column,
                 kind: sink_flow.kind.as_str(),
                 sink: sink_flow.sink.clone(),
-                function: fn_path(index, sink_flow.function),
+                function: index.fn_path(sink_flow.function),
                 // The plain value reaching the same sink outweighs its encrypted form.
                 encrypted: !sink_flow.data.contains_key(&Origin::Decl(decl)),
                 purpose: sink_flow.purpose.as_ref().map(|p| p.value.clone()),
@@ -62,11 +62,11 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
                     }
                 }
                 DeclTarget::Param(function, name) => {
-                    let function = fn_path(index, *function);
+                    let function = index.fn_path(*function);
                     ("param", function.clone(), format!("{function}({name})"))
                 }
                 DeclTarget::Returns(function) => {
-                    let function = fn_path(index, *function);
+                    let function = index.fn_path(*function);
                     ("returns", function.clone(), format!("{function}()"))
                 }
                 DeclTarget::Foreign(path) => ("dependency_type", path.clone(), path.clone()),
@@ -76,7 +76,7 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
                 .get(&id)
                 .into_iter()
                 .flatten()
-                .map(|f| fn_path(index, *f))
+                .map(|f| index.fn_path(*f))
                 .collect();
             read_by.sort();
             read_by.dedup();
@@ -199,24 +199,6 @@ fn purpose_rules(index: &Index) -> Vec<PurposeRule> {
 fn place(index: &Index, span: Span) -> (String, u32, u32) {
     let file = index.workspace.file(span.file).rel_path.clone();
     (file, span.line, span.column)
-}
-
-/// `crate::module::function`, or `crate::module::Type::method` for a method, as config paths name it.
-fn fn_path(index: &Index, id: FnId) -> String {
-    let f = index.func(id);
-    let module = index.modules.path_string(f.module);
-    let Some(owner) = f.owner else {
-        return format!("{module}::{}", f.name);
-    };
-    let imp = &index.impls[owner.0 as usize];
-    match imp.self_type {
-        Some(ty) => format!("{}::{}", index.type_path(ty), f.name),
-        // A type outside the workspace (`impl Display for Vec<..>`): named as written.
-        None => {
-            let ty = imp.self_ty.last_name().unwrap_or("_");
-            format!("{module}::{ty}::{}", f.name)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,13 @@
 //! `cargo pii-lint init`: a starter `pii-lint.toml`, with a `[[data]]` entry suggested (commented out, to be
-//! checked and given a purpose) for every field that looks like undeclared personal data.
+//! checked and given a purpose) for every field that looks like undeclared personal data, and for the
+//! parameters, generated credentials and dependency types its heuristics see (`signatures`).
+
+mod signatures;
 
 use crate::pipeline::CheckOutcome;
+
+/// Suggestions of one kind listed in full; the rest are counted, so none is dropped unsaid.
+const LISTED: usize = 60;
 
 pub fn starter_config(outcome: &CheckOutcome) -> String {
     let index = &outcome.index;
@@ -44,6 +50,24 @@ pub fn starter_config(outcome: &CheckOutcome) -> String {
             suggestions.len()
         ));
         suggestions.iter().for_each(|s| out.push_str(s));
+    }
+    let others = signatures::suggestions(index);
+    if !others.is_empty() {
+        out.push_str(&format!(
+            "\n# {} parameter(s), return value(s) or dependency type(s) look like personal data. Uncomment an\n\
+             # entry after checking it, and state its purposes (purposes = [\"service\"]).\n",
+            others.len()
+        ));
+        for suggestion in others.iter().take(LISTED) {
+            let (file, line) = &suggestion.place;
+            out.push_str(&format!("\n# {file}:{line}\n{}", suggestion.entry));
+        }
+        if others.len() > LISTED {
+            out.push_str(&format!(
+                "\n# ... and {} more: `cargo pii-lint init` on a smaller set of packages (--manifest-path) lists them.\n",
+                others.len() - LISTED
+            ));
+        }
     }
     out
 }
