@@ -36,6 +36,7 @@ const NO_DATA_METHODS: &[&str] = &[
     "ne",
     "count",
     "capacity",
+    "port",
     "any",
     "all",
     "position",
