@@ -360,6 +360,46 @@ fn a_missing_or_malformed_baseline_is_a_usage_error() {
 }
 
 #[test]
+fn message_format_json_attaches_config_findings_to_the_package() {
+    let dir = merchant(Some(
+        "[[data]]\npath = \"merchant::Nowhere\"\ncategory = \"phone\"\npurposes = [\"service\"]\n",
+    ));
+    let output = run_in(dir.path(), &["--message-format", "json"]);
+    let text = stdout(&output);
+    let messages: Vec<cargo_metadata::Message> =
+        cargo_metadata::Message::parse_stream(text.as_bytes())
+            .collect::<Result<_, _>>()
+            .expect("cargo messages");
+    let in_config = messages
+        .iter()
+        .find_map(|m| match m {
+            cargo_metadata::Message::CompilerMessage(m)
+                if m.message
+                    .spans
+                    .iter()
+                    .any(|s| s.file_name == "pii-lint.toml") =>
+            {
+                Some(m)
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no message in pii-lint.toml:\n{text}"));
+    assert!(in_config.message.message.contains("names nothing"));
+    assert_eq!(in_config.target.name, "merchant");
+    // cargo's own field, which rust-analyzer maps files by.
+    let line = text
+        .lines()
+        .find(|l| l.contains("names nothing"))
+        .expect("the line");
+    let raw: serde_json::Value = serde_json::from_str(line).expect("JSON");
+    let manifest = raw["manifest_path"].as_str().expect("manifest_path");
+    assert_eq!(
+        std::path::Path::new(manifest),
+        dir.path().join("Cargo.toml")
+    );
+}
+
+#[test]
 fn message_format_json_speaks_cargo_messages_for_editors() {
     let dir = merchant(None);
     let output = run_in(dir.path(), &["--message-format", "json"]);
