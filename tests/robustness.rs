@@ -265,3 +265,38 @@ fn a_star_path_is_one_mistake_only_when_no_type_it_names_has_the_field() {
     let message = report["findings"][0]["message"].as_str().unwrap_or("");
     assert!(message.contains("none of the 3 types"), "{message}");
 }
+
+#[test]
+fn a_path_imported_twice_behind_cfg_features_names_both_definitions() {
+    let lib = r#"mod v1_types {
+    pub struct Customer {
+        pub phone: String,
+    }
+}
+mod v2_types {
+    pub struct Customer {
+        pub phone: String,
+        pub email: String,
+    }
+}
+#[cfg(feature = "v1")]
+pub use v1_types::Customer;
+#[cfg(feature = "v2")]
+pub use v2_types::Customer;
+
+#[cfg(feature = "v2")]
+pub fn handle(c: &Customer) {
+    println!("{} {}", c.phone, c.email);
+}
+"#;
+    let manifest = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nv1 = []\nv2 = []\n";
+    let config = "[[data]]\npath = \"shop::Customer.phone\"\ncategory = \"phone\"\npurposes = [\"service\"]\n\n[[data]]\npath = \"shop::Customer.email\"\ncategory = \"email\"\npurposes = [\"service\"]\n";
+    let dir = workspace(&[
+        ("Cargo.toml", manifest),
+        ("src/lib.rs", lib),
+        ("pii-lint.toml", config),
+    ]);
+    let report = json(&run_in(dir.path(), &["--format", "json"]));
+    // Both `phone`s are declared (nothing is left undeclared), `email` of v2 too, and v2's handler leaks it.
+    assert_eq!(codes(&report), ["src/lib.rs:19 PII005"]);
+}

@@ -317,20 +317,18 @@ impl Eval<'_> {
     pub(super) fn type_value(&self, ty: &TypeRef) -> Value {
         let mut value = Value::default();
         for held in crate::index::carried_types(ty) {
-            let resolved = match held.last_name() {
-                Some("Self") => self.self_type,
-                _ => self.index().resolve_type(self.module, held),
+            let resolved: Vec<TypeId> = match held.last_name() {
+                Some("Self") => self.self_type.into_iter().collect(),
+                _ => self.index().resolve_types(self.module, held),
             };
-            match resolved {
-                Some(t) => value.join(&Value::one(Origin::Whole(t), Trace::default())),
-                None => {
-                    if let Some(handle) = held
-                        .last_name()
-                        .and_then(|n| self.sh.catalog.handle_type(n))
-                    {
-                        value.join(&Value::one(Origin::Handle(handle), Trace::default()));
-                    }
-                }
+            for t in &resolved {
+                value.join(&Value::one(Origin::Whole(*t), Trace::default()));
+            }
+            let handle = held
+                .last_name()
+                .and_then(|n| self.sh.catalog.handle_type(n));
+            if let (true, Some(handle)) = (resolved.is_empty(), handle) {
+                value.join(&Value::one(Origin::Handle(handle), Trace::default()));
             }
         }
         let foreign = &self.index().catalogue.foreign_decls;

@@ -163,6 +163,18 @@ impl Index {
         }
     }
 
+    /// Every workspace type a written type names: several when the name is imported behind different
+    /// `#[cfg]`s (a v1 and a v2 `Customer`), which of them is compiled being unknown here.
+    pub fn resolve_types(&self, module: ModuleId, ty: &TypeRef) -> Vec<TypeId> {
+        let TypeRef::Path { segments, .. } = ty else {
+            return Vec::new();
+        };
+        match self.modules.resolve(module, segments) {
+            Resolution::Defs(defs) => defs.into_iter().filter_map(Def::as_type).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The purpose declared for a function's code: on the function, else its impl block, else the
     /// innermost enclosing module that declares one (`[[processing]]` entries included).
     pub fn declared_purpose(&self, id: FnId) -> Option<&crate::parse::Named> {

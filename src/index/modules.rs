@@ -178,12 +178,22 @@ impl ModuleTree {
         if let Some(defs) = here.defs.get(name) {
             return Some(defs.clone());
         }
+        // Several imports of one name are definitions behind different `#[cfg]`s (`#[cfg(feature =
+        // "v1")] pub use v1::Customer;` beside a v2 one): the name stands for all of them.
+        let mut imported: Vec<Def> = Vec::new();
         for entry in &here.uses {
             if entry.alias.as_deref() == Some(name) {
                 if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, seen) {
-                    return Some(defs);
+                    for def in defs {
+                        if !imported.contains(&def) {
+                            imported.push(def);
+                        }
+                    }
                 }
             }
+        }
+        if !imported.is_empty() {
+            return Some(imported);
         }
         for entry in here.uses.iter().filter(|e| e.alias.is_none()) {
             if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, seen) {
