@@ -301,3 +301,149 @@ fn glob_imports_across_workspace_crates_resolve() {
         ["app/src/lib.rs:3 PII005"]
     );
 }
+
+#[test]
+fn trait_calls_reach_every_workspace_impl_through_dyn_impl_and_bounds() {
+    let code = r#"use std::sync::Arc;
+
+#[derive(pii_lint::Pii)]
+pub struct Card {
+    #[pii(category = "financial", purpose = "service")]
+    pub number: String,
+}
+
+pub trait CardInterface {
+    fn insert_card(&self, number: &str);
+    fn audit(&self, number: &str) {
+        println!("audit {}", number); // leak
+    }
+}
+
+pub trait StorageInterface: CardInterface + Send + Sync {}
+
+pub struct Store;
+impl CardInterface for Store {
+    fn insert_card(&self, number: &str) {
+        tracing::info!("storing {}", number); // leak
+    }
+}
+impl StorageInterface for Store {}
+
+pub struct MockDb;
+impl CardInterface for MockDb {
+    fn insert_card(&self, number: &str) {
+        let _ = number.len();
+    }
+}
+
+pub struct AppState {
+    pub store: Arc<dyn StorageInterface>,
+}
+
+pub fn save(db: &dyn StorageInterface, card: &Card) {
+    db.insert_card(&card.number);
+}
+
+pub fn save_generic<S: CardInterface>(db: &S, card: &Card) {
+    db.insert_card(&card.number);
+}
+
+pub fn save_where<S>(db: S, card: &Card)
+where
+    S: StorageInterface,
+{
+    db.insert_card(&card.number);
+}
+
+pub fn save_impl(db: impl CardInterface, card: &Card) {
+    db.audit(&card.number);
+}
+
+pub fn save_state(state: &AppState, card: &Card) {
+    state.store.insert_card(&card.number);
+}
+"#;
+    assert_leaks(code, "");
+}
+
+#[test]
+fn a_trait_method_with_few_impls_returns_what_they_return_and_one_with_many_its_receiver() {
+    let mut code = String::from(
+        r#"#[derive(pii_lint::Pii, Clone)]
+pub struct Customer {
+    #[pii(category = "phone", purpose = "service")]
+    pub phone: String,
+}
+
+pub trait Repository {
+    fn find(&self, id: u64) -> Customer;
+}
+
+pub struct Postgres;
+impl Repository for Postgres {
+    fn find(&self, _id: u64) -> Customer {
+        Customer { phone: String::new() }
+    }
+}
+
+pub fn lookup(repo: &dyn Repository) {
+    let found = repo.find(7);
+    println!("{}", found.phone); // leak
+}
+
+pub trait Step {
+    fn describe(&self) -> String;
+}
+"#,
+    );
+    // Five steps, one of which describes a customer: a caller of `describe` is not handed its data.
+    for i in 0..5 {
+        let body = if i == 0 {
+            "let c = Customer { phone: String::new() };\n        c.phone.clone()"
+        } else {
+            "String::from(\"step\")"
+        };
+        code.push_str(&format!(
+            "pub struct Step{i};\nimpl Step for Step{i} {{\n    fn describe(&self) -> String {{\n        {body}\n    }}\n}}\n"
+        ));
+    }
+    code.push_str("pub fn show(step: &dyn Step) {\n    println!(\"{}\", step.describe());\n}\n");
+    assert_leaks(&code, "");
+}
+
+#[test]
+fn a_trait_object_is_known_by_its_trait_not_by_the_records_its_impl_holds() {
+    let code = r#"use std::sync::{Arc, Mutex};
+
+#[derive(pii_lint::Pii, Debug, Clone)]
+pub struct Customer {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+
+pub trait Storage: std::fmt::Debug {
+    fn name(&self) -> String;
+}
+
+#[derive(Debug, Clone)]
+pub struct MockDb {
+    pub customers: Arc<Mutex<Vec<Customer>>>,
+}
+
+impl Storage for MockDb {
+    fn name(&self) -> String {
+        String::from("mock")
+    }
+}
+
+pub fn make_store(seed: Vec<Customer>) -> Box<dyn Storage> {
+    Box::new(MockDb { customers: Arc::new(Mutex::new(seed)) })
+}
+
+pub fn start(fixture: Customer) {
+    let store = make_store(vec![fixture]);
+    tracing::info!(label = %store.name(), ?store, "storage ready");
+}
+"#;
+    assert_leaks(code, "");
+}

@@ -37,6 +37,14 @@ impl Eval<'_> {
         for inner in types.field_types(ty, position) {
             value.join(&Value::one(Origin::Whole(*inner), Trace::default()));
         }
+        // A field that holds a trait object (`store: Arc<dyn StorageInterface>`).
+        let info = self.index().ty(ty);
+        let field_ty = &info.fields()[position].ty;
+        for held in crate::index::carried_types(field_ty) {
+            for t in self.index().resolve_traits(info.module, held) {
+                value.join(&Value::one(Origin::Dyn(t), Trace::default()));
+            }
+        }
         value
     }
 

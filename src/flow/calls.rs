@@ -62,6 +62,10 @@ const ON_ERROR: &[&str] = &["map_err", "or_else", "unwrap_or_else", "inspect_err
 const ASSERTING: &[&str] = &["ensure", "assert", "debug_assert"];
 
 /// Dependency methods whose result is made of their arguments as well as their receiver.
+/// How many workspace impls a trait method called through `dyn` or a bound may have for the call to
+/// return what they return (above it, the call returns its receiver).
+const NARROW_DISPATCH: usize = 4;
+
 const ARG_PASSING: &[&str] = &[
     "or",
     "unwrap_or",
@@ -448,6 +452,16 @@ impl Eval<'_> {
             .whole_types()
             .flat_map(|t| self.sh.methods.of_type(t, method).to_vec())
             .collect();
+        // A trait object or bounded generic: every workspace impl of the method, and the default body.
+        let statically_known = targets.len();
+        for t in receiver_value.dyn_traits() {
+            for target in self.sh.methods.of_trait(t, method) {
+                if !targets.contains(&target) {
+                    targets.push(target);
+                }
+            }
+        }
+        let dispatched = targets.len() - statically_known;
         // A dependency's wrapper opened (`secret.peek()`, `email.expose_secret()` through `Deref`).
         if targets.is_empty() && self.sh.catalog.is_expose_method(method) {
             return receiver_value.unmasked(self.index());
@@ -460,8 +474,32 @@ impl Eval<'_> {
             let all_args: Vec<Value> = std::iter::once(receiver_value.clone())
                 .chain(values.iter().cloned())
                 .collect();
-            for target in targets {
-                result.join(&self.call(target, all_args.clone(), span));
+            // Data goes into every impl a trait call may reach (their sinks see it); what comes out is
+            // what a call the analysis cannot see into gives: the receiver. Every impl's result joined
+            // (one per payment flow, one per connector) would hand each caller every other flow's data.
+            // The impls see the receiver only as the trait (a store object holding records, such as a
+            // mock database, is not data the call passes).
+            let mut dispatched_args = all_args.clone();
+            dispatched_args[0] = receiver_value
+                .dyn_traits()
+                .map(|t| Value::one(Origin::Dyn(t), Trace::default()))
+                .fold(Value::default(), |v, t| v.joined(&t));
+            // A method with a few impls (a store, its mock and its event-emitting wrapper) returns what
+            // any of them returns; one with many (a flow per payment step, a connector per provider)
+            // returns what a call the analysis cannot see into returns, the receiver.
+            let narrow = dispatched <= NARROW_DISPATCH;
+            for (i, target) in targets.into_iter().enumerate() {
+                if i < statically_known {
+                    result.join(&self.call(target, all_args.clone(), span));
+                } else {
+                    let returned = self.call(target, dispatched_args.clone(), span);
+                    if narrow {
+                        result.join(&returned);
+                    }
+                }
+            }
+            if !narrow && statically_known == 0 {
+                result.join(&receiver_value.joined(&closure_results));
             }
             return result;
         }

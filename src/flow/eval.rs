@@ -157,6 +157,11 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         if let Some(ty) = self_type {
             value.join(&Value::one(Origin::Whole(ty), Trace::default()));
         }
+        // In a trait's default body, `self` is any implementor.
+        let imp = f.owner.map(|imp| &sh.index.impls[imp.0 as usize]);
+        if let Some(t) = imp.filter(|i| i.defaults_of_trait).and_then(|i| i.trait_id) {
+            value.join(&Value::one(Origin::Dyn(t), Trace::default()));
+        }
         eval.scopes[0].insert("self".to_string(), value.clone());
         param_values.push(("self".to_string(), value));
         index = 1;
@@ -324,6 +329,9 @@ impl Eval<'_> {
             for t in &resolved {
                 value.join(&Value::one(Origin::Whole(*t), Trace::default()));
             }
+            for t in self.index().resolve_traits(self.module, held) {
+                value.join(&Value::one(Origin::Dyn(t), Trace::default()));
+            }
             let handle = held
                 .last_name()
                 .and_then(|n| self.sh.catalog.handle_type(n));
@@ -342,6 +350,25 @@ impl Eval<'_> {
             }
         }
         value
+    }
+
+    /// A value of a workspace trait object type (`Box<dyn StorageInterface>`, `&impl Store`, `S: Store`)
+    /// is known only by its traits: the concrete value behind it (a mock database holding records, a
+    /// client holding its settings) is not data that the code passes on, and its methods see it only as
+    /// the trait.
+    fn trait_object(&self, ty: &TypeRef) -> Option<Value> {
+        let held = crate::index::carried_types(ty);
+        let mut value = Value::default();
+        for t in &held {
+            let traits = self.index().resolve_traits(self.module, t);
+            if traits.is_empty() {
+                return None;
+            }
+            for t in traits {
+                value.join(&Value::one(Origin::Dyn(t), Trace::default()));
+            }
+        }
+        (!held.is_empty()).then_some(value)
     }
 
     /// The dependency types `[[data]]` declares that a written type names, also inside generics
@@ -368,7 +395,7 @@ impl Eval<'_> {
                     self.declared_dependency_types(item, value);
                 }
             }
-            TypeRef::Other => {}
+            TypeRef::Dyn(_) | TypeRef::Other => {}
         }
     }
 
@@ -409,6 +436,9 @@ impl Eval<'_> {
         // Only the type itself is kept, for the methods called on the value.
         if types.carries_nothing(self.index(), self.module, ty) {
             return self.type_value(ty);
+        }
+        if let Some(object) = self.trait_object(ty) {
+            return object;
         }
         if let TypeRef::Path { segments, args } = ty {
             let success_is_empty = args

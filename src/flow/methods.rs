@@ -1,6 +1,6 @@
 //! Where a call goes: methods by receiver type, the unique inherent method of a name, and paths.
 
-use crate::index::{Def, FnId, Index, ModuleId, Resolution, TypeId};
+use crate::index::{Def, FnId, Index, ModuleId, Resolution, TraitId, TypeId};
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]
@@ -10,6 +10,11 @@ pub struct MethodTable {
     unique: HashMap<String, Option<FnId>>,
     /// Names of every method some workspace impl defines.
     names: std::collections::HashSet<String>,
+    /// Per trait, per method name: the impls' methods and the trait's default body.
+    by_trait: HashMap<TraitId, HashMap<String, Vec<FnId>>>,
+    /// Per trait: itself and every trait it extends, transitively (a `dyn StorageInterface` has the
+    /// methods of `PaymentMethodInterface`, which it extends).
+    with_supertraits: HashMap<TraitId, Vec<TraitId>>,
 }
 
 impl MethodTable {
@@ -29,6 +34,15 @@ impl MethodTable {
                     .or_default()
                     .push(id);
             }
+            if let Some(t) = imp.trait_id {
+                table
+                    .by_trait
+                    .entry(t)
+                    .or_default()
+                    .entry(f.name.clone())
+                    .or_default()
+                    .push(id);
+            }
             if imp.trait_path.is_none() && f.def.has_self {
                 table
                     .unique
@@ -37,7 +51,34 @@ impl MethodTable {
                     .or_insert(Some(id));
             }
         }
+        for i in 0..index.traits.len() {
+            let mut all = vec![TraitId(i as u32)];
+            let mut next = 0;
+            while let Some(t) = all.get(next).copied() {
+                next += 1;
+                let supers = &index.traits[t.0 as usize].supertraits;
+                all.extend(
+                    supers
+                        .iter()
+                        .filter(|s| !all.contains(s))
+                        .collect::<Vec<_>>(),
+                );
+            }
+            table.with_supertraits.insert(TraitId(i as u32), all);
+        }
         table
+    }
+
+    /// The methods named `name` a value known by trait `t` may run: every impl's, of `t` and of the
+    /// traits it extends, and their default bodies.
+    pub fn of_trait(&self, t: TraitId, name: &str) -> Vec<FnId> {
+        let traits = self.with_supertraits.get(&t).map_or(&[][..], Vec::as_slice);
+        traits
+            .iter()
+            .filter_map(|t| self.by_trait.get(t)?.get(name))
+            .flatten()
+            .copied()
+            .collect()
     }
 
     pub fn of_type(&self, ty: TypeId, name: &str) -> &[FnId] {

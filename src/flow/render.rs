@@ -147,7 +147,7 @@ pub fn materialize(index: &Index, types: &TypeFacts, value: &Value, render: Rend
                     out.items.entry(leak).or_insert_with(|| trace.clone());
                 }
             }
-            Origin::Handle(_) => {}
+            Origin::Handle(_) | Origin::Dyn(_) => {}
             Origin::Masked(decl, wrapper) => {
                 if !types.hides(*wrapper, render) {
                     out.items

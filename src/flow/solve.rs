@@ -105,6 +105,7 @@ pub fn extract(index: &Index, types: &TypeFacts, value: &Value) -> Value {
             Origin::Param(..)
             | Origin::ParamPart(..)
             | Origin::Handle(_)
+            | Origin::Dyn(_)
             | Origin::Consented(_) => {}
         }
     }

@@ -427,7 +427,7 @@ fn type_holds_no_text(index: &Index, no_text: &[bool], module: ModuleId, ty: &Ty
         TypeRef::Tuple(items) => items
             .iter()
             .all(|t| type_holds_no_text(index, no_text, module, t)),
-        TypeRef::Other => false,
+        TypeRef::Dyn(_) | TypeRef::Other => false,
     }
 }
 

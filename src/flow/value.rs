@@ -2,7 +2,7 @@
 
 use super::small_map::SmallMap;
 use crate::diagnostic::{Span, TraceStep};
-use crate::index::{DeclId, TypeId};
+use crate::index::{DeclId, TraitId, TypeId};
 use crate::index::{FnId, Index};
 use crate::parse::flow_ir::Render;
 use std::sync::Arc;
@@ -35,6 +35,9 @@ pub enum Origin {
     Masked(DeclId, u16),
     /// Came from a consenting source (or a consent filter) for the consent with this bit (see `guards`).
     Consented(u8),
+    /// A value known by a workspace trait it implements (`&dyn StorageInterface`, `impl Store`, `S: Store`):
+    /// its methods are every impl's (SPEC 4.4 "trait calls"). Carries no data itself.
+    Dyn(TraitId),
 }
 
 /// One step of the path data took. Notes are rendered only for findings, so a step is a plain copy.
@@ -348,6 +351,14 @@ impl Value {
     pub fn handles(&self) -> impl Iterator<Item = u16> + '_ {
         self.items.keys().filter_map(|o| match o {
             Origin::Handle(h) => Some(*h),
+            _ => None,
+        })
+    }
+
+    /// The workspace traits the value is known by (for method calls).
+    pub fn dyn_traits(&self) -> impl Iterator<Item = TraitId> + '_ {
+        self.items.keys().filter_map(|o| match o {
+            Origin::Dyn(t) => Some(*t),
             _ => None,
         })
     }

@@ -2,9 +2,10 @@
 //! impls, the catalogue, and the config entries applied to what they name.
 
 use super::catalogue::Catalogue;
-use super::modules::{Def, FnId, Module, ModuleId, ModuleTree, TypeId};
+use super::modules::{Def, FnId, Module, ModuleId, ModuleTree, TraitId, TypeId};
 use super::{
-    config_entries, FnInfo, ImplId, ImplInfo, Index, ModuleAnnotations, TypeInfo, TypeKind,
+    config_entries, FnInfo, ImplId, ImplInfo, Index, ModuleAnnotations, TraitInfo, TypeInfo,
+    TypeKind,
 };
 use crate::config::Config;
 use crate::parse::{FileSummary, Item, ItemKind, TypeRef};
@@ -20,6 +21,7 @@ struct Builder<'a> {
     types: Vec<TypeInfo>,
     fns: Vec<FnInfo>,
     impls: Vec<ImplInfo>,
+    traits: Vec<TraitInfo>,
     module_annotations: Vec<ModuleAnnotations>,
     macros: BTreeMap<String, Vec<Vec<String>>>,
     /// Every workspace `macro_rules!`'s rules by name, gathered before modules are built (a macro may be
@@ -72,7 +74,7 @@ pub fn build(
     config_file: Option<FileId>,
     mut summaries: Vec<FileSummary>,
 ) -> Index {
-    let (tree, crate_roots, types, fns, impls, module_annotations, macros) = {
+    let (tree, crate_roots, types, fns, (impls, traits), module_annotations, macros) = {
         let macro_rules = gather_macro_rules(&summaries);
         let mut builder = Builder {
             workspace: &workspace,
@@ -88,6 +90,7 @@ pub fn build(
             types: Vec::new(),
             fns: Vec::new(),
             impls: Vec::new(),
+            traits: Vec::new(),
             module_annotations: Vec::new(),
             macros: BTreeMap::new(),
             macro_rules,
@@ -95,6 +98,7 @@ pub fn build(
         };
         let crate_roots = builder.crate_roots();
         builder.resolve_impl_types();
+        builder.resolve_traits();
         // Spans of the macro expansions lexed on this thread are no longer needed.
         proc_macro2::extra::invalidate_current_thread_spans();
         (
@@ -102,7 +106,7 @@ pub fn build(
             crate_roots,
             builder.types,
             builder.fns,
-            builder.impls,
+            (builder.impls, builder.traits),
             builder.module_annotations,
             builder.macros,
         )
@@ -117,6 +121,7 @@ pub fn build(
         types,
         fns,
         impls,
+        traits,
         module_annotations,
         macros,
         parse_errors: Vec::new(),
@@ -363,6 +368,8 @@ impl Builder<'_> {
                         self_ty: def.self_ty,
                         self_type: None,
                         trait_path: def.trait_path,
+                        trait_id: None,
+                        defaults_of_trait: false,
                         annotations: item.annotations,
                         span: item.item_span,
                     });
@@ -427,7 +434,49 @@ impl Builder<'_> {
                     self.add_items(module, file, made, dirs);
                     self.expansion_depth -= 1;
                 }
-                ItemKind::Trait(_) | ItemKind::TypeAlias(_) | ItemKind::Other => {}
+                ItemKind::Trait(def) => {
+                    // Its default bodies are methods of an impl block of the trait itself, so they are
+                    // named `crate::module::Trait::method` and dispatched to like the impls' methods.
+                    let trait_id = TraitId(self.traits.len() as u32);
+                    let defaults = ImplId(self.impls.len() as u32);
+                    self.impls.push(ImplInfo {
+                        module,
+                        self_ty: TypeRef::Path {
+                            segments: vec![name.clone()],
+                            args: Vec::new(),
+                        },
+                        self_type: None,
+                        trait_path: Some(vec![name.clone()]),
+                        trait_id: Some(trait_id),
+                        defaults_of_trait: true,
+                        annotations: item.annotations,
+                        span: item.item_span,
+                    });
+                    self.traits.push(TraitInfo {
+                        name: name.clone(),
+                        module,
+                        supertraits_written: def.supertraits,
+                        supertraits: Vec::new(),
+                        defaults,
+                    });
+                    self.define(module, &name, Def::Trait(trait_id));
+                    for method in def.items {
+                        if let ItemKind::Fn(fn_def) = method.kind {
+                            let method_name = method.name.clone();
+                            self.add_fn(
+                                module,
+                                file,
+                                &method_name,
+                                method.name_span,
+                                method.item_span,
+                                method.annotations,
+                                fn_def,
+                                Some(defaults),
+                            );
+                        }
+                    }
+                }
+                ItemKind::TypeAlias(_) | ItemKind::Other => {}
             }
         }
     }
@@ -494,6 +543,27 @@ impl Builder<'_> {
             owner,
         });
         id
+    }
+
+    /// The workspace traits that impls implement and that traits extend.
+    fn resolve_traits(&mut self) {
+        let tree = &self.tree;
+        let resolve = |module, path: &[String]| match tree.resolve(module, path) {
+            super::Resolution::Defs(defs) => defs.into_iter().find_map(Def::as_trait),
+            _ => None,
+        };
+        for imp in self.impls.iter_mut().filter(|i| !i.defaults_of_trait) {
+            if let Some(path) = &imp.trait_path {
+                imp.trait_id = resolve(imp.module, path);
+            }
+        }
+        for info in &mut self.traits {
+            info.supertraits = info
+                .supertraits_written
+                .iter()
+                .filter_map(|path| resolve(info.module, path))
+                .collect();
+        }
     }
 
     fn resolve_impl_types(&mut self) {

@@ -137,6 +137,12 @@ pub fn apply(index: &mut Index) {
                         imp.annotations.push(annotation.clone());
                     }
                 }
+                // A trait's default bodies and every impl of it.
+                Def::Trait(t) => {
+                    for imp in index.impls.iter_mut().filter(|imp| imp.trait_id == Some(t)) {
+                        imp.annotations.push(annotation.clone());
+                    }
+                }
             }
         }
     }
@@ -438,24 +444,21 @@ fn methods_at(index: &Index, path: &str) -> Vec<FnId> {
     if type_path.is_empty() {
         return Vec::new();
     }
-    let types: Vec<TypeId> = index
+    let defs = index
         .modules
-        .resolve_absolute(&index.crate_roots, type_path)
-        .into_iter()
-        .filter_map(|d| match d {
-            Def::Type(t) => Some(t),
-            _ => None,
-        })
-        .collect();
+        .resolve_absolute(&index.crate_roots, type_path);
+    let types: Vec<TypeId> = defs.iter().filter_map(|d| d.as_type()).collect();
+    // `crate::module::Trait::method`: its default body and every impl's.
+    let traits: Vec<_> = defs.iter().filter_map(|d| d.as_trait()).collect();
     (0..index.fns.len() as u32)
         .map(FnId)
         .filter(|id| {
             let f = index.func(*id);
             (method == "*" || f.name == *method)
                 && f.owner.is_some_and(|imp| {
-                    index.impls[imp.0 as usize]
-                        .self_type
-                        .is_some_and(|t| types.contains(&t))
+                    let imp = &index.impls[imp.0 as usize];
+                    imp.self_type.is_some_and(|t| types.contains(&t))
+                        || imp.trait_id.is_some_and(|t| traits.contains(&t))
                 })
         })
         .collect()

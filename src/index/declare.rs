@@ -130,6 +130,7 @@ pub fn carried_types(ty: &TypeRef) -> Vec<&TypeRef> {
         },
         TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => carried_types(inner),
         TypeRef::Tuple(items) => items.iter().flat_map(carried_types).collect(),
+        TypeRef::Dyn(_) => vec![ty],
         TypeRef::Other => Vec::new(),
     }
 }

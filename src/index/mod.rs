@@ -9,7 +9,7 @@ mod config_entries;
 pub mod modules;
 
 pub use catalogue::{Catalogue, DataDecl, DeclId, FieldData};
-pub use modules::{Def, FnId, ModuleId, ModuleTree, Resolution, TypeId};
+pub use modules::{Def, FnId, ModuleId, ModuleTree, Resolution, TraitId, TypeId};
 
 use crate::config::Config;
 use crate::diagnostic::Span;
@@ -66,8 +66,24 @@ pub struct ImplInfo {
     /// The workspace type the impl is for, when it resolves to one.
     pub self_type: Option<TypeId>,
     pub trait_path: Option<Vec<String>>,
+    /// The workspace trait `trait_path` names; for the impl that holds a trait's default bodies, that
+    /// trait.
+    pub trait_id: Option<TraitId>,
+    /// This "impl" is a trait's own block of default method bodies.
+    pub defaults_of_trait: bool,
     pub annotations: Vec<Annotation>,
     pub span: Span,
+}
+
+/// A workspace trait: where it is, the traits it extends (resolved), and the impl block holding its
+/// default method bodies.
+#[derive(Debug, Clone)]
+pub struct TraitInfo {
+    pub name: String,
+    pub module: ModuleId,
+    pub supertraits_written: Vec<Vec<String>>,
+    pub supertraits: Vec<TraitId>,
+    pub defaults: ImplId,
 }
 
 /// A `pii_lint` annotation on an inline module, with the lines it covers.
@@ -97,6 +113,7 @@ pub struct Index {
     pub types: Vec<TypeInfo>,
     pub fns: Vec<FnInfo>,
     pub impls: Vec<ImplInfo>,
+    pub traits: Vec<TraitInfo>,
     pub module_annotations: Vec<ModuleAnnotations>,
     /// The workspace's `macro_rules!` macros by name, with the macros their rules invoke.
     pub macros: std::collections::BTreeMap<String, Vec<Vec<String>>>,
@@ -173,6 +190,20 @@ impl Index {
             Resolution::Defs(defs) => defs.into_iter().filter_map(Def::as_type).collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// The workspace traits a `dyn A + B` (or a bounded generic parameter) names.
+    pub fn resolve_traits(&self, module: ModuleId, ty: &TypeRef) -> Vec<TraitId> {
+        let TypeRef::Dyn(bounds) = ty else {
+            return Vec::new();
+        };
+        bounds
+            .iter()
+            .filter_map(|path| match self.modules.resolve(module, path) {
+                Resolution::Defs(defs) => defs.into_iter().find_map(Def::as_trait),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The purpose declared for a function's code: on the function, else its impl block, else the

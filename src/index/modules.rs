@@ -14,12 +14,16 @@ pub struct TypeId(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FnId(pub u32);
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TraitId(pub u32);
+
 /// What a name in the type or value namespace denotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Def {
     Module(ModuleId),
     Type(TypeId),
     Fn(FnId),
+    Trait(TraitId),
 }
 
 impl Def {
@@ -33,6 +37,13 @@ impl Def {
     pub fn as_fn(self) -> Option<FnId> {
         match self {
             Def::Fn(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn as_trait(self) -> Option<TraitId> {
+        match self {
+            Def::Trait(t) => Some(t),
             _ => None,
         }
     }

@@ -154,7 +154,7 @@ fn names_type(index: &Index, module: crate::index::ModuleId, ty: &TypeRef, full:
             names_type(index, module, inner, full)
         }
         TypeRef::Tuple(items) => items.iter().any(|t| names_type(index, module, t, full)),
-        TypeRef::Other => false,
+        TypeRef::Dyn(_) | TypeRef::Other => false,
     }
 }
 

@@ -169,12 +169,21 @@ impl Lowerer<'_> {
                     .filter_map(|item| self.impl_item(item))
                     .collect(),
             }),
-            syn::Item::Trait(t) => ItemKind::Trait(
-                t.items
+            syn::Item::Trait(t) => ItemKind::Trait(TraitDef {
+                items: t
+                    .items
                     .iter()
                     .filter_map(|item| self.trait_item(item))
                     .collect(),
-            ),
+                supertraits: t
+                    .supertraits
+                    .iter()
+                    .filter_map(|bound| match bound {
+                        syn::TypeParamBound::Trait(b) => Some(segments(&b.path)),
+                        _ => None,
+                    })
+                    .collect(),
+            }),
             syn::Item::Mod(m) => ItemKind::Mod(ModDef {
                 inline: m.content.as_ref().map(|(_, items)| self.items(items)),
                 path_attr: attrs::path_attr(attrs),
@@ -263,6 +272,7 @@ impl Lowerer<'_> {
             cut: std::cell::Cell::new(None),
             at: self.reader.at,
         };
+        let bounds = generic_bounds(&sig.generics);
         let mut params = Vec::new();
         let mut has_self = false;
         for input in &sig.inputs {
@@ -273,7 +283,7 @@ impl Lowerer<'_> {
                         syn::Pat::Ident(ident) => Some(ident.ident.to_string()),
                         _ => None,
                     },
-                    ty: lower_type(&typed.ty),
+                    ty: with_bounds(lower_type(&typed.ty), &bounds),
                     pat: lowerer.pat(&typed.pat),
                     span: self.span(typed.pat.span()),
                 }),
@@ -281,7 +291,7 @@ impl Lowerer<'_> {
         }
         let output = match &sig.output {
             syn::ReturnType::Default => None,
-            syn::ReturnType::Type(_, ty) => Some(lower_type(ty)),
+            syn::ReturnType::Type(_, ty) => Some(with_bounds(lower_type(ty), &bounds)),
         };
         let def = FnDef {
             has_self,
@@ -413,7 +423,83 @@ pub fn lower_type(ty: &syn::Type) -> TypeRef {
         syn::Type::Tuple(t) => TypeRef::Tuple(t.elems.iter().map(lower_type).collect()),
         syn::Type::Paren(p) => lower_type(&p.elem),
         syn::Type::Group(g) => lower_type(&g.elem),
+        syn::Type::TraitObject(t) => bounded(t.bounds.iter()),
+        syn::Type::ImplTrait(t) => bounded(t.bounds.iter()),
         _ => TypeRef::Other,
+    }
+}
+
+/// A value known only by the traits it implements (`dyn StorageInterface + Send`).
+fn bounded<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> TypeRef {
+    let traits: Vec<Vec<String>> = bounds
+        .filter_map(|bound| match bound {
+            syn::TypeParamBound::Trait(t) => Some(segments(&t.path)),
+            _ => None,
+        })
+        .collect();
+    if traits.is_empty() {
+        TypeRef::Other
+    } else {
+        TypeRef::Dyn(traits)
+    }
+}
+
+/// The trait bounds of a signature's type parameters, from `<S: A>` and `where S: A`.
+fn generic_bounds(generics: &syn::Generics) -> Vec<(String, TypeRef)> {
+    let mut found: Vec<(String, Vec<syn::TypeParamBound>)> = Vec::new();
+    for param in generics.type_params() {
+        found.push((
+            param.ident.to_string(),
+            param.bounds.iter().cloned().collect(),
+        ));
+    }
+    for predicate in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+        let syn::WherePredicate::Type(p) = predicate else {
+            continue;
+        };
+        let syn::Type::Path(path) = &p.bounded_ty else {
+            continue;
+        };
+        let Some(name) = path.path.get_ident().map(|i| i.to_string()) else {
+            continue;
+        };
+        match found.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, bounds)) => bounds.extend(p.bounds.iter().cloned()),
+            None => found.push((name, p.bounds.iter().cloned().collect())),
+        }
+    }
+    found
+        .into_iter()
+        .map(|(name, bounds)| (name, bounded(bounds.iter())))
+        .filter(|(_, ty)| *ty != TypeRef::Other)
+        .collect()
+}
+
+/// A written type with each bounded type parameter (`S`, `&S`, `Arc<S>`) replaced by its bounds.
+fn with_bounds(ty: TypeRef, generics: &[(String, TypeRef)]) -> TypeRef {
+    if generics.is_empty() {
+        return ty;
+    }
+    match ty {
+        TypeRef::Path { segments, args } => {
+            if let ([name], true) = (segments.as_slice(), args.is_empty()) {
+                if let Some((_, bounds)) = generics.iter().find(|(n, _)| n == name) {
+                    return bounds.clone();
+                }
+            }
+            let args = args.into_iter().map(|a| with_bounds(a, generics)).collect();
+            TypeRef::Path { segments, args }
+        }
+        TypeRef::Ref(inner) => TypeRef::Ref(Box::new(with_bounds(*inner, generics))),
+        TypeRef::Slice(inner) => TypeRef::Slice(Box::new(with_bounds(*inner, generics))),
+        TypeRef::Array(inner) => TypeRef::Array(Box::new(with_bounds(*inner, generics))),
+        TypeRef::Tuple(items) => TypeRef::Tuple(
+            items
+                .into_iter()
+                .map(|t| with_bounds(t, generics))
+                .collect(),
+        ),
+        other => other,
     }
 }
 

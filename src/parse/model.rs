@@ -53,6 +53,13 @@ pub struct Item {
     pub kind: ItemKind,
 }
 
+/// A trait: its methods (with their default bodies, if any) and the traits it extends, as written.
+#[derive(Debug, Clone)]
+pub struct TraitDef {
+    pub items: Vec<Item>,
+    pub supertraits: Vec<Vec<String>>,
+}
+
 #[derive(Debug, Clone)]
 pub enum ItemKind {
     Struct(TypeDef),
@@ -60,7 +67,7 @@ pub enum ItemKind {
     Union(TypeDef),
     Fn(FnDef),
     Impl(ImplDef),
-    Trait(Vec<Item>),
+    Trait(TraitDef),
     Mod(ModDef),
     Use(Vec<UseEntry>),
     TypeAlias(TypeRef),
@@ -155,7 +162,10 @@ pub enum TypeRef {
     Slice(Box<TypeRef>),
     Array(Box<TypeRef>),
     Tuple(Vec<TypeRef>),
-    /// Trait objects, `impl Trait`, function pointers, macros, `_`.
+    /// `dyn A + B`, `impl A`, or a generic parameter bounded by traits (`S: A`): the bounds' paths as
+    /// written.
+    Dyn(Vec<Vec<String>>),
+    /// Function pointers, macros, `_`, unbounded generics seen as paths.
     Other,
 }
 
