@@ -447,3 +447,32 @@ pub fn start(fixture: Customer) {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn a_trait_object_named_through_a_type_alias_is_dispatched() {
+    let code = r#"#[derive(pii_lint::Pii)]
+pub struct Card {
+    #[pii(category = "financial", purpose = "service")]
+    pub number: String,
+}
+
+pub trait Operation {
+    fn run(&self, number: &str);
+}
+
+pub type BoxedOperation = Box<dyn Operation + Send + Sync>;
+pub type Boxed = BoxedOperation;
+
+pub struct Charge;
+impl Operation for Charge {
+    fn run(&self, number: &str) {
+        log::warn!("charging {}", number); // leak
+    }
+}
+
+pub fn execute(op: Boxed, card: &Card) {
+    op.run(&card.number);
+}
+"#;
+    assert_leaks(code, "");
+}

@@ -107,6 +107,9 @@ fn bare_tuple(ty: &TypeRef) -> Option<&[TypeRef]> {
     }
 }
 
+/// How many aliases of aliases a type is followed through.
+const ALIAS_DEPTH: usize = 8;
+
 pub fn run(sh: &Shared, id: FnId) -> FnFacts {
     let f = sh.index.func(id);
     let lowered = f.def.lowered.decode();
@@ -322,6 +325,11 @@ impl Eval<'_> {
     pub(super) fn type_value(&self, ty: &TypeRef) -> Value {
         let mut value = Value::default();
         for held in crate::index::carried_types(ty) {
+            // `type BoxedOperation = Box<dyn Operation>`: the workspace types and traits it stands for.
+            if let Some((module, aliased)) = self.index().alias_of(self.module, held) {
+                value.join(&self.aliased_value(module, aliased, ALIAS_DEPTH));
+                continue;
+            }
             let resolved: Vec<TypeId> = match held.last_name() {
                 Some("Self") => self.self_type.into_iter().collect(),
                 _ => self.index().resolve_types(self.module, held),
@@ -347,6 +355,26 @@ impl Eval<'_> {
         if let TypeRef::Path { segments, .. } = ty {
             if let Some(handle) = segments.last().and_then(|n| self.sh.catalog.handle_type(n)) {
                 value.join(&Value::one(Origin::Handle(handle), Trace::default()));
+            }
+        }
+        value
+    }
+
+    /// The workspace types and traits a type written in `module` stands for, through aliases (aliases of
+    /// aliases followed `depth` deep).
+    fn aliased_value(&self, module: ModuleId, ty: &TypeRef, depth: usize) -> Value {
+        let mut value = Value::default();
+        let index = self.index();
+        for held in crate::index::carried_types(ty) {
+            if let (Some((inner_module, inner)), true) = (index.alias_of(module, held), depth > 0) {
+                value.join(&self.aliased_value(inner_module, inner, depth - 1));
+                continue;
+            }
+            for t in index.resolve_types(module, held) {
+                value.join(&Value::one(Origin::Whole(t), Trace::default()));
+            }
+            for t in index.resolve_traits(module, held) {
+                value.join(&Value::one(Origin::Dyn(t), Trace::default()));
             }
         }
         value

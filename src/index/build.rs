@@ -22,6 +22,7 @@ struct Builder<'a> {
     fns: Vec<FnInfo>,
     impls: Vec<ImplInfo>,
     traits: Vec<TraitInfo>,
+    aliases: Vec<(ModuleId, TypeRef)>,
     module_annotations: Vec<ModuleAnnotations>,
     macros: BTreeMap<String, Vec<Vec<String>>>,
     /// Every workspace `macro_rules!`'s rules by name, gathered before modules are built (a macro may be
@@ -74,7 +75,7 @@ pub fn build(
     config_file: Option<FileId>,
     mut summaries: Vec<FileSummary>,
 ) -> Index {
-    let (tree, crate_roots, types, fns, (impls, traits), module_annotations, macros) = {
+    let (tree, crate_roots, types, fns, (impls, traits, aliases), module_annotations, macros) = {
         let macro_rules = gather_macro_rules(&summaries);
         let mut builder = Builder {
             workspace: &workspace,
@@ -91,6 +92,7 @@ pub fn build(
             fns: Vec::new(),
             impls: Vec::new(),
             traits: Vec::new(),
+            aliases: Vec::new(),
             module_annotations: Vec::new(),
             macros: BTreeMap::new(),
             macro_rules,
@@ -106,7 +108,7 @@ pub fn build(
             crate_roots,
             builder.types,
             builder.fns,
-            (builder.impls, builder.traits),
+            (builder.impls, builder.traits, builder.aliases),
             builder.module_annotations,
             builder.macros,
         )
@@ -122,6 +124,7 @@ pub fn build(
         fns,
         impls,
         traits,
+        aliases,
         module_annotations,
         macros,
         parse_errors: Vec::new(),
@@ -476,7 +479,12 @@ impl Builder<'_> {
                         }
                     }
                 }
-                ItemKind::TypeAlias(_) | ItemKind::Other => {}
+                ItemKind::TypeAlias(ty) => {
+                    let id = super::modules::AliasId(self.aliases.len() as u32);
+                    self.aliases.push((module, ty));
+                    self.define(module, &name, Def::Alias(id));
+                }
+                ItemKind::Other => {}
             }
         }
     }

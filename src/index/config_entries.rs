@@ -137,6 +137,8 @@ pub fn apply(index: &mut Index) {
                         imp.annotations.push(annotation.clone());
                     }
                 }
+                // An alias names no code of its own.
+                Def::Alias(_) => {}
                 // A trait's default bodies and every impl of it.
                 Def::Trait(t) => {
                     for imp in index.impls.iter_mut().filter(|imp| imp.trait_id == Some(t)) {

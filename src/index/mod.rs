@@ -9,7 +9,7 @@ mod config_entries;
 pub mod modules;
 
 pub use catalogue::{Catalogue, DataDecl, DeclId, FieldData};
-pub use modules::{Def, FnId, ModuleId, ModuleTree, Resolution, TraitId, TypeId};
+pub use modules::{AliasId, Def, FnId, ModuleId, ModuleTree, Resolution, TraitId, TypeId};
 
 use crate::config::Config;
 use crate::diagnostic::Span;
@@ -114,6 +114,8 @@ pub struct Index {
     pub fns: Vec<FnInfo>,
     pub impls: Vec<ImplInfo>,
     pub traits: Vec<TraitInfo>,
+    /// `type` aliases: the module they are written in and the type they stand for.
+    pub aliases: Vec<(ModuleId, TypeRef)>,
     pub module_annotations: Vec<ModuleAnnotations>,
     /// The workspace's `macro_rules!` macros by name, with the macros their rules invoke.
     pub macros: std::collections::BTreeMap<String, Vec<Vec<String>>>,
@@ -189,6 +191,24 @@ impl Index {
         match self.modules.resolve(module, segments) {
             Resolution::Defs(defs) => defs.into_iter().filter_map(Def::as_type).collect(),
             _ => Vec::new(),
+        }
+    }
+
+    /// The type a written path stands for when it names a `type` alias, with the alias's module (where
+    /// its own paths resolve).
+    pub fn alias_of(&self, module: ModuleId, ty: &TypeRef) -> Option<(ModuleId, &TypeRef)> {
+        let TypeRef::Path { segments, .. } = ty else {
+            return None;
+        };
+        match self.modules.resolve(module, segments) {
+            Resolution::Defs(defs) => defs.into_iter().find_map(|def| match def {
+                Def::Alias(a) => {
+                    let (module, ty) = &self.aliases[a.0 as usize];
+                    Some((*module, ty))
+                }
+                _ => None,
+            }),
+            _ => None,
         }
     }
 

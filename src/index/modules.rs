@@ -17,6 +17,9 @@ pub struct FnId(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TraitId(pub u32);
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AliasId(pub u32);
+
 /// What a name in the type or value namespace denotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Def {
@@ -24,6 +27,8 @@ pub enum Def {
     Type(TypeId),
     Fn(FnId),
     Trait(TraitId),
+    /// `type Boxed = Box<dyn Op>;`
+    Alias(AliasId),
 }
 
 impl Def {
