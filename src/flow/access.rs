@@ -38,12 +38,8 @@ impl Eval<'_> {
             value.join(&Value::one(Origin::Whole(*inner), Trace::default()));
         }
         // A field that holds a trait object (`store: Arc<dyn StorageInterface>`).
-        let info = self.index().ty(ty);
-        let field_ty = &info.fields()[position].ty;
-        for held in crate::index::carried_types(field_ty) {
-            for t in self.index().resolve_traits(info.module, held) {
-                value.join(&Value::one(Origin::Dyn(t), Trace::default()));
-            }
+        for t in types.field_traits(ty, position) {
+            value.join(&Value::one(Origin::Dyn(*t), Trace::default()));
         }
         value
     }

@@ -6,9 +6,7 @@
 use super::catalog::Catalog;
 use super::render::{shown_fields, HandWritten};
 use super::value::Origin;
-use crate::index::{
-    carried_types, is_container, is_settings_type, FieldData, Index, ModuleId, TypeId,
-};
+use crate::index::{is_container, is_settings_type, FieldData, Index, ModuleId, TraitId, TypeId};
 use crate::parse::flow_ir::Render;
 use crate::parse::TypeRef;
 use rayon::prelude::*;
@@ -66,6 +64,10 @@ pub struct TypeFacts {
     pub hand: HandWritten,
     /// Per type, per field (in declaration order): the workspace types its values are made of.
     field_types: Vec<Box<[Box<[TypeId]>]>>,
+    /// Per (type, field) holding trait objects (`store: Arc<dyn StorageInterface>`): those traits. Fields
+    /// written through aliases are not expanded: dispatching through hyperswitch's `BoxedOperation` fields
+    /// (each operation trait with dozens of heavy impls) took its flow phase from 4 s to 93 s.
+    field_traits: std::collections::HashMap<(TypeId, usize), Box<[TraitId]>>,
     /// Per type, per field: the wrapper (catalogue index) its values are kept in, if any.
     field_wrappers: Vec<Box<[Option<u16>]>>,
     /// Per type: what the wrappers render (`(debug redacted, serialize redacted)`), by wrapper index.
@@ -89,14 +91,26 @@ impl TypeFacts {
                 info.fields()
                     .iter()
                     .map(|field| {
-                        let mut held: Vec<TypeId> = carried_types(&field.ty)
-                            .into_iter()
-                            .filter_map(|t| index.resolve_type(info.module, t))
-                            .collect();
-                        held.dedup();
+                        // Not through aliases (see `field_traits`).
+                        let (held, _) = index.types_and_traits(info.module, &field.ty, 0);
                         held.into_boxed_slice()
                     })
                     .collect()
+            })
+            .collect();
+        let field_traits = index
+            .types
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, info)| {
+                info.fields()
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(f, field)| {
+                        let (_, traits) = index.types_and_traits(info.module, &field.ty, 0);
+                        (!traits.is_empty())
+                            .then(|| ((TypeId(i as u32), f), traits.into_boxed_slice()))
+                    })
             })
             .collect();
         let field_wrappers = index
@@ -117,6 +131,7 @@ impl TypeFacts {
         let mut facts = TypeFacts {
             hand: HandWritten::collect(index),
             field_types,
+            field_traits,
             field_wrappers,
             wrapper_renders: catalog
                 .wrappers
@@ -306,6 +321,11 @@ impl TypeFacts {
     }
 
     /// The workspace types field `field` of `ty` holds.
+    /// The workspace traits a field's trait objects are known by.
+    pub fn field_traits(&self, ty: TypeId, field: usize) -> &[TraitId] {
+        self.field_traits.get(&(ty, field)).map_or(&[], |t| t)
+    }
+
     pub fn field_types(&self, ty: TypeId, field: usize) -> &[TypeId] {
         self.field_types[ty.0 as usize]
             .get(field)

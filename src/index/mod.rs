@@ -212,6 +212,30 @@ impl Index {
         }
     }
 
+    /// The workspace types and traits a written type stands for, looking through containers and `type`
+    /// aliases (aliases of aliases `depth` deep).
+    pub fn types_and_traits(
+        &self,
+        module: ModuleId,
+        ty: &TypeRef,
+        depth: usize,
+    ) -> (Vec<TypeId>, Vec<TraitId>) {
+        let (mut types, mut traits) = (Vec::new(), Vec::new());
+        for held in carried_types(ty) {
+            if let (Some((inner_module, inner)), true) = (self.alias_of(module, held), depth > 0) {
+                let (t, d) = self.types_and_traits(inner_module, inner, depth - 1);
+                types.extend(t);
+                traits.extend(d);
+                continue;
+            }
+            types.extend(self.resolve_types(module, held));
+            traits.extend(self.resolve_traits(module, held));
+        }
+        types.dedup();
+        traits.dedup();
+        (types, traits)
+    }
+
     /// The workspace traits a `dyn A + B` (or a bounded generic parameter) names.
     pub fn resolve_traits(&self, module: ModuleId, ty: &TypeRef) -> Vec<TraitId> {
         let TypeRef::Dyn(bounds) = ty else {
