@@ -140,3 +140,39 @@ pub async fn f(c: &Customer) {
 "#,
     );
 }
+
+#[test]
+fn sea_orm_active_models() {
+    assert_leaks(
+        r#"pub mod person {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "people")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub id_card: String,
+    }
+}
+
+pub async fn f(db: &sea_orm::DatabaseConnection, c: &Customer, found: person::Model) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    let row = person::ActiveModel { id_card: Set(c.id_card.clone()), ..Default::default() };
+    row.insert(db).await?; // leak PII008
+    let only_id = person::ActiveModel { id: Set(c.id as i64), ..Default::default() };
+    only_id.insert(db).await?;
+    let copy = person::ActiveModel { id_card: Set(c.id_card.clone()), ..Default::default() };
+    person::Entity::insert(copy).exec(db).await?; // leak PII008
+    let mut am: person::ActiveModel = found.clone().into();
+    am.id_card = Set(c.id_card.clone());
+    am.update(db).await?; // leak PII008
+    let mut again = found.into_active_model();
+    again.id_card = Set(c.id_card.clone());
+    again.save(db).await?; // leak PII008
+    let mut cache = std::collections::HashMap::new();
+    cache.insert(c.id, c.id_card.clone());
+    Ok(())
+}
+"#,
+    );
+}

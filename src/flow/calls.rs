@@ -419,6 +419,9 @@ impl Eval<'_> {
         if carries_no_data(method) || self.sh.catalog.is_masking_method(method) {
             return Value::default();
         }
+        if let Some(handle) = self.sh.catalog.handle_conversion(method) {
+            return receiver_value.joined(&Value::one(Origin::Handle(handle), Trace::default()));
+        }
         match method {
             "unwrap" | "expect" | "ok" | "unwrap_or_default" | "unwrap_unchecked" => {
                 // `expect`'s message is printed on failure (a log sink of the catalogue).
@@ -548,14 +551,16 @@ impl Eval<'_> {
         for handle in receiver_value.handles().collect::<Vec<_>>() {
             let entry = &catalog.handles[handle as usize];
             if entry.write_methods.iter().any(|m| m == method) {
-                let data = self.rendered_args(values, None, entry.render.render(), span);
-                self.hit(
-                    span,
-                    entry.kind,
-                    format!("`.{method}(..)` on a writer"),
-                    None,
-                    data,
-                );
+                let render = entry.render.render();
+                let (data, sink) = if entry.holds_data {
+                    let record = std::slice::from_ref(receiver_value);
+                    let data = self.rendered_args(record, None, render, span);
+                    (data, format!("`.{method}(..)` of a record"))
+                } else {
+                    let data = self.rendered_args(values, None, render, span);
+                    (data, format!("`.{method}(..)` on a writer"))
+                };
+                self.hit(span, entry.kind, sink, None, data);
                 return true;
             }
         }

@@ -109,6 +109,13 @@ pub struct HandleSink {
     pub kind: SinkKind,
     #[serde(default)]
     pub render: CatalogRender,
+    /// The handle is a record: its write methods store the handle's own value (a sea-orm `ActiveModel`
+    /// saved with `.insert(db)`), not their arguments.
+    #[serde(default)]
+    pub holds_data: bool,
+    /// Methods that turn a value into such a handle (`model.into_active_model()`).
+    #[serde(default)]
+    pub conversions: Vec<String>,
 }
 
 /// A type of a dependency that wraps a value and prints it masked (`secrecy::Secret`).
@@ -214,6 +221,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("mongodb", include_str!("../../lints/catalog/mongodb.toml")),
     ("fred", include_str!("../../lints/catalog/fred.toml")),
     ("tonic", include_str!("../../lints/catalog/tonic.toml")),
+    ("sea_orm", include_str!("../../lints/catalog/sea_orm.toml")),
     (
         "extractors",
         include_str!("../../lints/catalog/extractors.toml"),
@@ -251,17 +259,31 @@ impl Catalog {
         })
     }
 
+    /// A function sink by its full path; a catalogue path `*::Entity::insert` matches any path ending in
+    /// `::Entity::insert` (items generated per table by a derive, such as sea-orm's `Entity`).
     pub fn function_sink(&self, full_path: &str) -> Option<&FunctionSink> {
         self.functions
             .iter()
-            .find(|f| f.paths.iter().any(|p| p == full_path))
+            .find(|f| f.paths.iter().any(|p| path_matches(p, full_path)))
+    }
+
+    /// The handle a method turns its receiver into (`into_active_model`).
+    pub fn handle_conversion(&self, method: &str) -> Option<u16> {
+        self.handles
+            .iter()
+            .position(|h| h.conversions.iter().any(|m| m == method))
+            .map(|i| i as u16)
     }
 
     /// The handle kind a call creates (`File::create(..)`), by its full or written path.
     pub fn handle_constructor(&self, paths: &[&str]) -> Option<u16> {
         self.handles
             .iter()
-            .position(|h| h.constructors.iter().any(|c| paths.contains(&c.as_str())))
+            .position(|h| {
+                h.constructors
+                    .iter()
+                    .any(|c| paths.iter().any(|p| path_matches(c, p)))
+            })
             .map(|i| i as u16)
     }
 
@@ -385,6 +407,17 @@ impl Catalog {
             .iter()
             .position(|h| h.types.iter().any(|t| t == type_name))
             .map(|i| i as u16)
+    }
+}
+
+/// A catalogue path against a path in code: equal, or for `*::Entity::insert` any path ending in
+/// `::Entity::insert`.
+fn path_matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_prefix("*::") {
+        Some(tail) => path
+            .strip_suffix(tail)
+            .is_some_and(|head| head.ends_with("::")),
+        None => pattern == path,
     }
 }
 

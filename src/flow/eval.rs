@@ -468,6 +468,12 @@ impl Eval<'_> {
         if let Some(object) = self.trait_object(ty) {
             return object;
         }
+        // `let mut am: user::ActiveModel = model.into();`: a record handle from here on.
+        let handle = ty.last_name().and_then(|n| self.sh.catalog.handle_type(n));
+        let value = match handle {
+            Some(h) => value.joined(&Value::one(Origin::Handle(h), Trace::default())),
+            None => value,
+        };
         if let TypeRef::Path { segments, args } = ty {
             let success_is_empty = args
                 .first()
@@ -599,6 +605,11 @@ impl Eval<'_> {
                         other => other,
                     };
                     value.join(&Value::one(origin, Trace::default()));
+                }
+                // A record type a dependency's derive generates (`user::ActiveModel { .. }`).
+                let generated = path.last().and_then(|n| self.sh.catalog.handle_type(n));
+                if let (None, Some(handle)) = (&shape, generated) {
+                    value.join(&Value::one(Origin::Handle(handle), Trace::default()));
                 }
                 let prefix = shape.as_ref().map_or("", |s| s.prefix.as_str());
                 let holder = value.whole_types().next();
