@@ -446,12 +446,19 @@ impl BodyLowerer {
         }
         let (leading, is_destination) = leading_of(name);
         let Ok(parsed) = parse_macro(mac.tokens.clone(), leading) else {
+            let args = super::macros::loose_expressions(mac.tokens.clone())
+                .iter()
+                .map(|e| MacroArg {
+                    expr: self.expr(e),
+                    render: Render::Value,
+                })
+                .collect();
             return Expr {
                 kind: ExprKind::Macro(Box::new(MacroCall {
                     path,
                     target: None,
                     reads: Vec::new(),
-                    args: Vec::new(),
+                    args,
                 })),
                 span: whole,
             };

@@ -184,6 +184,51 @@ pub fn parse_macro(
     parser.parse2(tokens)
 }
 
+/// The values named in tokens no macro grammar reads (`serde_json::json!({ "email": req.email })`, a
+/// dependency's DSL): each `a.b.c` chain of names, anywhere in the tokens, as an expression. What such a
+/// macro makes carries what it was given, so nothing it names is lost.
+pub fn loose_expressions(tokens: proc_macro2::TokenStream) -> Vec<SynExpr> {
+    use proc_macro2::TokenTree;
+    let mut found = Vec::new();
+    let mut chain: Vec<TokenTree> = Vec::new();
+    let flush = |chain: &mut Vec<TokenTree>, found: &mut Vec<SynExpr>| {
+        // A trailing `.` belongs to no chain.
+        while matches!(chain.last(), Some(TokenTree::Punct(p)) if p.as_char() == '.') {
+            chain.pop();
+        }
+        if !chain.is_empty() {
+            let stream: proc_macro2::TokenStream = chain.drain(..).collect();
+            if let Ok(expr) = syn::parse2::<SynExpr>(stream) {
+                found.push(expr);
+            }
+        }
+    };
+    for token in tokens {
+        match &token {
+            TokenTree::Ident(_) => {
+                let after_dot =
+                    matches!(chain.last(), Some(TokenTree::Punct(p)) if p.as_char() == '.');
+                if !after_dot {
+                    flush(&mut chain, &mut found);
+                }
+                chain.push(token);
+            }
+            TokenTree::Literal(_) if matches!(chain.last(), Some(TokenTree::Punct(p)) if p.as_char() == '.') =>
+            {
+                chain.push(token);
+            }
+            TokenTree::Punct(p) if p.as_char() == '.' && !chain.is_empty() => chain.push(token),
+            TokenTree::Group(group) => {
+                flush(&mut chain, &mut found);
+                found.extend(loose_expressions(group.stream()));
+            }
+            _ => flush(&mut chain, &mut found),
+        }
+    }
+    flush(&mut chain, &mut found);
+    found
+}
+
 /// slog's key-values after the `;`: `"key" => value`, `"key" => %value`, `"key" => ?value`.
 fn slog_key_values(input: ParseStream, parsed: &mut ParsedMacro) -> syn::Result<()> {
     while !input.is_empty() {
@@ -245,6 +290,19 @@ fn render_marker(input: ParseStream) -> syn::Result<Option<Render>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loose_expressions_are_the_name_chains_of_any_tokens() {
+        let tokens: proc_macro2::TokenStream =
+            r#"{ "email": req.email, "id": user.0, "tags": [a, b.c], "n": 1.5 }"#
+                .parse()
+                .unwrap();
+        let found: Vec<String> = super::loose_expressions(tokens)
+            .iter()
+            .map(|e| quote::quote!(#e).to_string())
+            .collect();
+        assert_eq!(found, ["req . email", "user . 0", "a", "b . c"]);
+    }
 
     #[test]
     fn placeholders_know_debug_from_display() {
