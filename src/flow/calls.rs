@@ -12,7 +12,7 @@ use crate::diagnostic::Span;
 use crate::index::{FnId, Index};
 use crate::parse::flow_ir::{Expr, ExprKind, MacroArg, Render};
 use crate::parse::{Annotation, Named};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Methods whose result carries none of the receiver's data.
 const NO_DATA_METHODS: &[&str] = &[
@@ -400,7 +400,7 @@ impl Eval<'_> {
                     let on_error = ON_ERROR.contains(&method)
                         || (method == "map_or_else" && position == 0 && args.len() == 2);
                     let elements = if on_error { &failure } else { &success };
-                    self.scopes.push(HashMap::new());
+                    self.scopes.push(HashMap::default());
                     for p in params {
                         self.bind(p, elements);
                     }

@@ -8,10 +8,11 @@ use super::render::materialize;
 use super::types::TypeFacts;
 use super::value::{Origin, Trace, Value};
 use crate::diagnostic::Span;
-use crate::index::{DeclId, FnId, Index, ModuleId, TypeId};
+use crate::index::{DeclId, Def, FnId, Index, ModuleId, TypeId};
 use crate::parse::flow_ir::{Block, Expr, ExprKind, Pat, Render, Stmt};
 use crate::parse::{Annotation, Named, TypeRef};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 pub struct Shared<'a> {
@@ -126,7 +127,7 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         sh,
         module: f.module,
         self_type,
-        scopes: vec![HashMap::new()],
+        scopes: vec![HashMap::default()],
         facts: FnFacts::default(),
         boundary,
         own_kinds: f
@@ -148,7 +149,7 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         held: ConsentSet::default(),
         after_stmt: ConsentSet::default(),
         check_calls: Vec::new(),
-        answers: HashMap::new(),
+        answers: HashMap::default(),
         used_fields: BTreeSet::new(),
         rendered: BTreeSet::new(),
     };
@@ -325,15 +326,16 @@ impl Eval<'_> {
     pub(super) fn type_value(&self, ty: &TypeRef) -> Value {
         let mut value = Value::default();
         for held in crate::index::carried_types(ty) {
+            let defs = match held.last_name() {
+                Some("Self") => self.self_type.map(Def::Type).into_iter().collect(),
+                _ => self.index().resolve_written(self.module, held),
+            };
             // `type BoxedOperation = Box<dyn Operation>`: the workspace types and traits it stands for.
-            if let Some((module, aliased)) = self.index().alias_of(self.module, held) {
+            if let Some((module, aliased)) = defs.iter().find_map(|d| self.index().alias(*d)) {
                 value.join(&self.aliased_value(module, aliased, ALIAS_DEPTH));
                 continue;
             }
-            let resolved: Vec<TypeId> = match held.last_name() {
-                Some("Self") => self.self_type.into_iter().collect(),
-                _ => self.index().resolve_types(self.module, held),
-            };
+            let resolved: Vec<TypeId> = defs.iter().filter_map(|d| d.as_type()).collect();
             for t in &resolved {
                 value.join(&Value::one(Origin::Whole(*t), Trace::default()));
             }
@@ -515,7 +517,7 @@ impl Eval<'_> {
     }
 
     pub(super) fn block(&mut self, block: &Block) -> Value {
-        self.scopes.push(HashMap::new());
+        self.scopes.push(HashMap::default());
         let (held, after) = (self.held, self.after_stmt);
         self.after_stmt = ConsentSet::default();
         for stmt in &block.stmts {
@@ -676,7 +678,7 @@ impl Eval<'_> {
                 Value::default()
             }
             ExprKind::Closure { params, body } => {
-                self.scopes.push(HashMap::new());
+                self.scopes.push(HashMap::default());
                 for p in params {
                     self.bind(p, &Value::default());
                 }
@@ -691,7 +693,7 @@ impl Eval<'_> {
                 otherwise,
             } => {
                 let saved = self.scopes.clone();
-                self.scopes.push(HashMap::new());
+                self.scopes.push(HashMap::default());
                 let (_, if_true, if_false) = self.condition(cond);
                 let mut value = self.holding(if_true, |eval| eval.block(then));
                 self.scopes.pop();
@@ -729,7 +731,7 @@ impl Eval<'_> {
                 let mut outcomes = Vec::new();
                 for arm in arms {
                     self.scopes = saved.clone();
-                    self.scopes.push(HashMap::new());
+                    self.scopes.push(HashMap::default());
                     let proved = self.arm_consents(tested, checks_before, &arm.pat);
                     let arm_value = self.holding(proved, |eval| {
                         eval.bind(&arm.pat, &scrutinee);
@@ -756,7 +758,7 @@ impl Eval<'_> {
             }
             ExprKind::While { cond, body } => {
                 for _ in 0..2 {
-                    self.scopes.push(HashMap::new());
+                    self.scopes.push(HashMap::default());
                     let (_, if_true, _) = self.condition(cond);
                     self.holding(if_true, |eval| eval.block(body));
                     self.scopes.pop();
@@ -766,7 +768,7 @@ impl Eval<'_> {
             ExprKind::For { pat, iter, body } => {
                 let items = self.expr(iter).flattened();
                 for _ in 0..2 {
-                    self.scopes.push(HashMap::new());
+                    self.scopes.push(HashMap::default());
                     self.bind(pat, &items);
                     self.block(body);
                     self.scopes.pop();

@@ -8,7 +8,7 @@ use crate::diagnostic::Span;
 use crate::index::{FnId, Index, TypeId};
 use crate::parse::flow_ir::{Arm, Block, Expr, ExprKind, Pat, Stmt};
 use crate::parse::{Annotation, TypeRef};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A set of consents, as bits of the workspace's consent table (at most 64 consents are told apart).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

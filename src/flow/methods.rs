@@ -1,7 +1,7 @@
 //! Where a call goes: methods by receiver type, the unique inherent method of a name, and paths.
 
 use crate::index::{Def, FnId, Index, ModuleId, Resolution, TraitId, TypeId};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Debug, Default)]
 pub struct MethodTable {

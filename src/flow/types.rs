@@ -67,7 +67,7 @@ pub struct TypeFacts {
     /// Per (type, field) holding trait objects (`store: Arc<dyn StorageInterface>`): those traits. Fields
     /// written through aliases are not expanded: dispatching through hyperswitch's `BoxedOperation` fields
     /// (each operation trait with dozens of heavy impls) took its flow phase from 4 s to 93 s.
-    field_traits: std::collections::HashMap<(TypeId, usize), Box<[TraitId]>>,
+    field_traits: rustc_hash::FxHashMap<(TypeId, usize), Box<[TraitId]>>,
     /// Per type, per field: the wrapper (catalogue index) its values are kept in, if any.
     field_wrappers: Vec<Box<[Option<u16>]>>,
     /// Per type: what the wrappers render (`(debug redacted, serialize redacted)`), by wrapper index.

@@ -194,6 +194,28 @@ impl Index {
         }
     }
 
+    /// What a written type's path names (types, traits, aliases), nothing for other shapes.
+    pub fn resolve_written(&self, module: ModuleId, ty: &TypeRef) -> Vec<Def> {
+        let TypeRef::Path { segments, .. } = ty else {
+            return Vec::new();
+        };
+        match self.modules.resolve(module, segments) {
+            Resolution::Defs(defs) => defs,
+            _ => Vec::new(),
+        }
+    }
+
+    /// The alias a definition is, with the module its own paths resolve in.
+    pub fn alias(&self, def: Def) -> Option<(ModuleId, &TypeRef)> {
+        match def {
+            Def::Alias(a) => {
+                let (module, ty) = &self.aliases[a.0 as usize];
+                Some((*module, ty))
+            }
+            _ => None,
+        }
+    }
+
     /// The type a written path stands for when it names a `type` alias, with the alias's module (where
     /// its own paths resolve).
     pub fn alias_of(&self, module: ModuleId, ty: &TypeRef) -> Option<(ModuleId, &TypeRef)> {
@@ -201,13 +223,7 @@ impl Index {
             return None;
         };
         match self.modules.resolve(module, segments) {
-            Resolution::Defs(defs) => defs.into_iter().find_map(|def| match def {
-                Def::Alias(a) => {
-                    let (module, ty) = &self.aliases[a.0 as usize];
-                    Some((*module, ty))
-                }
-                _ => None,
-            }),
+            Resolution::Defs(defs) => defs.into_iter().find_map(|def| self.alias(def)),
             _ => None,
         }
     }

@@ -80,7 +80,7 @@ pub enum Resolution {
 
 /// Per query, what each (module, name) looked at resolved to: `None` while it is being looked at (a glob
 /// or re-export cycle) or when it names nothing; a name found once is found again from another path.
-type Seen = std::collections::HashMap<(ModuleId, String), Option<Vec<Def>>>;
+type Seen = rustc_hash::FxHashMap<(ModuleId, String), Option<Vec<Def>>>;
 
 /// Bounds one resolution on pathological module graphs.
 const MAX_VISITS: usize = 4096;
