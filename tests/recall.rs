@@ -476,3 +476,49 @@ pub fn execute(op: Boxed, card: &Card) {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn a_constructor_of_a_personal_data_type_holds_that_data_from_the_start_of_its_body() {
+    let code = r#"#[derive(pii_lint::Pii, Debug)]
+#[pii(category = "email", purpose = "service")]
+pub struct SubscriberEmail(String);
+
+impl SubscriberEmail {
+    pub fn parse(s: String) -> Result<SubscriberEmail, String> {
+        if s.contains('@') {
+            Ok(Self(s))
+        } else {
+            Err(format!("{s} is not a valid subscriber e-mail"))
+        }
+    }
+
+    pub fn parse_quietly(s: String) -> Result<SubscriberEmail, String> {
+        if s.contains('@') {
+            Ok(Self(s))
+        } else {
+            Err("not a valid subscriber e-mail".to_string())
+        }
+    }
+}
+
+pub struct FormData {
+    pub email: String,
+    pub name: String,
+}
+
+pub fn subscribe(form: FormData) {
+    match SubscriberEmail::parse(form.email) {
+        Ok(email) => drop(email),
+        Err(e) => tracing::warn!("rejected: {e}"), // leak
+    }
+}
+
+pub fn subscribe_quietly(form: FormData) {
+    match SubscriberEmail::parse_quietly(form.email) {
+        Ok(email) => drop(email),
+        Err(e) => tracing::warn!("rejected: {e}"),
+    }
+}
+"#;
+    assert_leaks(code, "");
+}

@@ -112,6 +112,34 @@ fn bare_tuple(ty: &TypeRef) -> Option<&[TypeRef]> {
 const ALIAS_DEPTH: usize = 8;
 
 pub fn run(sh: &Shared, id: FnId) -> FnFacts {
+    let (facts, constructs) = evaluate(sh, id, &[]);
+    // A constructor of a personal-data type (`SubscriberEmail::parse(s)`): the parameters it puts into
+    // the value are that data from the start of the body, so an error quoting one carries it (SPEC 4.4).
+    let Some(decl) = constructs else {
+        return facts;
+    };
+    let mut put_in: Vec<u32> = facts
+        .ret
+        .ok_part()
+        .flattened()
+        .items
+        .keys()
+        .filter_map(|origin| match origin {
+            Origin::Param(i, _) | Origin::ParamPart(i, _, _) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    put_in.dedup();
+    if put_in.is_empty() {
+        return facts;
+    }
+    let constructed: Vec<(u32, DeclId)> = put_in.into_iter().map(|i| (i, decl)).collect();
+    evaluate(sh, id, &constructed).0
+}
+
+/// Evaluates a function's body; `constructed` parameters (by index, `self` counted) are personal data
+/// from the start. Also says which personal-data type's declaration the function returns a value of.
+fn evaluate(sh: &Shared, id: FnId, constructed: &[(u32, DeclId)]) -> (FnFacts, Option<DeclId>) {
     let f = sh.index.func(id);
     let lowered = f.def.lowered.decode();
     let self_type = f
@@ -182,6 +210,9 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
             .collect();
         for (_, data) in &declared {
             value.join(data);
+        }
+        for (_, decl) in constructed.iter().filter(|(i, _)| *i == index) {
+            value.join(&Value::one(Origin::Decl(*decl), Trace::default()));
         }
         match (&param.pat, bare_tuple(&param.ty)) {
             // `(card, item): (&Card, Data)`: each element gets only what callers put in it.
@@ -276,7 +307,12 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
             .extend(std::mem::take(&mut eval.used_fields));
         seen.rendered.extend(std::mem::take(&mut eval.rendered));
     }
-    eval.facts
+    let constructs = lowered
+        .output
+        .as_ref()
+        .and_then(|output| eval.constructed_type(output))
+        .and_then(|ty| sh.index.catalogue.type_decl(ty));
+    (eval.facts, constructs)
 }
 
 impl Eval<'_> {
@@ -399,6 +435,25 @@ impl Eval<'_> {
             }
         }
         (!held.is_empty()).then_some(value)
+    }
+
+    /// The workspace type a constructor's declared output makes: `Self`, `T`, `Option<T>`, `Result<T, _>`.
+    fn constructed_type(&self, output: &TypeRef) -> Option<TypeId> {
+        let made = match output {
+            TypeRef::Path { segments, args }
+                if matches!(
+                    segments.last().map(String::as_str),
+                    Some("Option" | "Result")
+                ) =>
+            {
+                args.first()?
+            }
+            other => other,
+        };
+        match made.last_name() {
+            Some("Self") => self.self_type,
+            _ => self.index().resolve_type(self.module, made),
+        }
     }
 
     /// The dependency types `[[data]]` declares that a written type names, also inside generics
