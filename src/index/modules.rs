@@ -80,7 +80,7 @@ pub enum Resolution {
 
 /// Per query, what each (module, name) looked at resolved to: `None` while it is being looked at (a glob
 /// or re-export cycle) or when it names nothing; a name found once is found again from another path.
-type Seen = rustc_hash::FxHashMap<(ModuleId, String), Option<Vec<Def>>>;
+type Seen<'a> = rustc_hash::FxHashMap<(ModuleId, &'a str), Option<Vec<Def>>>;
 
 /// Bounds one resolution on pathological module graphs.
 const MAX_VISITS: usize = 4096;
@@ -104,7 +104,12 @@ impl ModuleTree {
         self.resolve_at(from, segments, &mut Seen::default())
     }
 
-    fn resolve_at(&self, from: ModuleId, segments: &[String], seen: &mut Seen) -> Resolution {
+    fn resolve_at<'a>(
+        &'a self,
+        from: ModuleId,
+        segments: &'a [String],
+        seen: &mut Seen<'a>,
+    ) -> Resolution {
         let Some((first, rest)) = segments.split_first() else {
             return Resolution::Unresolved;
         };
@@ -124,7 +129,12 @@ impl ModuleTree {
     }
 
     /// Follows `rest` from `defs` through modules, items and re-exports.
-    fn walk(&self, mut defs: Vec<Def>, rest: &[String], seen: &mut Seen) -> Resolution {
+    fn walk<'a>(
+        &'a self,
+        mut defs: Vec<Def>,
+        rest: &'a [String],
+        seen: &mut Seen<'a>,
+    ) -> Resolution {
         for segment in rest {
             let module = defs.iter().find_map(|def| match def {
                 Def::Module(m) => Some(*m),
@@ -150,7 +160,7 @@ impl ModuleTree {
     }
 
     /// A name as seen from inside `module`: its own items, its imports, then the crates it can name.
-    fn lookup(&self, module: ModuleId, name: &str, seen: &mut Seen) -> Resolution {
+    fn lookup<'a>(&'a self, module: ModuleId, name: &'a str, seen: &mut Seen<'a>) -> Resolution {
         if let Some(found) = self.member(module, name, seen) {
             return Resolution::Defs(found);
         }
@@ -173,23 +183,33 @@ impl ModuleTree {
 
     /// A name defined in, or imported into, `module` (private imports included: code in the module sees
     /// them, and re-exports are a subset).
-    fn member(&self, module: ModuleId, name: &str, seen: &mut Seen) -> Option<Vec<Def>> {
+    fn member<'a>(
+        &'a self,
+        module: ModuleId,
+        name: &'a str,
+        seen: &mut Seen<'a>,
+    ) -> Option<Vec<Def>> {
         // Each (module, name) is looked at once per query: glob and re-export cycles end, and a name
         // that is not there costs one visit of each module its globs reach, not one per path to it.
-        let key = (module, name.to_string());
+        let key = (module, name);
         if let Some(known) = seen.get(&key) {
             return known.clone();
         }
         if seen.len() > MAX_VISITS {
             return None;
         }
-        seen.insert(key.clone(), None);
+        seen.insert(key, None);
         let found = self.member_uncached(module, name, seen);
         seen.insert(key, found.clone());
         found
     }
 
-    fn member_uncached(&self, module: ModuleId, name: &str, seen: &mut Seen) -> Option<Vec<Def>> {
+    fn member_uncached<'a>(
+        &'a self,
+        module: ModuleId,
+        name: &'a str,
+        seen: &mut Seen<'a>,
+    ) -> Option<Vec<Def>> {
         let here = self.get(module);
         if let Some(defs) = here.defs.get(name) {
             return Some(defs.clone());
