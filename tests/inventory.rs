@@ -462,30 +462,23 @@ fn a_fides_manifest_loads_in_fideslang_with_known_keys() {
     let Some(bin) = tool_env("fideslang", &["fideslang==3.1.4", "pyyaml"]) else {
         return;
     };
-    let validated = std::process::Command::new(bin.join("python"))
-        .arg(root().join("tests/fides_validate.py"))
-        .arg(&path)
-        .output()
-        .expect("python runs");
-    assert!(
-        validated.status.success(),
-        "fideslang rejects the manifest:\n{}{}\n{manifest}",
-        String::from_utf8_lossy(&validated.stdout),
-        String::from_utf8_lossy(&validated.stderr)
-    );
+    let validate = |path: &std::path::Path, text: &str| {
+        let validated = std::process::Command::new(bin.join("python"))
+            .arg(root().join("tests/fides_validate.py"))
+            .arg(path)
+            .output()
+            .expect("python runs");
+        assert!(
+            validated.status.success(),
+            "fideslang rejects the manifest:\n{}{}\n{text}",
+            String::from_utf8_lossy(&validated.stdout),
+            String::from_utf8_lossy(&validated.stderr)
+        );
+    };
+    validate(&path, &manifest);
     // The shop fixture, with its undefined purpose and config-only category, loads too.
-    let shop = run_fixture_inventory(&["--format", "fides"]);
+    let shop = stdout(&run_fixture_inventory(&["--format", "fides"]));
     let path = dir.path().join("shop.yml");
-    std::fs::write(&path, stdout(&shop)).expect("write the manifest");
-    let validated = std::process::Command::new(bin.join("python"))
-        .arg(root().join("tests/fides_validate.py"))
-        .arg(&path)
-        .output()
-        .expect("python runs");
-    assert!(
-        validated.status.success(),
-        "fideslang rejects the shop's manifest:\n{}{}",
-        String::from_utf8_lossy(&validated.stdout),
-        String::from_utf8_lossy(&validated.stderr)
-    );
+    std::fs::write(&path, &shop).expect("write the manifest");
+    validate(&path, &shop);
 }
