@@ -93,8 +93,9 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
         crate::suppress::apply(&mut findings, &index.suppressions);
         levels.apply(&mut findings);
         crate::report::sort(&mut findings, &index.workspace);
-        for finding in &mut findings {
-            finding.fingerprint = fingerprint(&index, finding);
+        let functions = innermost_functions(&index, &findings);
+        for (finding, function) in findings.iter_mut().zip(functions) {
+            finding.fingerprint = fingerprint(&index, finding, function);
         }
         findings
     });
@@ -134,22 +135,66 @@ fn resident_mib() -> Option<u64> {
     Some(kib / 1024)
 }
 
+/// For each finding, the innermost function whose item holds it: one sweep per file over the functions
+/// sorted by where they start, keeping the chain of those still open (items nest or are apart), so a file
+/// with tens of thousands of functions and findings costs a sort, not their product.
+fn innermost_functions(index: &Index, findings: &[Finding]) -> Vec<Option<usize>> {
+    type At = (u32, u32);
+    let start = |s: &crate::diagnostic::Span| -> At { (s.line, s.column) };
+    let end = |s: &crate::diagnostic::Span| -> At { (s.end_line, s.end_column) };
+    let mut by_file: std::collections::BTreeMap<_, Vec<usize>> = Default::default();
+    for (i, f) in index.fns.iter().enumerate() {
+        by_file.entry(f.item_span.file).or_default().push(i);
+    }
+    for fns in by_file.values_mut() {
+        // Outer items first where two start together.
+        fns.sort_by_key(|&i| {
+            let span = &index.fns[i].item_span;
+            (start(span), std::cmp::Reverse(end(span)))
+        });
+    }
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| (findings[i].span.file, start(&findings[i].span)));
+    let mut found = vec![None; findings.len()];
+    let mut current_file = None;
+    let (mut next, mut open): (usize, Vec<usize>) = (0, Vec::new());
+    for i in order {
+        let span = findings[i].span;
+        if current_file != Some(span.file) {
+            current_file = Some(span.file);
+            (next, open) = (0, Vec::new());
+        }
+        let Some(fns) = by_file.get(&span.file) else {
+            continue;
+        };
+        while let Some(&f) = fns.get(next) {
+            let item = &index.fns[f].item_span;
+            if start(item) > start(&span) {
+                break;
+            }
+            while open.last().is_some_and(|&o| end(&index.fns[o].item_span) < start(item)) {
+                open.pop();
+            }
+            open.push(f);
+            next += 1;
+        }
+        while open.last().is_some_and(|&o| end(&index.fns[o].item_span) < start(&span)) {
+            open.pop();
+        }
+        found[i] = open
+            .iter()
+            .rev()
+            .copied()
+            .find(|&o| end(&span) <= end(&index.fns[o].item_span));
+    }
+    found
+}
+
 /// A finding's fingerprint: its lint, the innermost function whose item holds it (else the declaration
 /// it names, type and field), and the types of its data, hashed. Moving lines, renaming the file or
 /// adding data of the same type to it keeps it.
-fn fingerprint(index: &Index, finding: &Finding) -> String {
-    let span = finding.span;
-    let inside = |item: crate::diagnostic::Span| {
-        item.file == span.file
-            && (item.line, item.column) <= (span.line, span.column)
-            && (span.end_line, span.end_column) <= (item.end_line, item.end_column)
-    };
-    let function = index
-        .fns
-        .iter()
-        .filter(|f| inside(f.item_span))
-        .min_by_key(|f| f.item_span.end_line - f.item_span.line)
-        .map(|f| {
+fn fingerprint(index: &Index, finding: &Finding, function: Option<usize>) -> String {
+    let function = function.map(|i| &index.fns[i]).map(|f| {
             let owner = f.owner.and_then(|imp| {
                 index.impls[imp.0 as usize]
                     .self_ty

@@ -325,7 +325,7 @@ impl Catalog {
                 && !index
                     .crate_roots
                     .iter()
-                    .any(|root| index.modules.get(*root).path[0] == path[0])
+                    .any(|root| index.modules.crate_name(*root) == path[0])
             {
                 self.macros.push(MacroSink {
                     names: vec![name.clone()],

@@ -202,7 +202,7 @@ impl Builder<'_> {
         let id = ModuleId(self.tree.modules.len() as u32);
         let crate_root = parent.map_or(id, |p| self.tree.get(p).crate_root);
         self.tree.modules.push(Module {
-            path,
+            own_path: path,
             file,
             parent,
             crate_root,
@@ -251,7 +251,7 @@ impl Builder<'_> {
             }
             let own_lib = lib_roots
                 .get(&package.name)
-                .map(|root| (self.tree.get(*root).path[0].clone(), *root));
+                .map(|root| (self.tree.crate_name(*root).to_string(), *root));
             for (root, kind) in own {
                 let module = &mut self.tree.modules[root.0 as usize];
                 module.extern_crates = externs.clone();
@@ -393,12 +393,7 @@ impl Builder<'_> {
                     }
                 }
                 ItemKind::Mod(def) => {
-                    let path = [
-                        self.tree.get(module).path.as_slice(),
-                        std::slice::from_ref(&name),
-                    ]
-                    .concat();
-                    let child = self.new_module(path, file, Some(module));
+                    let child = self.new_module(vec![name.clone()], file, Some(module));
                     self.define(module, &name, Def::Module(child));
                     if !item.annotations.is_empty() {
                         self.module_annotations.push(ModuleAnnotations {

@@ -14,9 +14,10 @@ pub fn apply(index: &mut Index) {
         return;
     };
     let text = index.workspace.text(file).unwrap_or_default().to_string();
+    let lines = crate::diagnostic::LineIndex::new(&text);
     let named = |s: &Spanned<String>| Named {
         value: s.value.clone(),
-        span: Span::from_byte_range(file, &text, s.span.clone()),
+        span: lines.span(file, &text, s.span.clone()),
     };
     let config = index.config.clone();
 
@@ -410,7 +411,7 @@ fn names_workspace_crate(index: &Index, path: &str) -> bool {
         || index
             .crate_roots
             .iter()
-            .any(|root| index.modules.get(*root).path[0] == first)
+            .any(|root| index.modules.crate_name(*root) == first)
 }
 
 fn defs_at(index: &Index, path: &str) -> Vec<Def> {
@@ -452,6 +453,9 @@ fn methods_at(index: &Index, path: &str) -> Vec<FnId> {
     let types: Vec<TypeId> = defs.iter().filter_map(|d| d.as_type()).collect();
     // `crate::module::Trait::method`: its default body and every impl's.
     let traits: Vec<_> = defs.iter().filter_map(|d| d.as_trait()).collect();
+    if types.is_empty() && traits.is_empty() {
+        return Vec::new();
+    }
     (0..index.fns.len() as u32)
         .map(FnId)
         .filter(|id| {

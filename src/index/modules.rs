@@ -56,8 +56,10 @@ impl Def {
 
 #[derive(Debug, Clone)]
 pub struct Module {
-    /// `crate_name::a::b`
-    pub path: Vec<String>,
+    /// Its own name (`b` of `crate_name::a::b`); for a crate root, or a file no `mod` reaches, its whole
+    /// path. The full path is the parents' paths and this (`ModuleTree::path`): storing it whole in every
+    /// module grew with the square of the nesting depth.
+    pub own_path: Vec<String>,
     pub file: FileId,
     pub parent: Option<ModuleId>,
     pub crate_root: ModuleId,
@@ -96,7 +98,26 @@ impl ModuleTree {
     }
 
     pub fn path_string(&self, id: ModuleId) -> String {
-        self.get(id).path.join("::")
+        self.path(id).join("::")
+    }
+
+    /// `crate_name::a::b`.
+    pub fn path(&self, id: ModuleId) -> Vec<String> {
+        let mut chain = vec![id];
+        while let Some(parent) = self.get(*chain.last().unwrap_or(&id)).parent {
+            chain.push(parent);
+        }
+        chain
+            .iter()
+            .rev()
+            .flat_map(|m| self.get(*m).own_path.iter().cloned())
+            .collect()
+    }
+
+    /// The name of the crate a module is in, as code names it.
+    pub fn crate_name(&self, id: ModuleId) -> &str {
+        let root = self.get(self.get(id).crate_root);
+        root.own_path.first().map_or("", String::as_str)
     }
 
     /// Resolves a path written in module `from` (a type, a `use` target, a call path).
@@ -168,12 +189,7 @@ impl ModuleTree {
         if let Some(root) = self.get(here.crate_root).extern_crates.get(name) {
             return Resolution::Defs(vec![Def::Module(*root)]);
         }
-        if self
-            .get(here.crate_root)
-            .path
-            .first()
-            .is_some_and(|own| own == name)
-            && name != "crate"
+        if self.crate_name(module) == name && name != "crate"
         {
             // A crate naming itself is unusual in code but is how config paths start.
             return Resolution::Defs(vec![Def::Module(here.crate_root)]);
@@ -288,8 +304,7 @@ impl ModuleTree {
         };
         let mut found = Vec::new();
         for root in roots {
-            let root_name = self.get(*root).path.first();
-            if first == "*" || root_name == Some(first) {
+            if first == "*" || self.crate_name(*root) == first {
                 self.expand(vec![Def::Module(*root)], rest, &mut found);
             }
         }
