@@ -172,13 +172,19 @@ fn innermost_functions(index: &Index, findings: &[Finding]) -> Vec<Option<usize>
             if start(item) > start(&span) {
                 break;
             }
-            while open.last().is_some_and(|&o| end(&index.fns[o].item_span) < start(item)) {
+            while open
+                .last()
+                .is_some_and(|&o| end(&index.fns[o].item_span) < start(item))
+            {
                 open.pop();
             }
             open.push(f);
             next += 1;
         }
-        while open.last().is_some_and(|&o| end(&index.fns[o].item_span) < start(&span)) {
+        while open
+            .last()
+            .is_some_and(|&o| end(&index.fns[o].item_span) < start(&span))
+        {
             open.pop();
         }
         found[i] = open
@@ -195,14 +201,14 @@ fn innermost_functions(index: &Index, findings: &[Finding]) -> Vec<Option<usize>
 /// adding data of the same type to it keeps it.
 fn fingerprint(index: &Index, finding: &Finding, function: Option<usize>) -> String {
     let function = function.map(|i| &index.fns[i]).map(|f| {
-            let owner = f.owner.and_then(|imp| {
-                index.impls[imp.0 as usize]
-                    .self_ty
-                    .last_name()
-                    .map(str::to_string)
-            });
-            format!("{}::{}", owner.unwrap_or_default(), f.name)
+        let owner = f.owner.and_then(|imp| {
+            index.impls[imp.0 as usize]
+                .self_ty
+                .last_name()
+                .map(str::to_string)
         });
+        format!("{}::{}", owner.unwrap_or_default(), f.name)
+    });
     let mut types: Vec<&str> = finding.data.iter().map(|d| d.type_name.as_str()).collect();
     types.sort();
     types.dedup();

@@ -189,8 +189,7 @@ impl ModuleTree {
         if let Some(root) = self.get(here.crate_root).extern_crates.get(name) {
             return Resolution::Defs(vec![Def::Module(*root)]);
         }
-        if self.crate_name(module) == name && name != "crate"
-        {
+        if self.crate_name(module) == name && name != "crate" {
             // A crate naming itself is unusual in code but is how config paths start.
             return Resolution::Defs(vec![Def::Module(here.crate_root)]);
         }
