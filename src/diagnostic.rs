@@ -68,8 +68,18 @@ impl Span {
 
     /// The span of a byte range in a text (config files, comments found by scanning).
     pub fn from_byte_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> Span {
-        let (line, column) = line_column(text, range.start);
-        let (end_line, end_column) = line_column(text, range.end.max(range.start));
+        Span::from_ends(
+            file,
+            line_column(text, range.start),
+            line_column(text, range.end.max(range.start)),
+        )
+    }
+
+    fn from_ends(
+        file: FileId,
+        (line, column): (u32, u32),
+        (end_line, end_column): (u32, u32),
+    ) -> Span {
         Span {
             file,
             line,
@@ -112,15 +122,11 @@ impl LineIndex {
 
     /// As `Span::from_byte_range`, for the text this index was made of.
     pub fn span(&self, file: FileId, text: &str, range: std::ops::Range<usize>) -> Span {
-        let (line, column) = self.line_column(text, range.start);
-        let (end_line, end_column) = self.line_column(text, range.end.max(range.start));
-        Span {
+        Span::from_ends(
             file,
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+            self.line_column(text, range.start),
+            self.line_column(text, range.end.max(range.start)),
+        )
     }
 }
 
