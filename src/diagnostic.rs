@@ -54,14 +54,16 @@ impl Span {
         }
     }
 
-    /// The span of a token range from syn (proc-macro2 `span-locations`: columns are 0-based chars).
+    /// The span of a token range from syn (proc-macro2 `span-locations`: columns are 0-based chars), in a
+    /// text that starts `SYN_LINE_OFFSET` lines into its file (a run of items of a very large file).
     pub fn from_syn(file: FileId, span: proc_macro2::Span) -> Span {
         let (start, end) = (span.start(), span.end());
+        let offset = SYN_LINE_OFFSET.with(std::cell::Cell::get);
         Span {
             file,
-            line: start.line as u32,
+            line: start.line as u32 + offset,
             column: start.column as u32 + 1,
-            end_line: end.line as u32,
+            end_line: end.line as u32 + offset,
             end_column: end.column as u32 + 1,
         }
     }
@@ -92,6 +94,11 @@ impl Span {
     pub fn contains_line(&self, line: u32) -> bool {
         self.line <= line && line <= self.end_line
     }
+}
+
+thread_local! {
+    /// Lines of the file before the text this thread is lowering (0 for a whole file).
+    pub static SYN_LINE_OFFSET: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Where each line of a text starts, so that spans of many byte ranges in one text (every entry of a long

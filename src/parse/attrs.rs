@@ -33,12 +33,22 @@ pub struct PiiImports {
 
 impl PiiImports {
     pub fn of_file(file: &syn::File) -> PiiImports {
-        let mut imports = PiiImports {
-            crate_aliases: vec!["pii_lint".to_string()],
-            ..Default::default()
-        };
+        let mut imports = PiiImports::none();
         imports.visit_file(file);
         imports
+    }
+
+    /// No imports yet: only `pii_lint::name` paths are recognised.
+    pub fn none() -> PiiImports {
+        PiiImports {
+            crate_aliases: vec!["pii_lint".to_string()],
+            ..Default::default()
+        }
+    }
+
+    /// Adds the imports of one run of a file's items.
+    pub fn add(&mut self, part: &syn::File) {
+        self.visit_file(part);
     }
 
     /// The `pii_lint` attribute a path names, if any.

@@ -2,6 +2,7 @@
 //! lowered, its annotations read, its errors recorded) and the syn tree is dropped.
 
 mod attrs;
+mod chunks;
 mod comments;
 mod depth;
 pub mod flow_ir;
@@ -55,6 +56,109 @@ fn unreadable(file: FileId, message: String) -> FileSummary {
     }
 }
 
+/// Files larger than this are parsed a run of items at a time (`chunks`), so the syntax tree of one
+/// run at a time is in memory rather than the whole file's.
+const CHUNKED_ABOVE: usize = 4 << 20;
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// A large file parsed and lowered a run of whole items at a time (in parallel), each run's spans moved
+/// to its lines in the file; the same summary as parsing it whole.
+fn parse_in_chunks(
+    file: FileId,
+    text: &str,
+    chunks: &[std::ops::Range<usize>],
+    options: &ParseOptions,
+    summary: &mut FileSummary,
+) {
+    let mut line = 0u32;
+    let starts: Vec<u32> = chunks
+        .iter()
+        .map(|range| {
+            let before = line;
+            line += text[range.clone()].matches('\n').count() as u32;
+            before
+        })
+        .collect();
+    // `use pii_lint::..` anywhere in the file applies to all of it: read every run's imports first
+    // (a second parse, only for files that mention the crate).
+    let mut imports = attrs::PiiImports::none();
+    if text.contains("pii_lint") {
+        for range in chunks {
+            if let Ok(part) = syn::parse_file(&text[range.clone()]) {
+                imports.add(&part);
+            }
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+    }
+    let parts: Vec<Result<FileSummary, ParseError>> = chunks
+        .par_iter()
+        .zip(&starts)
+        .map(|(range, &offset)| {
+            crate::diagnostic::SYN_LINE_OFFSET.with(|o| o.set(offset));
+            let mut part = FileSummary::default();
+            let lowered = match syn::parse_file(&text[range.clone()]) {
+                Ok(syntax) => {
+                    let mut lowerer = items::Lowerer {
+                        reader: attrs::AttrReader {
+                            file,
+                            at: None,
+                            imports: &imports,
+                            errors: &mut part.annotation_errors,
+                            suppressions: &mut part.suppressions,
+                        },
+                        include_tests: options.include_tests,
+                        limits: Default::default(),
+                    };
+                    part.items = lowerer.items(&syntax.items);
+                    part.limits = lowerer.limits.into_inner();
+                    Ok(part)
+                }
+                Err(error) => Err(syntax_error(file, &error, offset)),
+            };
+            crate::diagnostic::SYN_LINE_OFFSET.with(|o| o.set(0));
+            proc_macro2::extra::invalidate_current_thread_spans();
+            lowered
+        })
+        .collect();
+    for part in parts {
+        match part {
+            Ok(part) => {
+                summary.items.extend(part.items);
+                summary.annotation_errors.extend(part.annotation_errors);
+                summary.suppressions.extend(part.suppressions);
+                summary.limits.extend(part.limits);
+            }
+            // As when the file is parsed whole: its first syntax error, and no items.
+            Err(error) => {
+                summary.items.clear();
+                summary.parse_error = Some(error);
+                return;
+            }
+        }
+    }
+}
+
+/// A syn error as a parse error at its place in the file (`line_offset` lines before its text).
+fn syntax_error(file: FileId, error: &syn::Error, line_offset: u32) -> ParseError {
+    let start = error.span().start();
+    let line = start.line.max(1) as u32 + line_offset;
+    let span = Span {
+        file,
+        line,
+        column: start.column as u32 + 1,
+        end_line: line,
+        end_column: start.column as u32 + 1,
+    };
+    let message = match error.to_string() {
+        // proc-macro2's lexer error says nothing of the cause, which is nearly always this.
+        lex if lex == "cannot parse string into token stream" => {
+            "unbalanced delimiter or invalid token (the file does not lex)".to_string()
+        }
+        other => other,
+    };
+    ParseError { span, message }
+}
+
 /// One file's summary. A syntax error leaves the items empty but suppression comments are still read,
 /// so a `parse-error` can be allowed like any other finding.
 pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSummary {
@@ -80,6 +184,34 @@ pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSumma
         ));
         return summary;
     }
+    parse_items(
+        file,
+        text,
+        options,
+        (CHUNKED_ABOVE, CHUNK_BYTES),
+        &mut summary,
+    );
+    summary
+}
+
+/// The items of a file, in runs of about `chunk_bytes` when it is larger than `above`.
+fn parse_items(
+    file: FileId,
+    text: &str,
+    options: &ParseOptions,
+    (above, chunk_bytes): (usize, usize),
+    summary: &mut FileSummary,
+) {
+    if text.len() > above {
+        if let Some(chunks) = chunks::item_chunks(text, chunk_bytes) {
+            parse_in_chunks(file, text, &chunks, options, summary);
+            return;
+        }
+    }
+    parse_whole(file, text, options, summary);
+}
+
+fn parse_whole(file: FileId, text: &str, options: &ParseOptions, summary: &mut FileSummary) {
     match syn::parse_file(text) {
         Ok(syntax) => {
             let imports = attrs::PiiImports::of_file(&syntax);
@@ -97,27 +229,8 @@ pub fn parse_file(file: FileId, text: &str, options: &ParseOptions) -> FileSumma
             summary.items = lowerer.items(&syntax.items);
             summary.limits = lowerer.limits.into_inner();
         }
-        Err(error) => {
-            let start = error.span().start();
-            let line = start.line.max(1) as u32;
-            let span = Span {
-                file,
-                line,
-                column: start.column as u32 + 1,
-                end_line: line,
-                end_column: start.column as u32 + 1,
-            };
-            let message = match error.to_string() {
-                // proc-macro2's lexer error says nothing of the cause, which is nearly always this.
-                lex if lex == "cannot parse string into token stream" => {
-                    "unbalanced delimiter or invalid token (the file does not lex)".to_string()
-                }
-                other => other,
-            };
-            summary.parse_error = Some(ParseError { span, message });
-        }
+        Err(error) => summary.parse_error = Some(syntax_error(file, &error, 0)),
     }
-    summary
 }
 
 pub use macro_rules::Rules as MacroRules;
@@ -149,4 +262,40 @@ pub fn expand_items(rules: &MacroRules, input: &str, at: Span) -> Vec<Item> {
         limits: Default::default(),
     };
     lowerer.items(&syntax.items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file past the chunking size (made small here), with doc comments, attributes, `pii_lint` imports, suppressions,
+    /// strings holding braces and nested modules: parsed in runs, it gives the summary parsing it whole does.
+    #[test]
+    fn a_large_file_parsed_in_runs_is_the_file_parsed_whole() {
+        let mut text =
+            String::from("//! The shop's generated models.\nuse pii_lint::Pii as Personal;\n");
+        let mut i = 0;
+        while text.len() < 48 << 10 {
+            text.push_str(&format!(
+                "/// Customer {i}.\n#[derive(Personal, Debug)]\npub struct Customer{i} {{\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub note: String,\n}}\n\npub mod m{i} {{\n    pub fn show(c: &super::Customer{i}) -> String {{\n        let brace = \"}} {{ ;\";\n        println!(\"{{:?}} {{}}\", c, brace); // pii-lint: allow(log-leak) reason: generated\n        format!(\"{{}}\", '}}')\n    }}\n}}\n"
+            ));
+            i += 1;
+        }
+        let options = ParseOptions {
+            include_tests: false,
+        };
+        let mut chunked = FileSummary::default();
+        parse_items(
+            FileId(3),
+            &text,
+            &options,
+            (16 << 10, 4 << 10),
+            &mut chunked,
+        );
+        assert!(chunks::item_chunks(&text, 4 << 10).is_some_and(|c| c.len() > 4));
+        let mut whole = FileSummary::default();
+        parse_whole(FileId(3), &text, &options, &mut whole);
+        assert!(chunked.parse_error.is_none() && chunked.items.len() == 2 * i + 1);
+        assert_eq!(format!("{chunked:?}"), format!("{whole:?}"));
+    }
 }
