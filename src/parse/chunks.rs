@@ -3,6 +3,9 @@
 //! once: about 80 bytes per byte of source). A cut is at the start of a line, after a line whose last
 //! code at nesting depth 0 ends an item (`}` or `;`), outside strings, characters and comments.
 
+use super::lexical::{
+    is_raw_string_start, skip_block_comment, skip_char_literal, skip_raw_string, skip_string,
+};
 use std::ops::Range;
 
 /// Runs of about `target` bytes covering `text`, each starting at a line start, or `None` when the
@@ -35,21 +38,21 @@ pub fn item_chunks(text: &str, target: usize) -> Option<Vec<Range<usize>>> {
                 if matches!(bytes.get(i + 2), Some(b'*' | b'!')) {
                     ended_item = false;
                 }
-                i = block_comment_end(bytes, i)?;
+                i = skip_block_comment(bytes, i);
                 continue;
             }
             b'"' => {
-                i = string_end(bytes, i + 1)?;
+                i = skip_string(bytes, i + 1);
+                ended_item = false;
                 continue;
             }
-            b'r' | b'b' if raw_string_start(bytes, i).is_some() => {
-                let (hashes, quote) = raw_string_start(bytes, i)?;
-                i = raw_string_end(bytes, quote + 1, hashes)?;
+            b'r' if is_raw_string_start(bytes, i) => {
+                i = skip_raw_string(bytes, i + 1);
                 ended_item = false;
                 continue;
             }
             b'\'' => {
-                i = char_or_lifetime_end(bytes, i);
+                i = skip_char_literal(bytes, i);
                 ended_item = false;
                 continue;
             }
@@ -74,90 +77,6 @@ pub fn item_chunks(text: &str, target: usize) -> Option<Vec<Range<usize>>> {
         chunks.push(chunk_start..bytes.len());
     }
     Some(chunks)
-}
-
-/// After the `*/` closing the (nested) block comment that starts at `start`.
-fn block_comment_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let (mut i, mut depth) = (start + 2, 1);
-    while depth > 0 {
-        match (bytes.get(i)?, bytes.get(i + 1)) {
-            (b'/', Some(b'*')) => {
-                depth += 1;
-                i += 2;
-            }
-            (b'*', Some(b'/')) => {
-                depth -= 1;
-                i += 2;
-            }
-            _ => i += 1,
-        }
-    }
-    Some(i)
-}
-
-/// After the `"` closing a string whose contents start at `i`.
-fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
-    loop {
-        match bytes.get(i)? {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-}
-
-/// `r"`, `r#"`, `br##"`: the number of `#` and where the opening quote is.
-fn raw_string_start(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
-    // Not the end of an identifier (`bar"` cannot be, but `for r in` must not be taken for one).
-    if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') {
-        return None;
-    }
-    let mut j = i + usize::from(bytes[i] == b'b');
-    if bytes.get(j) != Some(&b'r') {
-        return None;
-    }
-    j += 1;
-    let hashes = bytes[j..].iter().take_while(|b| **b == b'#').count();
-    (bytes.get(j + hashes) == Some(&b'"')).then_some((hashes, j + hashes))
-}
-
-/// After the `"` and `hashes` `#` closing a raw string whose contents start at `i`.
-fn raw_string_end(bytes: &[u8], mut i: usize, hashes: usize) -> Option<usize> {
-    loop {
-        if *bytes.get(i)? == b'"'
-            && bytes[i + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|b| **b == b'#')
-                .count()
-                == hashes
-        {
-            return Some(i + 1 + hashes);
-        }
-        i += 1;
-    }
-}
-
-/// After a character literal (`'a'`, `'\n'`, `'\u{1F600}'`, `'é'`), or after the `'` of a lifetime.
-fn char_or_lifetime_end(bytes: &[u8], i: usize) -> usize {
-    if bytes.get(i + 1) == Some(&b'\\') {
-        // An escape: the literal ends at the next `'`.
-        let mut j = i + 2;
-        while j < bytes.len() && bytes[j] != b'\'' && bytes[j] != b'\n' {
-            j += 1;
-        }
-        return j + 1;
-    }
-    // One character (of any UTF-8 length) then `'` is a literal; anything else is a lifetime.
-    let width = bytes.get(i + 1).map_or(1, |b| match b.leading_ones() {
-        0 => 1,
-        n => n as usize,
-    });
-    if bytes.get(i + 1 + width) == Some(&b'\'') {
-        i + 2 + width
-    } else {
-        i + 1
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod comments;
 mod depth;
 pub mod flow_ir;
 mod items;
+mod lexical;
 mod lower_body;
 mod macro_rules;
 mod macros;
@@ -90,7 +91,7 @@ fn parse_in_chunks(
             proc_macro2::extra::invalidate_current_thread_spans();
         }
     }
-    let parts: Vec<Result<FileSummary, ParseError>> = chunks
+    let parts: Vec<Result<FileSummary, ()>> = chunks
         .par_iter()
         .zip(&starts)
         .map(|(range, &offset)| {
@@ -113,35 +114,30 @@ fn parse_in_chunks(
                     part.limits = lowerer.limits.into_inner();
                     Ok(part)
                 }
-                Err(error) => Err(syntax_error(file, &error, offset)),
+                Err(_) => Err(()),
             };
             crate::diagnostic::SYN_LINE_OFFSET.with(|o| o.set(0));
             proc_macro2::extra::invalidate_current_thread_spans();
             lowered
         })
         .collect();
-    for part in parts {
-        match part {
-            Ok(part) => {
-                summary.items.extend(part.items);
-                summary.annotation_errors.extend(part.annotation_errors);
-                summary.suppressions.extend(part.suppressions);
-                summary.limits.extend(part.limits);
-            }
-            // As when the file is parsed whole: its first syntax error, and no items.
-            Err(error) => {
-                summary.items.clear();
-                summary.parse_error = Some(error);
-                return;
-            }
-        }
+    // A run that does not parse: the whole file is parsed, to report its error as a whole parse does.
+    if parts.iter().any(Result::is_err) {
+        parse_whole(file, text, options, summary);
+        return;
+    }
+    for part in parts.into_iter().flatten() {
+        summary.items.extend(part.items);
+        summary.annotation_errors.extend(part.annotation_errors);
+        summary.suppressions.extend(part.suppressions);
+        summary.limits.extend(part.limits);
     }
 }
 
-/// A syn error as a parse error at its place in the file (`line_offset` lines before its text).
-fn syntax_error(file: FileId, error: &syn::Error, line_offset: u32) -> ParseError {
+/// A syn error as a parse error at its place in the file.
+fn syntax_error(file: FileId, error: &syn::Error) -> ParseError {
     let start = error.span().start();
-    let line = start.line.max(1) as u32 + line_offset;
+    let line = start.line.max(1) as u32;
     let span = Span {
         file,
         line,
@@ -229,7 +225,7 @@ fn parse_whole(file: FileId, text: &str, options: &ParseOptions, summary: &mut F
             summary.items = lowerer.items(&syntax.items);
             summary.limits = lowerer.limits.into_inner();
         }
-        Err(error) => summary.parse_error = Some(syntax_error(file, &error, 0)),
+        Err(error) => summary.parse_error = Some(syntax_error(file, &error)),
     }
 }
 
@@ -296,6 +292,21 @@ mod tests {
         let mut whole = FileSummary::default();
         parse_whole(FileId(3), &text, &options, &mut whole);
         assert!(chunked.parse_error.is_none() && chunked.items.len() == 2 * i + 1);
+        assert_eq!(format!("{chunked:?}"), format!("{whole:?}"));
+
+        // A syntax error in one run is reported as the whole parse reports it.
+        let broken = text.replacen("pub note: String,", "pub note: String,,", 40);
+        let mut chunked = FileSummary::default();
+        parse_items(
+            FileId(3),
+            &broken,
+            &options,
+            (16 << 10, 4 << 10),
+            &mut chunked,
+        );
+        let mut whole = FileSummary::default();
+        parse_whole(FileId(3), &broken, &options, &mut whole);
+        assert!(chunked.parse_error.is_some());
         assert_eq!(format!("{chunked:?}"), format!("{whole:?}"));
     }
 }
