@@ -2,7 +2,7 @@
 //! whole workspace is analysed when the client connects and again whenever a file is saved.
 
 use crate::diagnostic::{Finding, Level};
-use crate::pipeline::{check, CheckRequest};
+use crate::pipeline::{check_reusing, CheckRequest};
 use crate::workspace::Workspace;
 use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{DidSaveTextDocument, Notification as _, PublishDiagnostics};
@@ -49,7 +49,9 @@ pub fn serve(request: CheckRequest) -> Result<bool, String> {
         None => request,
     };
     let mut published = BTreeSet::new();
-    publish(&connection, &request, &mut published)?;
+    // What the last analysis parsed: a save re-parses only the files whose text changed.
+    let mut memo = crate::parse::ParseMemo::kept();
+    publish(&connection, &request, &mut published, &mut memo)?;
     let mut shut_down = false;
     for message in &connection.receiver {
         match message {
@@ -75,7 +77,7 @@ pub fn serve(request: CheckRequest) -> Result<bool, String> {
             }
             Message::Notification(note) if note.method == "exit" => break,
             Message::Notification(note) if note.method == DidSaveTextDocument::METHOD => {
-                publish(&connection, &request, &mut published)?;
+                publish(&connection, &request, &mut published, &mut memo)?;
             }
             _ => {}
         }
@@ -102,10 +104,11 @@ fn publish(
     connection: &Connection,
     request: &CheckRequest,
     published: &mut BTreeSet<Url>,
+    memo: &mut crate::parse::ParseMemo,
 ) -> Result<(), String> {
     let mut by_file: BTreeMap<Url, Vec<Diagnostic>> =
         published.iter().map(|u| (u.clone(), Vec::new())).collect();
-    match check(request) {
+    match check_reusing(request, memo) {
         Ok(outcome) => {
             let workspace = &outcome.index.workspace;
             for finding in &outcome.findings {

@@ -52,6 +52,15 @@ impl Timings {
 }
 
 pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
+    check_reusing(request, &mut parse::ParseMemo::default())
+}
+
+/// As `check`, parsing only the files whose text changed since the run that left `memo` (the language
+/// server's re-analysis on save); the outcome is the one `check` gives.
+pub fn check_reusing(
+    request: &CheckRequest,
+    memo: &mut parse::ParseMemo,
+) -> Result<CheckOutcome, miette::Report> {
     let mut timings = Timings::default();
     let (mut workspace, config, config_source, levels) =
         timings.time("discover", || -> Result<_, miette::Report> {
@@ -76,7 +85,9 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
     let options = ParseOptions {
         include_tests: config.files.include_tests,
     };
-    let summaries = timings.time("parse", || parse::parse_workspace(&workspace, &options));
+    let summaries = timings.time("parse", || {
+        parse::parse_workspace_reusing(&workspace, &options, memo)
+    });
     let index = timings.time("index", || {
         Index::build(workspace, config, config_file, summaries)
     });

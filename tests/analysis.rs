@@ -278,3 +278,69 @@ fn a_syntax_error_in_one_file_leaves_the_others_analysed() {
         ["src/broken.rs:1 PII000", "src/fine.rs:1 PII009"]
     );
 }
+
+/// The language server's re-analysis parses only the files that changed, and gives what a fresh run gives.
+#[test]
+fn a_reanalysis_reusing_unchanged_files_equals_a_fresh_run() {
+    use cargo_pii_lint::parse::ParseMemo;
+    use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest};
+    let dir = common::workspace(&[
+        (
+            "src/lib.rs",
+            "pub mod models;\npub mod orders;\n",
+        ),
+        (
+            "src/models.rs",
+            "#[derive(pii_lint::Pii, Debug)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n",
+        ),
+        (
+            "src/orders.rs",
+            "pub fn place(c: &crate::models::Customer) -> usize {\n    c.phone.len()\n}\n",
+        ),
+    ]);
+    let request = CheckRequest {
+        cwd: dir.path().to_path_buf(),
+        ..CheckRequest::default()
+    };
+    let shown = |findings: &[cargo_pii_lint::diagnostic::Finding]| {
+        findings
+            .iter()
+            .map(|f| format!("{:?} {} {}", f.span, f.message, f.fingerprint))
+            .collect::<Vec<_>>()
+    };
+    let mut memo = ParseMemo::kept();
+    let first = check_reusing(&request, &mut memo).expect("runs");
+    assert_eq!(
+        shown(&first.findings),
+        shown(&check(&request).expect("runs").findings)
+    );
+    // An edit that adds a leak: one file parsed again, the others reused.
+    common::write_files(
+        dir.path(),
+        &[(
+            "src/orders.rs",
+            "pub fn place(c: &crate::models::Customer) -> usize {\n    println!(\"{:?}\", c);\n    c.phone.len()\n}\n",
+        )],
+    );
+    let warm = check_reusing(&request, &mut memo).expect("runs");
+    assert_eq!(memo.reused(), 2, "lib.rs and models.rs are unchanged");
+    let cold = check(&request).expect("runs");
+    assert!(shown(&warm.findings).iter().any(|f| f.contains("log sink")));
+    assert_eq!(shown(&warm.findings), shown(&cold.findings));
+    // A new file moves the files after it: they are parsed again, and the outcome is still a fresh run's.
+    common::write_files(
+        dir.path(),
+        &[
+            (
+                "src/lib.rs",
+                "pub mod a_first;\npub mod models;\npub mod orders;\n",
+            ),
+            ("src/a_first.rs", "pub fn nothing() {}\n"),
+        ],
+    );
+    let warm = check_reusing(&request, &mut memo).expect("runs");
+    assert_eq!(
+        shown(&warm.findings),
+        shown(&check(&request).expect("runs").findings)
+    );
+}

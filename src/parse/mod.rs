@@ -25,11 +25,67 @@ pub struct ParseOptions {
 
 /// Every Rust file of the workspace, parsed in parallel; the result is indexed by `FileId`.
 pub fn parse_workspace(workspace: &Workspace, options: &ParseOptions) -> Vec<FileSummary> {
+    parse_workspace_reusing(workspace, options, &mut ParseMemo::default())
+}
+
+/// The summaries of the last analysis, by file, with the text they were made of: a language server
+/// keeps them between saves and parses only the files whose text (or place in the file list) changed.
+/// `ParseMemo::default()` keeps nothing (a one-off run pays nothing for it); `ParseMemo::kept()` keeps.
+#[derive(Default)]
+pub struct ParseMemo {
+    keep: bool,
+    entries: Vec<(String, String, FileSummary)>,
+    include_tests: bool,
+    reused: usize,
+}
+
+impl ParseMemo {
+    pub fn kept() -> ParseMemo {
+        ParseMemo {
+            keep: true,
+            ..ParseMemo::default()
+        }
+    }
+
+    /// How many files the last run took from the memo instead of parsing.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+}
+
+/// As `parse_workspace`, taking each file's summary from `memo` when the file has the same path, text
+/// and `FileId` as then (spans hold the `FileId`), and leaving this run's summaries in `memo`.
+pub fn parse_workspace_reusing(
+    workspace: &Workspace,
+    options: &ParseOptions,
+    memo: &mut ParseMemo,
+) -> Vec<FileSummary> {
+    if memo.include_tests != options.include_tests {
+        memo.entries.clear();
+    }
+    let unchanged: Vec<bool> = workspace
+        .files
+        .iter()
+        .enumerate()
+        .map(|(index, source)| {
+            let Some((path, text, _)) = memo.entries.get(index) else {
+                return false;
+            };
+            matches!(&source.text, FileText::Utf8(current) if current == text)
+                && *path == source.rel_path
+        })
+        .collect();
+    let reusable = |index: usize, _: &crate::workspace::SourceFile| {
+        unchanged[index].then(|| memo.entries[index].2.clone())
+    };
     let summaries: Vec<FileSummary> = workspace
         .files
         .par_iter()
         .enumerate()
         .map(|(index, source)| {
+            if let Some(summary) = reusable(index, source) {
+                return summary;
+            }
             let file = FileId(index as u32);
             let summary = match &source.text {
                 _ if source.kind == crate::workspace::FileKind::Config => FileSummary::default(),
@@ -42,6 +98,23 @@ pub fn parse_workspace(workspace: &Workspace, options: &ParseOptions) -> Vec<Fil
             // Spans of this thread's files are no longer needed once lowered into our own `Span`s.
             proc_macro2::extra::invalidate_current_thread_spans();
             summary
+        })
+        .collect();
+    if !memo.keep {
+        return summaries;
+    }
+    memo.reused = unchanged.iter().filter(|same| **same).count();
+    memo.include_tests = options.include_tests;
+    memo.entries = workspace
+        .files
+        .iter()
+        .zip(&summaries)
+        .map(|(source, summary)| {
+            let text = match &source.text {
+                FileText::Utf8(text) => text.clone(),
+                _ => String::new(),
+            };
+            (source.rel_path.clone(), text, summary.clone())
         })
         .collect();
     summaries
