@@ -172,19 +172,13 @@ fn parse_in_chunks(
             let mut part = FileSummary::default();
             let lowered = match syn::parse_file(&text[range.clone()]) {
                 Ok(syntax) => {
-                    let mut lowerer = items::Lowerer {
-                        reader: attrs::AttrReader {
-                            file,
-                            at: None,
-                            imports: &imports,
-                            errors: &mut part.annotation_errors,
-                            suppressions: &mut part.suppressions,
-                        },
-                        include_tests: options.include_tests,
-                        limits: Default::default(),
-                    };
-                    part.items = lowerer.items(&syntax.items);
-                    part.limits = lowerer.limits.into_inner();
+                    lower(
+                        &syntax,
+                        (file, None),
+                        &imports,
+                        options.include_tests,
+                        &mut part,
+                    );
                     Ok(part)
                 }
                 Err(_) => Err(()),
@@ -284,19 +278,13 @@ fn parse_whole(file: FileId, text: &str, options: &ParseOptions, summary: &mut F
     match syn::parse_file(text) {
         Ok(syntax) => {
             let imports = attrs::PiiImports::of_file(&syntax);
-            let mut lowerer = items::Lowerer {
-                reader: attrs::AttrReader {
-                    file,
-                    at: None,
-                    imports: &imports,
-                    errors: &mut summary.annotation_errors,
-                    suppressions: &mut summary.suppressions,
-                },
-                include_tests: options.include_tests,
-                limits: Default::default(),
-            };
-            summary.items = lowerer.items(&syntax.items);
-            summary.limits = lowerer.limits.into_inner();
+            lower(
+                &syntax,
+                (file, None),
+                &imports,
+                options.include_tests,
+                summary,
+            );
         }
         Err(error) => summary.parse_error = Some(syntax_error(file, &error)),
     }
@@ -318,19 +306,33 @@ pub fn expand_items(rules: &MacroRules, input: &str, at: Span) -> Vec<Item> {
         return Vec::new();
     };
     let imports = attrs::PiiImports::of_file(&syntax);
-    let (mut errors, mut suppressions) = (Vec::new(), Vec::new());
+    let mut made = FileSummary::default();
+    lower(&syntax, (at.file, Some(at)), &imports, false, &mut made);
+    made.items
+}
+
+/// Lowers parsed items into `summary` (items, attribute errors and suppressions, limits met); with
+/// `at`, every span is that one (items a macro invocation made).
+fn lower(
+    syntax: &syn::File,
+    (file, at): (FileId, Option<Span>),
+    imports: &attrs::PiiImports,
+    include_tests: bool,
+    summary: &mut FileSummary,
+) {
     let mut lowerer = items::Lowerer {
         reader: attrs::AttrReader {
-            file: at.file,
-            at: Some(at),
-            imports: &imports,
-            errors: &mut errors,
-            suppressions: &mut suppressions,
+            file,
+            at,
+            imports,
+            errors: &mut summary.annotation_errors,
+            suppressions: &mut summary.suppressions,
         },
-        include_tests: false,
+        include_tests,
         limits: Default::default(),
     };
-    lowerer.items(&syntax.items)
+    summary.items = lowerer.items(&syntax.items);
+    summary.limits.extend(lowerer.limits.into_inner());
 }
 
 #[cfg(test)]
