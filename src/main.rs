@@ -211,6 +211,14 @@ fn check(args: &CheckArgs) -> ExitCode {
                 "timing: {phase:<8} {:>9.3} ms",
                 duration.as_secs_f64() * 1000.0
             );
+            if phase == "flow" {
+                for (step, duration) in &outcome.flow.steps {
+                    eprintln!(
+                        "timing:   {step:<10} {:>7.3} ms",
+                        duration.as_secs_f64() * 1000.0
+                    );
+                }
+            }
         }
         eprintln!(
             "timing: {:<8} {:>9.3} ms",

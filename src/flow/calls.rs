@@ -55,6 +55,12 @@ fn carries_no_data(method: &str) -> bool {
     NO_DATA_METHODS.contains(&method) || method.starts_with("is_") || method.starts_with("has_")
 }
 
+/// Methods of the standard library's traits that a value of unknown type is far likelier to have than the
+/// one workspace method of that name (`pool.next()` on a dependency's connection pool is no call of the
+/// workspace's one inherent `next`). Others (`get`, `iter`, `push`, ..) were tried: on hyperswitch they
+/// made a hashed password look stored in clear.
+const STD_TRAIT_METHODS: &[&str] = &["next"];
+
 /// Methods whose closure is given the error side of a `Result`.
 const ON_ERROR: &[&str] = &["map_err", "or_else", "unwrap_or_else", "inspect_err"];
 
@@ -469,7 +475,10 @@ impl Eval<'_> {
         if targets.is_empty() && self.sh.catalog.is_expose_method(method) {
             return receiver_value.unmasked(self.index());
         }
-        if targets.is_empty() && receiver_value.whole_types().next().is_none() {
+        if targets.is_empty()
+            && receiver_value.whole_types().next().is_none()
+            && !STD_TRAIT_METHODS.contains(&method)
+        {
             targets.extend(self.sh.methods.unique(method));
         }
         if !targets.is_empty() {

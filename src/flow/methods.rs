@@ -10,6 +10,8 @@ pub struct MethodTable {
     unique: HashMap<String, Option<FnId>>,
     /// Names of every method some workspace impl defines.
     names: std::collections::HashSet<String>,
+    /// Every method (with `self`) of each name, whatever its type or trait.
+    by_name: HashMap<String, Vec<FnId>>,
     /// Per trait, per method name: the impls' methods and the trait's default body.
     by_trait: HashMap<TraitId, HashMap<String, Vec<FnId>>>,
     /// Per trait: itself and every trait it extends, transitively (a `dyn StorageInterface` has the
@@ -24,6 +26,9 @@ impl MethodTable {
             let id = FnId(i as u32);
             let Some(owner) = f.owner else { continue };
             table.names.insert(f.name.clone());
+            if f.def.has_self {
+                table.by_name.entry(f.name.clone()).or_default().push(id);
+            }
             let imp = &index.impls[owner.0 as usize];
             if let Some(ty) = imp.self_type {
                 table
@@ -91,6 +96,11 @@ impl MethodTable {
     /// Whether some workspace impl defines a method of this name.
     pub fn defines(&self, name: &str) -> bool {
         self.names.contains(name)
+    }
+
+    /// Every method of this name in the workspace.
+    pub fn named(&self, name: &str) -> &[FnId] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
     }
 
     pub fn unique(&self, name: &str) -> Option<FnId> {

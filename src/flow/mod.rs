@@ -10,6 +10,7 @@ mod eval;
 mod guards;
 mod methods;
 mod order;
+mod prescan;
 mod render;
 mod small_map;
 mod solve;

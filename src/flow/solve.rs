@@ -17,6 +17,7 @@ use crate::parse::flow_ir::Render;
 use crate::parse::Named;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 /// Personal data reaching one sink call.
 #[derive(Debug, Clone)]
@@ -70,6 +71,31 @@ pub struct FlowFacts {
     pub used_fields: BTreeSet<String>,
     /// Workspace types whose whole values are formatted or serialised somewhere.
     pub rendered_types: BTreeSet<TypeId>,
+    /// How long each step of the solution took (`--timings`).
+    pub steps: Vec<(&'static str, Duration)>,
+}
+
+/// Times consecutive steps.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Default for Stopwatch {
+    fn default() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Stopwatch {
+    fn lap(&mut self, step: &'static str) {
+        let now = Instant::now();
+        self.laps.push((step, now - self.last));
+        self.last = now;
+    }
 }
 
 /// What a value carries once every whole value is counted with all its personal data.
@@ -118,6 +144,7 @@ fn with_params(index: &Index, types: &TypeFacts, value: &Value, params: &[Value]
 }
 
 pub fn compute(index: &Index) -> FlowFacts {
+    let mut clock = Stopwatch::default();
     let catalog = Catalog::builtin()
         .with_config(&index.config)
         .with_workspace_macros(index);
@@ -141,48 +168,41 @@ pub fn compute(index: &Index) -> FlowFacts {
             .map(|i| eval::run(&shared, FnId(*i)))
             .collect()
     };
-    // Every function once; then, callees before callers, only the callers of functions whose summary
-    // grew, until nothing changes.
-    let all: Vec<u32> = (0..count as u32).collect();
-    let mut facts: Vec<FnFacts> = evaluate(&all, &returns);
-    let callees: Vec<Vec<u32>> = facts
-        .iter()
-        .map(|f| f.calls.iter().map(|c| c.callee.0).collect())
-        .collect();
-    let level = order::levels(&callees);
+    // Every function, callees before callers as their bodies' calls say, so most are evaluated once; then
+    // the callers of functions whose summary grew after they were evaluated (a call the order missed, a
+    // recursion), until nothing changes.
+    let level = order::levels(&super::prescan::callees(index, &methods));
+    let mut facts: Vec<FnFacts> = vec![FnFacts::default(); count];
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
-    for (caller, targets) in callees.iter().enumerate() {
-        for callee in targets {
-            callers[*callee as usize].push(caller as u32);
-        }
-    }
-    let mut dirty: BTreeSet<(u32, u32)> = BTreeSet::new();
-    let mut settle = |id: u32,
-                      new_facts: FnFacts,
+    // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
+    // batch as its callee saw the callee's summary from before.
+    let mut settle = |batch: Vec<(u32, FnFacts)>,
                       facts: &mut Vec<FnFacts>,
                       returns: &mut Vec<Value>,
                       dirty: &mut BTreeSet<(u32, u32)>| {
-        let f = id as usize;
-        // Summaries only grow, so the fixed point is reached however the evaluations interleave.
-        let grew = returns[f].absorb(&new_facts.ret);
-        for call in &new_facts.calls {
-            let known = &mut callers[call.callee.0 as usize];
-            if !known.contains(&id) {
-                known.push(id);
+        for (id, new_facts) in &batch {
+            for call in &new_facts.calls {
+                let known = &mut callers[call.callee.0 as usize];
+                if !known.contains(id) {
+                    known.push(*id);
+                }
             }
         }
-        facts[f] = new_facts;
-        if grew {
-            for caller in &callers[f] {
-                dirty.insert((level[*caller as usize], *caller));
+        for (id, new_facts) in batch {
+            let f = id as usize;
+            // Summaries only grow, so the fixed point is reached however the evaluations interleave.
+            if returns[f].absorb(&new_facts.ret) {
+                for caller in &callers[f] {
+                    dirty.insert((level[*caller as usize], *caller));
+                }
             }
+            facts[f] = new_facts;
         }
     };
-    let first = std::mem::take(&mut facts);
-    facts = vec![FnFacts::default(); count];
-    for (id, f) in first.into_iter().enumerate() {
-        settle(id as u32, f, &mut facts, &mut returns, &mut dirty);
-    }
+    let mut dirty: BTreeSet<(u32, u32)> = (0..count as u32)
+        .map(|id| (level[id as usize], id))
+        .collect();
+    clock.lap("setup");
     while let Some(&(lowest, _)) = dirty.first() {
         let mut batch = Vec::new();
         while let Some(&(l, id)) = dirty.first() {
@@ -193,17 +213,22 @@ pub fn compute(index: &Index) -> FlowFacts {
             batch.push(id);
         }
         let again = evaluate(&batch, &returns);
-        for (id, f) in batch.into_iter().zip(again) {
-            settle(id, f, &mut facts, &mut returns, &mut dirty);
-        }
+        settle(
+            batch.into_iter().zip(again).collect(),
+            &mut facts,
+            &mut returns,
+            &mut dirty,
+        );
     }
 
     // What each parameter receives from every call site, propagated from callers to callees until
     // nothing changes (a worklist; a call's arguments are substituted again only when they depend on
     // the caller's parameters and those grew).
+    clock.lap("summaries");
     let arity = |id: usize| {
         index.fns[id].def.param_count as usize + usize::from(index.fns[id].def.has_self)
     };
+    let needed = needed_params(&facts, &callers, arity);
     let mut params: Vec<Vec<Value>> = (0..count)
         .map(|i| vec![Value::default(); arity(i)])
         .collect();
@@ -217,7 +242,7 @@ pub fn compute(index: &Index) -> FlowFacts {
         for call in &facts[caller].calls {
             let callee = call.callee.0 as usize;
             for (i, arg) in call.args.iter().enumerate().take(arity(callee)) {
-                if again && !arg.mentions_params() {
+                if !needed[callee][i] || (again && !arg.mentions_params()) {
                     continue;
                 }
                 let concrete = with_params(index, &types, arg, &params[caller]);
@@ -229,6 +254,7 @@ pub fn compute(index: &Index) -> FlowFacts {
         }
     }
 
+    clock.lap("params");
     let seen = seen.into_inner().unwrap_or_default();
     let graph = CallGraph::new(&facts);
     let entry = graph.entry_consents();
@@ -287,7 +313,55 @@ pub fn compute(index: &Index) -> FlowFacts {
     }
     merge_same_call(&mut flow.sink_flows);
     flow.reads.sort_by_key(|r| (r.span, r.function));
+    clock.lap("sinks");
+    flow.steps = clock.laps;
     flow
+}
+
+/// Which parameters' values the sinks need: those a sink's value mentions, and those passed on to a
+/// needed parameter of a callee (backwards over the calls, to a fixed point). Only these are propagated
+/// from callers; most parameters reach no sink.
+fn needed_params(
+    facts: &[FnFacts],
+    callers: &[Vec<u32>],
+    arity: impl Fn(usize) -> usize,
+) -> Vec<Vec<bool>> {
+    let mut needed: Vec<Vec<bool>> = (0..facts.len()).map(|f| vec![false; arity(f)]).collect();
+    let mut work: Vec<(u32, u32)> = Vec::new();
+    let mark =
+        |f: usize, params: &[u32], needed: &mut Vec<Vec<bool>>, work: &mut Vec<(u32, u32)>| {
+            for &i in params {
+                if let Some(slot) = needed[f].get_mut(i as usize) {
+                    if !*slot {
+                        *slot = true;
+                        work.push((f as u32, i));
+                    }
+                }
+            }
+        };
+    let mut mentioned = Vec::new();
+    for (f, function_facts) in facts.iter().enumerate() {
+        for hit in &function_facts.sinks {
+            mentioned.clear();
+            hit.value.mentioned_params(&mut mentioned);
+            mark(f, &mentioned, &mut needed, &mut work);
+        }
+    }
+    while let Some((callee, i)) = work.pop() {
+        for &caller in &callers[callee as usize] {
+            for call in &facts[caller as usize].calls {
+                if call.callee.0 != callee {
+                    continue;
+                }
+                if let Some(arg) = call.args.get(i as usize) {
+                    mentioned.clear();
+                    arg.mentioned_params(&mut mentioned);
+                    mark(caller as usize, &mentioned, &mut needed, &mut work);
+                }
+            }
+        }
+    }
+    needed
 }
 
 /// A function's reads, one per expression, with the consents of the function's callers added.

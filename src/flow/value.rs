@@ -193,6 +193,20 @@ impl Value {
             || self.fields.values().any(Value::mentions_params)
     }
 
+    /// The parameters whose data is in it (fields included), each once, in no particular order.
+    pub fn mentioned_params(&self, out: &mut Vec<u32>) {
+        for origin in self.items.keys() {
+            if let Origin::Param(i, _) | Origin::ParamPart(i, _, _) = origin {
+                if !out.contains(i) {
+                    out.push(*i);
+                }
+            }
+        }
+        for value in self.fields.values() {
+            value.mentioned_params(out);
+        }
+    }
+
     pub fn joined(mut self, other: &Value) -> Value {
         self.join(other);
         self
