@@ -86,6 +86,9 @@ pub struct CheckArgs {
     /// Print the time of each phase on stderr
     #[arg(long)]
     pub timings: bool,
+    /// Parse every file again instead of reading the summaries kept in <target-dir>/pii-lint/
+    #[arg(long)]
+    pub no_cache: bool,
     /// Rust files or directories to lint when there is no Cargo.toml
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

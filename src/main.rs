@@ -74,6 +74,7 @@ fn request_of(args: &CheckArgs) -> Result<CheckRequest, ExitCode> {
         paths: args.paths.clone(),
         cwd,
         level_flags: args.level_flags.clone(),
+        cache: !args.no_cache,
     })
 }
 
@@ -211,6 +212,9 @@ fn check(args: &CheckArgs) -> ExitCode {
                 "timing: {phase:<8} {:>9.3} ms",
                 duration.as_secs_f64() * 1000.0
             );
+            if let ("parse", Some((read_back, files))) = (phase, outcome.timings.cached) {
+                eprintln!("timing:   {read_back} of {files} files read back from the cache");
+            }
             if phase == "flow" {
                 for (step, duration) in &outcome.flow.steps {
                     eprintln!(

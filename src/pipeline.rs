@@ -16,6 +16,9 @@ pub struct CheckRequest {
     pub paths: Vec<PathBuf>,
     pub cwd: PathBuf,
     pub level_flags: Vec<(Level, String)>,
+    /// Keep file summaries in `<target-dir>/pii-lint/` and read them back (a workspace with a
+    /// `Cargo.toml` only); off for `--no-cache`.
+    pub cache: bool,
 }
 
 pub struct CheckOutcome {
@@ -30,6 +33,8 @@ pub struct CheckOutcome {
 #[derive(Debug, Default)]
 pub struct Timings {
     pub phases: Vec<(&'static str, Duration)>,
+    /// How many files' summaries were read back from the on-disk cache, of how many, when it was used.
+    pub cached: Option<(usize, usize)>,
 }
 
 impl Timings {
@@ -62,7 +67,7 @@ pub fn check_reusing(
     memo: &mut parse::ParseMemo,
 ) -> Result<CheckOutcome, miette::Report> {
     let mut timings = Timings::default();
-    let (mut workspace, config, config_source, levels) =
+    let (mut workspace, config, config_source, levels, cache) =
         timings.time("discover", || -> Result<_, miette::Report> {
             let located = workspace::locate(
                 request.manifest_path.as_deref(),
@@ -72,8 +77,9 @@ pub fn check_reusing(
             let (config, config_source) = load_config(request, &located)?;
             let levels = Levels::new(&config, &request.level_flags)
                 .map_err(|message| miette::miette!("{message}"))?;
-            let workspace = workspace::discover(&located, &config.files)?;
-            Ok((workspace, config, config_source, levels))
+            let mut workspace = workspace::discover(&located, &config.files)?;
+            let cache = open_cache(request, &located, &mut workspace.notes);
+            Ok((workspace, config, config_source, levels, cache))
         })?;
     let config_file: Option<FileId> = config_source.map(|(path, text)| {
         let rel_path = path
@@ -86,8 +92,17 @@ pub fn check_reusing(
         include_tests: config.files.include_tests,
     };
     let summaries = timings.time("parse", || {
-        parse::parse_workspace_reusing(&workspace, &options, memo)
+        parse::parse_workspace_reusing(&workspace, &options, memo, cache.as_ref())
     });
+    if let Some(cache) = cache {
+        let rust_files = workspace
+            .files
+            .iter()
+            .filter(|f| f.kind != FileKind::Config)
+            .count();
+        timings.cached = Some((cache.hits(), rust_files));
+        cache.finish();
+    }
     let index = timings.time("index", || {
         Index::build(workspace, config, config_file, summaries)
     });
@@ -116,6 +131,28 @@ pub fn check_reusing(
         flow,
         timings,
     })
+}
+
+/// The on-disk cache, when asked for and the workspace has a manifest to put a target directory beside;
+/// a cache that cannot be made is said in the notes and the run goes on without it.
+fn open_cache(
+    request: &CheckRequest,
+    located: &workspace::Located,
+    notes: &mut Vec<String>,
+) -> Option<parse::cache::DiskCache> {
+    if !request.cache || located.manifest.is_none() {
+        return None;
+    }
+    let target = parse::cache::target_dir(&located.root, &request.cwd);
+    match parse::cache::DiskCache::open(&target) {
+        Ok(cache) => Some(cache),
+        Err(message) => {
+            notes.push(format!(
+                "{message} (the run parses every file; --no-cache skips it)"
+            ));
+            None
+        }
+    }
 }
 
 /// `--config` must exist; the default `pii-lint.toml` at the root is optional.

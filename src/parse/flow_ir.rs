@@ -3,12 +3,16 @@
 
 use super::model::TypeRef;
 use crate::diagnostic::Span;
+use crate::workspace::{relative_to, FileId};
 use serde::{Deserialize, Serialize};
 
 /// Lowered code kept as compact bytes from parse to flow, so the whole workspace's bodies fit in a few
 /// times their source size; each evaluation decodes it, which costs far less than keeping the tree.
+/// Spans inside are written relative to `file` (see `workspace::relative_to`), so the bytes are the same
+/// wherever the file is in the list, and the on-disk cache can hand them to a later run as they are.
 pub struct Encoded<T> {
     bytes: Box<[u8]>,
+    file: FileId,
     kind: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -16,8 +20,68 @@ impl<T> Clone for Encoded<T> {
     fn clone(&self) -> Self {
         Encoded {
             bytes: self.bytes.clone(),
+            file: self.file,
             kind: std::marker::PhantomData,
         }
+    }
+}
+
+/// Bytes written as one byte string (serde writes a `[u8]` element by element otherwise).
+struct BytesOf<'a>(&'a [u8]);
+
+impl Serialize for BytesOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+fn serde_bytes_of(bytes: &[u8]) -> BytesOf<'_> {
+    BytesOf(bytes)
+}
+
+// Kept as the bytes they are (the on-disk cache stores summaries whole).
+impl<T> Serialize for Encoded<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.file, serde_bytes_of(&self.bytes)).serialize(serializer)
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Encoded<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BytesVisitor;
+        impl<'de> serde::de::Visitor<'de> for BytesVisitor {
+            type Value = Box<[u8]>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
+                Ok(bytes.into())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut bytes = Vec::new();
+                while let Some(byte) = seq.next_element::<u8>()? {
+                    bytes.push(byte);
+                }
+                Ok(bytes.into_boxed_slice())
+            }
+        }
+        struct EncodedBytes(Box<[u8]>);
+        impl<'de> Deserialize<'de> for EncodedBytes {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer
+                    .deserialize_bytes(BytesVisitor)
+                    .map(EncodedBytes)
+            }
+        }
+        let (file, bytes): (FileId, EncodedBytes) = Deserialize::deserialize(deserializer)?;
+        Ok(Encoded {
+            bytes: bytes.0,
+            file,
+            kind: std::marker::PhantomData,
+        })
     }
 }
 
@@ -28,19 +92,21 @@ impl<T> std::fmt::Debug for Encoded<T> {
 }
 
 impl<T: Serialize + serde::de::DeserializeOwned + Default> Encoded<T> {
-    pub fn encode(value: &T) -> Encoded<T> {
+    /// `value`, made of `file`.
+    pub fn encode(value: &T, file: FileId) -> Encoded<T> {
         Encoded {
             // Encoding plain data into a growing buffer cannot fail.
-            bytes: postcard::to_allocvec(value)
+            bytes: relative_to(file, || postcard::to_allocvec(value))
                 .unwrap_or_default()
                 .into_boxed_slice(),
+            file,
             kind: std::marker::PhantomData,
         }
     }
 
     pub fn decode(&self) -> T {
         // Only bytes `encode` wrote are ever decoded; the empty value is the safe reading of anything else.
-        postcard::from_bytes(&self.bytes).unwrap_or_default()
+        relative_to(self.file, || postcard::from_bytes(&self.bytes)).unwrap_or_default()
     }
 }
 

@@ -297,12 +297,15 @@ impl Lowerer<'_> {
             has_self,
             param_count: params.len() as u32,
             is_async: sig.asyncness.is_some(),
-            lowered: Encoded::encode(&LoweredFn {
-                params,
-                output,
-                body: block.map(|b| lowerer.block(b)),
-                instrument: lowerer.instrument(attrs),
-            }),
+            lowered: Encoded::encode(
+                &LoweredFn {
+                    params,
+                    output,
+                    body: block.map(|b| lowerer.block(b)),
+                    instrument: lowerer.instrument(attrs),
+                },
+                self.reader.file,
+            ),
         };
         if let Some(line) = lowerer.cut.get() {
             self.limits.borrow_mut().push(format!(

@@ -2,6 +2,7 @@
 //! lowered, its annotations read, its errors recorded) and the syn tree is dropped.
 
 mod attrs;
+pub mod cache;
 mod chunks;
 mod comments;
 mod depth;
@@ -25,7 +26,7 @@ pub struct ParseOptions {
 
 /// Every Rust file of the workspace, parsed in parallel; the result is indexed by `FileId`.
 pub fn parse_workspace(workspace: &Workspace, options: &ParseOptions) -> Vec<FileSummary> {
-    parse_workspace_reusing(workspace, options, &mut ParseMemo::default())
+    parse_workspace_reusing(workspace, options, &mut ParseMemo::default(), None)
 }
 
 /// The summaries of the last analysis, by file, with the text they were made of: a language server
@@ -54,11 +55,13 @@ impl ParseMemo {
 }
 
 /// As `parse_workspace`, taking each file's summary from `memo` when the file has the same path, text
-/// and `FileId` as then (spans hold the `FileId`), and leaving this run's summaries in `memo`.
+/// and `FileId` as then (spans hold the `FileId`), else from the on-disk `cache`, and leaving this run's
+/// summaries in `memo` and `cache`.
 pub fn parse_workspace_reusing(
     workspace: &Workspace,
     options: &ParseOptions,
     memo: &mut ParseMemo,
+    cache: Option<&cache::DiskCache>,
 ) -> Vec<FileSummary> {
     if memo.include_tests != options.include_tests {
         memo.entries.clear();
@@ -89,7 +92,12 @@ pub fn parse_workspace_reusing(
             let file = FileId(index as u32);
             let summary = match &source.text {
                 _ if source.kind == crate::workspace::FileKind::Config => FileSummary::default(),
-                FileText::Utf8(text) => parse_file(file, text, options),
+                FileText::Utf8(text) => match cache {
+                    Some(cache) => cache.summary(source, file, text, options, || {
+                        parse_file(file, text, options)
+                    }),
+                    None => parse_file(file, text, options),
+                },
                 FileText::NotUtf8 => unreadable(file, "the file is not valid UTF-8".to_string()),
                 FileText::Unreadable(error) => {
                     unreadable(file, format!("the file cannot be read: {error}"))

@@ -12,13 +12,13 @@ pub fn compact<T>(mut items: Vec<T>) -> Vec<T> {
 }
 
 /// A name written in an annotation (a category, purpose, consent, lint) and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Named {
     pub value: String,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileSummary {
     pub items: Vec<Item>,
     /// Malformed `pii_lint` attributes and suppression comments.
@@ -29,19 +29,19 @@ pub struct FileSummary {
     pub limits: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ParseError {
     pub span: Span,
     pub message: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AnnotationError {
     pub span: Span,
     pub message: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Item {
     pub name: String,
     /// The item's name (or, for an impl, its self type).
@@ -54,13 +54,13 @@ pub struct Item {
 }
 
 /// A trait: its methods (with their default bodies, if any) and the traits it extends, as written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TraitDef {
     pub items: Vec<Item>,
     pub supertraits: Vec<Vec<String>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ItemKind {
     Struct(TypeDef),
     Enum(TypeDef),
@@ -84,7 +84,7 @@ pub enum ItemKind {
 }
 
 /// A `pii_lint` attribute on an item, its arguments read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Annotation {
     Purpose(Named),
     ConsentCheck(Named),
@@ -101,14 +101,14 @@ pub enum Annotation {
 }
 
 /// `#[pii(...)]` on a type or a field.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PiiAttr {
     Declared(PiiDecl),
     /// Written but malformed: reported as `invalid-annotation`, and counts as declared for the other lints.
     Malformed,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PiiDecl {
     pub category: Named,
     pub purposes: Vec<Named>,
@@ -117,7 +117,7 @@ pub struct PiiDecl {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TypeDef {
     pub derives: Vec<String>,
     /// Derives `Pii` or `RedactedDebug`, so `#[pii]` helpers are read.
@@ -126,7 +126,7 @@ pub struct TypeDef {
     pub fields: Vec<FieldDef>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldDef {
     /// `None` for a tuple field (see `index`).
     pub name: Option<String>,
@@ -179,7 +179,7 @@ impl TypeRef {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FnDef {
     pub has_self: bool,
     /// Parameters other than `self`.
@@ -208,14 +208,14 @@ pub struct Param {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImplDef {
     pub self_ty: TypeRef,
     pub trait_path: Option<Vec<String>>,
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModDef {
     /// `Some` for `mod x { ... }`, `None` for `mod x;` whose items live in another file.
     pub inline: Option<Vec<Item>>,
@@ -224,7 +224,7 @@ pub struct ModDef {
 }
 
 /// One name brought in by a `use` (a `use a::{b, c as d}` gives two).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UseEntry {
     /// Leading `::` is dropped; `crate`, `self`, `super` are kept as segments.
     pub path: Vec<String>,
@@ -234,7 +234,7 @@ pub struct UseEntry {
 }
 
 /// An `allow` attribute or a `// pii-lint: allow(...)` comment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Suppression {
     pub lints: Vec<Named>,
     pub reason: Option<String>,

@@ -1,22 +1,20 @@
 //! Discovery: the workspace root, its packages and their source files, and the source database that maps
-//! opaque `FileId`s to paths and text. Nothing else in the tool touches the file system.
+//! opaque `FileId`s to paths and text. Nothing else in the tool reads the workspace's files (the parse
+//! cache keeps its own entries in the target directory).
 
 mod error;
+mod file_id;
 mod manifest;
 pub mod read;
 mod walk;
 
 pub use error::WorkspaceError;
+pub use file_id::{relative_to, FileId};
 pub use manifest::normalize;
 
 use crate::config::FilesConfig;
 use manifest::Manifest;
 use std::path::{Path, PathBuf};
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-pub struct FileId(pub u32);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PackageId(pub u32);

@@ -1,0 +1,236 @@
+//! The on-disk cache under `<target-dir>/pii-lint/` (the scale issue's warm runs): a warm run reports byte
+//! for byte what a cold run does, after edits too; a damaged cache, runs sharing the cache and
+//! `--no-cache` are safe; the target directory is found as cargo finds it.
+
+mod common;
+
+use common::{fixture, json, reported, stderr, stdout};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A copy of the shop fixture (without its build output) in a temporary directory.
+fn shop_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&fixture("shop"), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).expect("copy");
+        }
+    }
+}
+
+/// The linter on `dir` with `target` as cargo's target directory.
+fn command(dir: &Path, target: Option<&Path>, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"));
+    command
+        .args(["--format", "json", "--timings"])
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CARGO_BUILD_TARGET_DIR");
+    match target {
+        Some(target) => command.env("CARGO_TARGET_DIR", target),
+        None => command.env_remove("CARGO_TARGET_DIR"),
+    };
+    command
+}
+
+fn run(dir: &Path, target: Option<&Path>, args: &[&str]) -> Output {
+    let output = command(dir, target, args)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.code().is_some_and(|code| code <= 1),
+        "{}",
+        stderr(&output)
+    );
+    output
+}
+
+/// `(read back, files)` from `--timings`.
+fn read_back(output: &Output) -> (usize, usize) {
+    let line = stderr(output)
+        .lines()
+        .find(|l| l.contains("files read back from the cache"))
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no cache line in:\n{}", stderr(output)));
+    let numbers: Vec<usize> = line
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+/// Every file in the cache (the pack of each build, and any temporary file left behind).
+fn entries(target: &Path) -> Vec<PathBuf> {
+    let base = target.join("pii-lint");
+    let mut found = Vec::new();
+    for build in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(build.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            found.push(entry.path());
+        }
+    }
+    found
+}
+
+#[test]
+fn a_warm_run_reports_what_a_cold_run_does_after_edits() {
+    let shop = shop_copy();
+    let target = shop.path().join("target/custom");
+    let first = run(shop.path(), Some(&target), &[]);
+    assert_eq!(read_back(&first).0, 0, "nothing is cached yet");
+    assert!(
+        !entries(&target).is_empty(),
+        "the first run fills the cache"
+    );
+    let warm = run(shop.path(), Some(&target), &[]);
+    let cold = run(shop.path(), Some(&target), &["--no-cache"]);
+    assert_eq!(stdout(&warm), stdout(&cold));
+    assert_eq!(stdout(&first), stdout(&cold));
+    let (read, files) = read_back(&warm);
+    assert!(read > 10 && read + 1 >= files, "{read} of {files}");
+
+    // Lines move in one file and a new leak appears in it; a file is added; another file is removed.
+    let accounts = shop.path().join("crates/shop-api/src/accounts.rs");
+    let text = std::fs::read_to_string(&accounts).expect("read");
+    let mut lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("password reset token {token} issued"))
+        .expect("the fixture still has the line this test edits");
+    lines.insert(at + 1, "    log::info!(\"again {token}\");");
+    lines.splice(at..at, ["", ""]);
+    let edited = lines.join("\n") + "\n";
+    assert_ne!(
+        edited, text,
+        "the fixture still has the line this test edits"
+    );
+    std::fs::write(&accounts, edited).expect("write");
+    let lib = shop.path().join("crates/shop-api/src/lib.rs");
+    let lib_text = std::fs::read_to_string(&lib).expect("read");
+    std::fs::write(&lib, format!("{lib_text}\npub mod extra;\n")).expect("write");
+    std::fs::write(
+        shop.path().join("crates/shop-api/src/extra.rs"),
+        "pub fn nothing() {}\n",
+    )
+    .expect("write");
+
+    let warm = run(shop.path(), Some(&target), &[]);
+    let cold = run(shop.path(), Some(&target), &["--no-cache"]);
+    assert_eq!(stdout(&warm), stdout(&cold));
+    assert_ne!(
+        stdout(&warm),
+        stdout(&first),
+        "the edit changed the findings"
+    );
+    let found = reported(&json(&warm));
+    for line in [18, 19] {
+        let leak = (
+            "crates/shop-api/src/accounts.rs".to_string(),
+            line,
+            "PII005".to_string(),
+        );
+        assert!(found.contains(&leak), "{leak:?} not in {found:#?}");
+    }
+    let (read, files) = read_back(&warm);
+    assert!(read > 10 && read < files, "{read} of {files}");
+}
+
+#[test]
+fn a_damaged_cache_is_parsed_again_and_rewritten() {
+    let shop = shop_copy();
+    let target = shop.path().join("target/custom");
+    let cold = run(shop.path(), Some(&target), &["--no-cache"]);
+    run(shop.path(), Some(&target), &[]);
+    let written = entries(&target);
+    assert_eq!(written.len(), 1, "one pack: {written:?}");
+    let pack = std::fs::read(&written[0]).expect("read pack");
+    // Garbage, an empty file, a truncated pack, and a pack with one byte in the middle changed.
+    let mut flipped = pack.clone();
+    flipped[pack.len() / 2] ^= 0x5a;
+    for damaged in [
+        b"not a pack".to_vec(),
+        Vec::new(),
+        pack[..pack.len() / 2].to_vec(),
+        flipped,
+    ] {
+        std::fs::write(&written[0], &damaged).expect("damage");
+        let warm = run(shop.path(), Some(&target), &[]);
+        assert_eq!(stdout(&warm), stdout(&cold));
+        let again = run(shop.path(), Some(&target), &[]);
+        assert_eq!(stdout(&again), stdout(&cold));
+        let (read, files) = read_back(&again);
+        assert_eq!(read, files, "the pack was written again whole");
+    }
+}
+
+#[test]
+fn runs_sharing_the_cache_at_once_agree() {
+    let shop = shop_copy();
+    let target = shop.path().join("target/custom");
+    let cold = run(shop.path(), Some(&target), &["--no-cache"]);
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            command(shop.path(), Some(&target), &[])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("wait");
+        assert_eq!(stdout(&output), stdout(&cold), "{}", stderr(&output));
+    }
+    let warm = run(shop.path(), Some(&target), &[]);
+    assert_eq!(stdout(&warm), stdout(&cold));
+    let leftovers: Vec<_> = entries(&target)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn no_cache_writes_nothing() {
+    let shop = shop_copy();
+    let target = shop.path().join("target/custom");
+    run(shop.path(), Some(&target), &["--no-cache"]);
+    assert!(!target.join("pii-lint").exists());
+}
+
+#[test]
+fn the_target_directory_is_found_as_cargo_finds_it() {
+    // Without CARGO_TARGET_DIR: `<root>/target`, else `build.target-dir` of `.cargo/config.toml`.
+    let shop = shop_copy();
+    run(shop.path(), None, &[]);
+    assert!(!entries(&shop.path().join("target")).is_empty());
+
+    let shop = shop_copy();
+    std::fs::create_dir_all(shop.path().join(".cargo")).expect("mkdir");
+    std::fs::write(
+        shop.path().join(".cargo/config.toml"),
+        "[build]\ntarget-dir = \"elsewhere\"\n",
+    )
+    .expect("write");
+    run(shop.path(), None, &[]);
+    assert!(!entries(&shop.path().join("elsewhere")).is_empty());
+    assert!(!shop.path().join("target/pii-lint").exists());
+}
