@@ -12,12 +12,25 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc asks Linux for transparent huge pages, and the analysis frees and reuses memory all the time:
+/// each page it touches again is a fresh 2 MiB to zero. Without them, a hyperswitch run takes 0.6 s (a
+/// sixth) less, 1 s less system time, and less memory (measured with `MIMALLOC_ALLOW_THP=0`, which does
+/// this for mimalloc's own mappings only after the first).
+fn without_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `PR_SET_THP_DISABLE` only sets a flag of this process; no memory is passed.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 const USAGE_ERROR: u8 = 2;
 
 /// Parsing and lowering recurse as deep as the code nests: generated code can nest thousands of levels.
 const STACK_BYTES: usize = 512 << 20;
 
 fn main() -> ExitCode {
+    without_transparent_huge_pages();
     // Rayon's workers and the main work get stacks large enough for deeply nested code (reserved, not used).
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_BYTES)

@@ -265,51 +265,62 @@ pub fn compute(index: &Index) -> FlowFacts {
         erased_types: erased_types(index, &facts),
         ..FlowFacts::default()
     };
-    for (function, function_facts) in facts.into_iter().enumerate() {
-        flow.reads.extend(data_reads(
-            &consents,
-            FnId(function as u32),
-            &function_facts.reads,
-            entry[function],
-        ));
-        for hit in function_facts.sinks {
-            let concrete = with_params(index, &types, &hit.value, &params[function]);
-            let guarded = hit
-                .consents
-                .union(entry[function])
-                .union(carried(&concrete));
-            let shown = extract(
-                index,
-                &types,
-                &materialize(index, &types, &concrete, Render::Value),
-            );
-            if hit.kind == SinkKind::Storage {
-                flow.stored_types.extend(concrete.flattened().whole_types());
-                for origin in shown.items.keys() {
-                    if let Origin::Decl(d) | Origin::Encrypted(d) = origin {
-                        flow.stored_types.extend(index.catalogue.decl(*d).type_id());
+    clock.lap("callers");
+    let per_function: Vec<(Vec<DataRead>, Vec<SinkFlow>, Vec<TypeId>)> = facts
+        .into_par_iter()
+        .enumerate()
+        .map(|(function, function_facts)| {
+            let id = FnId(function as u32);
+            let reads = data_reads(&consents, id, &function_facts.reads, entry[function]);
+            let mut flows = Vec::new();
+            let mut stored = Vec::new();
+            for hit in function_facts.sinks {
+                let concrete = with_params(index, &types, &hit.value, &params[function]);
+                let guarded = hit
+                    .consents
+                    .union(entry[function])
+                    .union(carried(&concrete));
+                let shown = extract(
+                    index,
+                    &types,
+                    &materialize(index, &types, &concrete, Render::Value),
+                );
+                if hit.kind == SinkKind::Storage {
+                    stored.extend(concrete.flattened().whole_types());
+                    for origin in shown.items.keys() {
+                        if let Origin::Decl(d) | Origin::Encrypted(d) = origin {
+                            stored.extend(index.catalogue.decl(*d).type_id());
+                        }
                     }
                 }
+                // A commercial message is checked for its consent even when it carries no personal data.
+                if shown.items.is_empty() && hit.kind != SinkKind::CommercialMessage {
+                    continue;
+                }
+                flows.push(SinkFlow {
+                    span: hit.span,
+                    kind: hit.kind,
+                    sink: hit.sink,
+                    purpose: hit.purpose,
+                    recipient: hit.recipient,
+                    function: id,
+                    consents: consents.names_of(guarded),
+                    data: shown
+                        .items
+                        .into_iter()
+                        .map(|(o, steps)| {
+                            (o, steps.steps().iter().map(|s| s.render(index)).collect())
+                        })
+                        .collect(),
+                });
             }
-            // A commercial message is checked for its consent even when it carries no personal data.
-            if shown.items.is_empty() && hit.kind != SinkKind::CommercialMessage {
-                continue;
-            }
-            flow.sink_flows.push(SinkFlow {
-                span: hit.span,
-                kind: hit.kind,
-                sink: hit.sink,
-                purpose: hit.purpose,
-                recipient: hit.recipient,
-                function: FnId(function as u32),
-                consents: consents.names_of(guarded),
-                data: shown
-                    .items
-                    .into_iter()
-                    .map(|(o, steps)| (o, steps.steps().iter().map(|s| s.render(index)).collect()))
-                    .collect(),
-            });
-        }
+            (reads, flows, stored)
+        })
+        .collect();
+    for (reads, flows, stored) in per_function {
+        flow.reads.extend(reads);
+        flow.sink_flows.extend(flows);
+        flow.stored_types.extend(stored);
     }
     merge_same_call(&mut flow.sink_flows);
     flow.reads.sort_by_key(|r| (r.span, r.function));
