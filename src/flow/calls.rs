@@ -703,11 +703,11 @@ pub fn substitute(index: &Index, types: &TypeFacts, summary: &Value, args: &[Val
     let mut out = Value::default();
     for (origin, trace) in &summary.items {
         match origin {
-            Origin::Param(i, render) => {
-                if let Some(arg) = args.get(*i as usize) {
-                    out.join(&materialize(index, types, arg, *render));
-                }
-            }
+            Origin::Param(i, render) => match args.get(*i as usize) {
+                Some(arg) if *render == Render::Value => out.join(arg),
+                Some(arg) => out.join(&materialize(index, types, arg, *render)),
+                None => {}
+            },
             Origin::ParamPart(i, element, render) => {
                 if let Some(arg) = args.get(*i as usize) {
                     let part = arg.element(usize::from(*element));

@@ -138,7 +138,7 @@ pub fn resolve_call(
             };
         }
     }
-    match index.modules.resolve(module, segments) {
+    match index.resolve_path(module, segments) {
         Resolution::Defs(defs) => {
             let fns: Vec<FnId> = defs
                 .iter()
@@ -161,7 +161,7 @@ pub fn resolve_call(
         if !type_path.is_empty() {
             let ty = match type_path {
                 [only] if only == "Self" => self_type,
-                _ => match index.modules.resolve(module, type_path) {
+                _ => match index.resolve_path(module, type_path) {
                     Resolution::Defs(defs) => {
                         defs.iter()
                             .find_map(|d| if let Def::Type(t) = d { Some(*t) } else { None })

@@ -58,6 +58,60 @@ impl<K: Ord, V> SmallMap<K, V> {
             .map(|at| &self.entries[at].1)
     }
 
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        match self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key)) {
+            Ok(at) => Some(&mut self.entries[at].1),
+            Err(_) => None,
+        }
+    }
+
+    /// Adds a copy of each entry of `other` whose key is not here (what is here stays); says whether any
+    /// was added. One merge of the two sorted vectors, and none when nothing is new (the common case of
+    /// a fixed point).
+    pub fn absorb_from(&mut self, other: &SmallMap<K, V>) -> bool
+    where
+        K: Clone,
+        V: Clone,
+    {
+        if other.entries.is_empty() {
+            return false;
+        }
+        if self.entries.is_empty() {
+            self.entries = other.entries.clone();
+            return true;
+        }
+        let missing = {
+            let (mut here, mut missing) = (self.entries.iter().peekable(), 0);
+            for (key, _) in &other.entries {
+                while here.next_if(|(k, _)| k < key).is_some() {}
+                if here.next_if(|(k, _)| k == key).is_none() {
+                    missing += 1;
+                }
+            }
+            missing
+        };
+        if missing == 0 {
+            return false;
+        }
+        let mut merged = Vec::with_capacity(self.entries.len() + missing);
+        let mut here = std::mem::take(&mut self.entries).into_iter().peekable();
+        for (key, value) in &other.entries {
+            while let Some(entry) = here.next_if(|(k, _)| k < key) {
+                merged.push(entry);
+            }
+            match here.next_if(|(k, _)| k == key) {
+                Some(entry) => merged.push(entry),
+                None => merged.push((key.clone(), value.clone())),
+            }
+        }
+        merged.extend(here);
+        self.entries = merged;
+        true
+    }
+
     pub fn insert(&mut self, key: K, value: V) {
         match self.entries.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(at) => self.entries[at].1 = value,

@@ -169,20 +169,22 @@ impl Value {
 
     /// `join`, saying whether anything new was added (the fixed points' test of change).
     pub fn absorb(&mut self, other: &Value) -> bool {
-        let mut grew = false;
-        for (origin, trace) in &other.items {
-            self.items.entry(*origin).or_insert_with(|| {
-                grew = true;
-                trace.clone()
-            });
-        }
+        let mut grew = self.items.absorb_from(&other.items);
         for (name, value) in &other.fields {
             if value.is_empty() {
                 continue;
             }
-            grew |= self.fields.entry(name.clone()).or_default().absorb(value);
+            grew |= self.field_mut(name).absorb(value);
         }
         grew
+    }
+
+    /// What field `name` holds, made empty when it holds nothing yet.
+    fn field_mut(&mut self, name: &str) -> &mut Value {
+        if self.fields.get(name).is_none() {
+            self.fields.insert(name.to_string(), Value::default());
+        }
+        self.fields.get_mut(name).expect("inserted above")
     }
 
     /// Whether some data in it (fields included) is a parameter's, so depends on the callers.
@@ -253,23 +255,21 @@ impl Value {
         if value.is_empty() {
             return;
         }
-        self.fields
-            .entry(name.to_string())
-            .or_default()
-            .join(&value.truncated(MAX_DEPTH - 1));
+        self.field_mut(name).join_truncated(value, MAX_DEPTH - 1);
     }
 
-    fn truncated(&self, depth: usize) -> Value {
-        if depth == 0 {
-            return self.flattened();
-        }
-        Value {
-            items: self.items.clone(),
-            fields: self
-                .fields
-                .iter()
-                .map(|(name, value)| (name.clone(), value.truncated(depth - 1)))
-                .collect(),
+    /// Joins `other` keeping at most `depth` levels of its fields (deeper ones flattened into their holder).
+    fn join_truncated(&mut self, other: &Value, depth: usize) {
+        self.items.absorb_from(&other.items);
+        for (name, value) in &other.fields {
+            if value.is_empty() {
+                continue;
+            }
+            if depth == 0 {
+                self.join_truncated(value, 0);
+            } else {
+                self.field_mut(name).join_truncated(value, depth - 1);
+            }
         }
     }
 

@@ -132,6 +132,7 @@ pub fn build(
         invalid: Vec::new(),
         suppressions: Vec::new(),
         rust_files: 0,
+        resolved: Default::default(),
     };
     for (file, summary) in summaries.into_iter().enumerate() {
         let path = &index.workspace.files[file].rel_path;

@@ -6,6 +6,7 @@ mod declare;
 pub use declare::{carried_types, is_container, is_settings_type};
 pub mod catalogue;
 mod config_entries;
+mod memo;
 pub mod modules;
 
 pub use catalogue::{Catalogue, DataDecl, DeclId, FieldData};
@@ -126,6 +127,8 @@ pub struct Index {
     pub suppressions: Vec<Suppression>,
     /// Number of Rust source files analysed (the summary line's `F files`).
     pub rust_files: usize,
+    /// Paths resolved so far (see `resolve_path`).
+    pub resolved: memo::ResolutionMemo,
 }
 
 impl Index {
@@ -136,6 +139,11 @@ impl Index {
         summaries: Vec<crate::parse::FileSummary>,
     ) -> Index {
         build::build(workspace, config, config_file, summaries)
+    }
+
+    /// What a path written in `module` names; each (module, path) is resolved once per run.
+    pub fn resolve_path(&self, module: ModuleId, segments: &[String]) -> Resolution {
+        self.resolved.resolve(&self.modules, module, segments)
     }
 
     pub fn ty(&self, id: TypeId) -> &TypeInfo {
@@ -173,7 +181,7 @@ impl Index {
         let TypeRef::Path { segments, .. } = ty else {
             return None;
         };
-        match self.modules.resolve(module, segments) {
+        match self.resolve_path(module, segments) {
             Resolution::Defs(defs) => defs.into_iter().find_map(|def| match def {
                 Def::Type(id) => Some(id),
                 _ => None,
@@ -188,7 +196,7 @@ impl Index {
         let TypeRef::Path { segments, .. } = ty else {
             return Vec::new();
         };
-        match self.modules.resolve(module, segments) {
+        match self.resolve_path(module, segments) {
             Resolution::Defs(defs) => defs.into_iter().filter_map(Def::as_type).collect(),
             _ => Vec::new(),
         }
@@ -199,7 +207,7 @@ impl Index {
         let TypeRef::Path { segments, .. } = ty else {
             return Vec::new();
         };
-        match self.modules.resolve(module, segments) {
+        match self.resolve_path(module, segments) {
             Resolution::Defs(defs) => defs,
             _ => Vec::new(),
         }
@@ -222,7 +230,7 @@ impl Index {
         let TypeRef::Path { segments, .. } = ty else {
             return None;
         };
-        match self.modules.resolve(module, segments) {
+        match self.resolve_path(module, segments) {
             Resolution::Defs(defs) => defs.into_iter().find_map(|def| self.alias(def)),
             _ => None,
         }
@@ -259,7 +267,7 @@ impl Index {
         };
         bounds
             .iter()
-            .filter_map(|path| match self.modules.resolve(module, path) {
+            .filter_map(|path| match self.resolve_path(module, path) {
                 Resolution::Defs(defs) => defs.into_iter().find_map(Def::as_trait),
                 _ => None,
             })
