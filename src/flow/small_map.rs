@@ -112,6 +112,68 @@ impl<K: Ord, V> SmallMap<K, V> {
         true
     }
 
+    /// The value under `key`, inserted by `make` when there is none (one search).
+    pub fn get_or_insert_with<Q>(&mut self, key: &Q, make: impl FnOnce() -> V) -> &mut V
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Ord + ToOwned<Owned = K> + ?Sized,
+    {
+        let at = match self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key)) {
+            Ok(at) => at,
+            Err(at) => {
+                self.entries.insert(at, (key.to_owned(), make()));
+                at
+            }
+        };
+        &mut self.entries[at].1
+    }
+
+    /// Walks `other` beside this map once: `both` for each key in both, `fresh` for each key only in
+    /// `other` (kept when it gives a value). Says whether `both` said so or anything was added.
+    pub fn merge_from<W>(
+        &mut self,
+        other: &SmallMap<K, W>,
+        mut both: impl FnMut(&mut V, &W) -> bool,
+        mut fresh: impl FnMut(&W) -> Option<V>,
+    ) -> bool
+    where
+        K: Clone,
+    {
+        let mut changed = false;
+        let mut added: Vec<(K, V)> = Vec::new();
+        let mut at = 0;
+        for (key, theirs) in &other.entries {
+            let mut order = std::cmp::Ordering::Greater;
+            while let Some((mine, _)) = self.entries.get(at) {
+                order = mine.cmp(key);
+                if order != std::cmp::Ordering::Less {
+                    break;
+                }
+                at += 1;
+            }
+            if order == std::cmp::Ordering::Equal && at < self.entries.len() {
+                changed |= both(&mut self.entries[at].1, theirs);
+                at += 1;
+            } else if let Some(value) = fresh(theirs) {
+                added.push((key.clone(), value));
+            }
+        }
+        if added.is_empty() {
+            return changed;
+        }
+        let mut merged = Vec::with_capacity(self.entries.len() + added.len());
+        let mut here = std::mem::take(&mut self.entries).into_iter().peekable();
+        for (key, value) in added {
+            while let Some(entry) = here.next_if(|(k, _)| *k < key) {
+                merged.push(entry);
+            }
+            merged.push((key, value));
+        }
+        merged.extend(here);
+        self.entries = merged;
+        true
+    }
+
     pub fn insert(&mut self, key: K, value: V) {
         match self.entries.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(at) => self.entries[at].1 = value,

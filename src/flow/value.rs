@@ -169,22 +169,16 @@ impl Value {
 
     /// `join`, saying whether anything new was added (the fixed points' test of change).
     pub fn absorb(&mut self, other: &Value) -> bool {
-        let mut grew = self.items.absorb_from(&other.items);
-        for (name, value) in &other.fields {
-            if value.is_empty() {
-                continue;
-            }
-            grew |= self.field_mut(name).absorb(value);
-        }
-        grew
-    }
-
-    /// What field `name` holds, made empty when it holds nothing yet.
-    fn field_mut(&mut self, name: &str) -> &mut Value {
-        if self.fields.get(name).is_none() {
-            self.fields.insert(name.to_string(), Value::default());
-        }
-        self.fields.get_mut(name).expect("inserted above")
+        let grew = self.items.absorb_from(&other.items);
+        let fields_grew = self.fields.merge_from(
+            &other.fields,
+            |mine, theirs| mine.absorb(theirs),
+            |theirs| {
+                let mut fresh = Value::default();
+                fresh.absorb(theirs).then_some(fresh)
+            },
+        );
+        grew | fields_grew
     }
 
     /// Whether some data in it (fields included) is a parameter's, so depends on the callers.
@@ -255,22 +249,32 @@ impl Value {
         if value.is_empty() {
             return;
         }
-        self.field_mut(name).join_truncated(value, MAX_DEPTH - 1);
+        self.fields
+            .get_or_insert_with(name, Value::default)
+            .join_truncated(value, MAX_DEPTH - 1);
     }
 
     /// Joins `other` keeping at most `depth` levels of its fields (deeper ones flattened into their holder).
     fn join_truncated(&mut self, other: &Value, depth: usize) {
         self.items.absorb_from(&other.items);
-        for (name, value) in &other.fields {
-            if value.is_empty() {
-                continue;
-            }
-            if depth == 0 {
+        if depth == 0 {
+            for value in other.fields.values() {
                 self.join_truncated(value, 0);
-            } else {
-                self.field_mut(name).join_truncated(value, depth - 1);
             }
+            return;
         }
+        self.fields.merge_from(
+            &other.fields,
+            |mine, theirs| {
+                mine.join_truncated(theirs, depth - 1);
+                false
+            },
+            |theirs| {
+                let mut fresh = Value::default();
+                fresh.join_truncated(theirs, depth - 1);
+                (!fresh.is_empty()).then_some(fresh)
+            },
+        );
     }
 
     /// The same value without spare capacity, for values kept until the end of the run.
