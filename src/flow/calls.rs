@@ -225,7 +225,7 @@ impl Eval<'_> {
         let passed: Box<[Value]> = if self.protecting || args.iter().all(Value::is_empty) {
             Box::default()
         } else {
-            args.iter().map(|a| a.clone().compacted()).collect()
+            self.kept_for_callee(&args)
         };
         self.facts.calls.push(CallSite {
             callee,
@@ -254,6 +254,32 @@ impl Eval<'_> {
             return encrypted(self.index(), self.sh.types, &plain);
         }
         result
+    }
+
+    /// What a call's arguments carry that can matter once they are the callee's parameters: the solver
+    /// hands them on to the callee's sinks, where only personal data and consents count. Trait objects,
+    /// writer handles and whole values of types that hold no personal data are left out (most arguments
+    /// are only those: a call site then keeps nothing).
+    fn kept_for_callee(&self, args: &[Value]) -> Box<[Value]> {
+        let (index, types) = (self.index(), self.sh.types);
+        let keep = |origin: &Origin| match origin {
+            Origin::Whole(ty) => types.holds_data(index, *ty),
+            Origin::Dyn(_) | Origin::Handle(_) => false,
+            // What is known of a built value or a variant narrows what its fields are read as.
+            Origin::Built(_)
+            | Origin::Variant(..)
+            | Origin::Decl(_)
+            | Origin::Encrypted(_)
+            | Origin::Masked(..)
+            | Origin::Param(..)
+            | Origin::ParamPart(..)
+            | Origin::Consented(_) => true,
+        };
+        let kept: Vec<Value> = args.iter().map(|a| a.retained(&keep)).collect();
+        if kept.iter().all(Value::is_empty) {
+            return Box::default();
+        }
+        kept.into_boxed_slice()
     }
 
     pub(super) fn call_expr(&mut self, func: &Expr, args: &[Expr], span: Span) -> Value {

@@ -334,6 +334,13 @@ impl TypeFacts {
 
     /// The personal data a whole value of `ty` shows when rendered as `render`, following fields of
     /// workspace types.
+    /// Whether a value of `ty`, however rendered, can show any personal data.
+    pub fn holds_data(&self, index: &Index, ty: TypeId) -> bool {
+        RENDERS
+            .iter()
+            .any(|render| !self.leaks(index, ty, *render).is_empty())
+    }
+
     pub fn leaks(&self, index: &Index, ty: TypeId, render: Render) -> &[Origin] {
         let slot = RENDERS.iter().position(|r| *r == render).unwrap_or(0);
         self.leaks[ty.0 as usize][slot].get_or_init(|| {

@@ -277,6 +277,32 @@ impl Value {
         );
     }
 
+    /// Only the origins `keep` keeps (fields included, fields left empty dropped), without spare capacity.
+    pub fn retained(&self, keep: &impl Fn(&Origin) -> bool) -> Value {
+        if self.all_kept(keep) {
+            return self.clone().compacted();
+        }
+        let mut items = self.items.clone();
+        items.retain(|origin, _| keep(origin));
+        items.shrink();
+        let mut fields: SmallMap<String, Value> = self
+            .fields
+            .iter()
+            .map(|(name, value)| (name.clone(), value.retained(keep)))
+            .collect();
+        fields.retain(|_, value| !value.is_empty());
+        fields.shrink();
+        Value { items, fields }
+    }
+
+    fn all_kept(&self, keep: &impl Fn(&Origin) -> bool) -> bool {
+        self.items.keys().all(keep)
+            && self
+                .fields
+                .values()
+                .all(|v| !v.is_empty() && v.all_kept(keep))
+    }
+
     /// The same value without spare capacity, for values kept until the end of the run.
     pub fn compacted(mut self) -> Value {
         self.compact();
