@@ -28,6 +28,8 @@ struct Builder<'a> {
     /// Every workspace `macro_rules!`'s rules by name, gathered before modules are built (a macro may be
     /// defined in a file read after the one invoking it).
     macro_rules: HashMap<String, crate::parse::MacroRules>,
+    /// What the invocations expand to, made ahead in parallel.
+    expansions: super::expand::Expansions,
     expansion_depth: usize,
 }
 
@@ -35,8 +37,8 @@ struct Builder<'a> {
 /// without end stops here).
 const MAX_EXPANSION_DEPTH: usize = 16;
 
-/// The rules of every `macro_rules!` in the parsed files, inline modules included, lexed once.
-fn gather_macro_rules(summaries: &[FileSummary]) -> HashMap<String, crate::parse::MacroRules> {
+/// The rules of every `macro_rules!` in the parsed files, inline modules included, as text.
+fn gather_macro_rules(summaries: &[FileSummary]) -> HashMap<String, Vec<(String, String)>> {
     fn visit(items: &[Item], out: &mut HashMap<String, Vec<(String, String)>>) {
         for item in items {
             match &item.kind {
@@ -54,9 +56,7 @@ fn gather_macro_rules(summaries: &[FileSummary]) -> HashMap<String, crate::parse
     for summary in summaries {
         visit(&summary.items, &mut out);
     }
-    out.into_iter()
-        .map(|(name, rules)| (name, crate::parse::MacroRules::lex(&rules)))
-        .collect()
+    out
 }
 
 /// Where `mod x;` declarations of a module look for files.
@@ -76,7 +76,13 @@ pub fn build(
     mut summaries: Vec<FileSummary>,
 ) -> Index {
     let (tree, crate_roots, types, fns, (impls, traits, aliases), module_annotations, macros) = {
-        let macro_rules = gather_macro_rules(&summaries);
+        let rule_texts = gather_macro_rules(&summaries);
+        let expansions =
+            super::expand::Expansions::ahead(&summaries, &rule_texts, MAX_EXPANSION_DEPTH);
+        let macro_rules = rule_texts
+            .iter()
+            .map(|(name, rules)| (name.clone(), crate::parse::MacroRules::lex(rules)))
+            .collect();
         let mut builder = Builder {
             workspace: &workspace,
             files_by_path: workspace
@@ -96,6 +102,7 @@ pub fn build(
             module_annotations: Vec::new(),
             macros: BTreeMap::new(),
             macro_rules,
+            expansions,
             expansion_depth: 0,
         };
         let crate_roots = builder.crate_roots();
@@ -428,7 +435,11 @@ impl Builder<'_> {
                     if self.expansion_depth >= MAX_EXPANSION_DEPTH {
                         continue;
                     }
-                    let made = crate::parse::expand_items(rules, &tokens, item.item_span);
+                    let call = (name, tokens, item.item_span);
+                    let made = match self.expansions.take(&call) {
+                        Some(made) => made,
+                        None => crate::parse::expand_items(rules, &call.1, call.2),
+                    };
                     self.expansion_depth += 1;
                     self.add_items(module, file, made, dirs);
                     self.expansion_depth -= 1;

@@ -3,6 +3,7 @@
 
 mod build;
 mod declare;
+mod expand;
 pub use declare::{carried_types, is_container, is_settings_type};
 pub mod catalogue;
 mod config_entries;
