@@ -13,7 +13,7 @@ mkdir -p "$dir"
 run() {
   local log
   log=$(mktemp)
-  /usr/bin/time -f "%e %M" "$tool" --manifest-path "$2/Cargo.toml" --format json -q >/dev/null 2>"$log" || true
+  /usr/bin/time -f "%e %M" "$tool" --manifest-path "$2/Cargo.toml" --format json -q --no-cache >/dev/null 2>"$log" || true
   tail -1 "$log" | awk -v name="$1" '{printf "%s: %.2f s, %.0f MiB\n", name, $1, $2 / 1024}'
   tail -1 "$log" >"$dir/$1.measure"
   rm -f "$log"

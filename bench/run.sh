@@ -21,7 +21,7 @@ loc=$(find "$out" -name '*.rs' -print0 | xargs -0 cat | wc -l)
 nfiles=$(find "$out" -name '*.rs' | wc -l)
 log=$(mktemp)
 status=0
-/usr/bin/time -v target/release/cargo-pii-lint --manifest-path "$out/Cargo.toml" --format json --timings -q \
+/usr/bin/time -v target/release/cargo-pii-lint --manifest-path "$out/Cargo.toml" --format json --timings -q --no-cache \
   >/dev/null 2>"$log" || status=$?
 if [ "$status" -gt 1 ]; then
   cat "$log" >&2

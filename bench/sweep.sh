@@ -17,7 +17,7 @@ for dir in "$@"; do
   total=$((total + 1))
   name=$(basename "$dir")
   start=$(date +%s%N)
-  timeout "$limit" target/release/cargo-pii-lint --manifest-path "$dir/Cargo.toml" --format json -q \
+  timeout "$limit" target/release/cargo-pii-lint --manifest-path "$dir/Cargo.toml" --format json -q --no-cache \
     >"$out/stdout" 2>"$out/stderr"
   code=$?
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
