@@ -195,14 +195,26 @@ const SERIALIZERS: &[&str] = &[
 
 impl Eval<'_> {
     /// Evaluates a call of workspace function `callee` with argument values (receiver first for methods).
-    pub(super) fn call(&mut self, callee: FnId, args: Vec<Value>, span: Span) -> Value {
-        let index = self.sh.index;
+    pub(super) fn call(&mut self, callee: FnId, given: Vec<Value>, span: Span) -> Value {
+        let sh = self.sh;
+        let index = sh.index;
         let f = index.func(callee);
         let name = &f.name;
-        let args: Vec<Value> = args
-            .iter()
-            .map(|a| a.stepped(span, StepNote::Passed(callee)))
-            .collect();
+        let summary = &sh.returns[callee.0 as usize];
+        // The step "passed to" is added where the arguments are read here: by a declared sink or an
+        // encryptor, or through a summary that returns a parameter. Most calls do neither, and the
+        // arguments a call site keeps are stepped by the solver, for the parameters it hands on.
+        let reads_args = summary.mentions_params()
+            || f.annotations
+                .iter()
+                .any(|a| matches!(a, Annotation::Sink { .. } | Annotation::Encryptor));
+        let stepped: Option<Vec<Value>> = reads_args.then(|| {
+            given
+                .iter()
+                .map(|a| a.stepped(span, StepNote::Passed(callee)))
+                .collect()
+        });
+        let args: &[Value] = stepped.as_deref().unwrap_or(&given);
         let mut encrypt = false;
         for annotation in &f.annotations {
             match annotation {
@@ -221,20 +233,20 @@ impl Eval<'_> {
                 _ => {}
             }
         }
-        let consents = args.iter().fold(self.held, |set, a| set.union(carried(a)));
-        let passed: Box<[Value]> = if self.protecting || args.iter().all(Value::is_empty) {
+        let consents = given.iter().fold(self.held, |set, a| set.union(carried(a)));
+        let passed: Box<[Value]> = if self.protecting || given.iter().all(Value::is_empty) {
             Box::default()
         } else {
-            self.kept_for_callee(&args)
+            self.kept_for_callee(&given)
         };
         self.facts.calls.push(CallSite {
             callee,
+            span,
             args: passed,
             consents,
         });
-        let summary = &self.sh.returns[callee.0 as usize];
-        let mut result = substitute(self.index(), self.sh.types, summary, &args)
-            .stepped(span, StepNote::Returned(callee));
+        let mut result =
+            substitute(index, sh.types, summary, args).stepped(span, StepNote::Returned(callee));
         if let Some(source) = self.consent_check(callee, span) {
             result.join(&source);
         }

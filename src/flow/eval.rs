@@ -49,7 +49,9 @@ pub struct SinkHit {
 #[derive(Debug, Clone)]
 pub struct CallSite {
     pub callee: FnId,
-    /// What each argument carries; empty (no allocation) when none carries anything, as at most calls.
+    pub span: Span,
+    /// What each argument carries (without the step of this call); empty (no allocation) when none
+    /// carries anything, as at most calls.
     pub args: Box<[Value]>,
     pub consents: ConsentSet,
 }

@@ -10,7 +10,7 @@ use super::methods::MethodTable;
 use super::order;
 use super::render::materialize;
 use super::types::TypeFacts;
-use super::value::{Origin, Value};
+use super::value::{Origin, StepNote, Value};
 use crate::diagnostic::{Span, TraceStep};
 use crate::index::{DeclId, FnId, Index, TypeId};
 use crate::parse::flow_ir::Render;
@@ -245,7 +245,8 @@ pub fn compute(index: &Index) -> FlowFacts {
                 if !needed[callee][i] || (again && !arg.mentions_params()) {
                     continue;
                 }
-                let concrete = with_params(index, &types, arg, &params[caller]);
+                let passed = arg.stepped(call.span, StepNote::Passed(call.callee));
+                let concrete = with_params(index, &types, &passed, &params[caller]);
                 if params[callee][i].absorb(&concrete) && !queued[callee] {
                     queued[callee] = true;
                     queue.push_back(callee as u32);
