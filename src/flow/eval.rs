@@ -72,6 +72,17 @@ pub struct FnFacts {
     pub reads: Vec<ReadHit>,
 }
 
+impl FnFacts {
+    /// Without spare capacity: the facts of every function are kept until the end of the run.
+    pub fn compacted(mut self) -> FnFacts {
+        self.calls.shrink_to_fit();
+        self.sinks.shrink_to_fit();
+        self.reads.shrink_to_fit();
+        self.ret = self.ret.compacted();
+        self
+    }
+}
+
 pub(super) struct Eval<'a> {
     pub(super) sh: &'a Shared<'a>,
     pub(super) module: ModuleId,

@@ -196,7 +196,7 @@ pub fn compute(index: &Index) -> FlowFacts {
                     dirty.insert((level[*caller as usize], *caller));
                 }
             }
-            facts[f] = new_facts;
+            facts[f] = new_facts.compacted();
         }
     };
     let mut dirty: BTreeSet<(u32, u32)> = (0..count as u32)

@@ -10,11 +10,49 @@ use std::sync::Mutex;
 /// Independent locks, so two threads rarely wait for each other.
 const SHARDS: usize = 16;
 
-type Bucket = Vec<(ModuleId, Box<[String]>, Resolution)>;
+/// Paths are kept joined (`a::b::c`): one allocation per entry instead of one per segment.
+type Bucket = Vec<(ModuleId, Box<str>, Resolution)>;
+
+/// Whether `joined` is `segments` joined by `::`.
+fn same_path(joined: &str, segments: &[String]) -> bool {
+    let mut rest = joined;
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            match rest.strip_prefix("::") {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        }
+        match rest.strip_prefix(segment.as_str()) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
 
 #[derive(Debug, Default)]
 pub struct ResolutionMemo {
     shards: [Mutex<HashMap<u64, Bucket>>; SHARDS],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_path;
+
+    #[test]
+    fn joined_paths_match_their_segments_only() {
+        let path = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(same_path(
+            "crate::db::save",
+            &path(&["crate", "db", "save"])
+        ));
+        assert!(same_path("save", &path(&["save"])));
+        assert!(!same_path("crate::db::save", &path(&["crate", "db"])));
+        assert!(!same_path("crate::db", &path(&["crate", "db", "save"])));
+        assert!(!same_path("crate::dbx", &path(&["crate", "db"])));
+        assert!(!same_path("ab", &path(&["a", "b"])));
+    }
 }
 
 impl ResolutionMemo {
@@ -27,7 +65,7 @@ impl ResolutionMemo {
         let known = |bucket: &Bucket| {
             bucket
                 .iter()
-                .find(|(module, path, _)| *module == from && **path == *segments)
+                .find(|(module, path, _)| *module == from && same_path(path, segments))
                 .map(|(_, _, resolution)| resolution.clone())
         };
         if let Some(found) = shard
@@ -40,9 +78,14 @@ impl ResolutionMemo {
         // Resolved outside the lock: another thread may do the same path meanwhile, to the same result.
         let resolution = modules.resolve(from, segments);
         if let Ok(mut map) = shard.lock() {
-            let bucket = map.entry(hash).or_default();
+            // Buckets of one entry (collisions are rare), with no spare capacity anywhere.
+            let bucket = map.entry(hash).or_insert_with(|| Vec::with_capacity(1));
             if known(bucket).is_none() {
-                bucket.push((from, segments.into(), resolution.clone()));
+                let mut kept = resolution.clone();
+                if let Resolution::Defs(defs) = &mut kept {
+                    defs.shrink_to_fit();
+                }
+                bucket.push((from, segments.join("::").into(), kept));
             }
         }
         resolution
