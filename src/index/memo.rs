@@ -36,25 +36,6 @@ pub struct ResolutionMemo {
     shards: [Mutex<HashMap<u64, Bucket>>; SHARDS],
 }
 
-#[cfg(test)]
-mod tests {
-    use super::same_path;
-
-    #[test]
-    fn joined_paths_match_their_segments_only() {
-        let path = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert!(same_path(
-            "crate::db::save",
-            &path(&["crate", "db", "save"])
-        ));
-        assert!(same_path("save", &path(&["save"])));
-        assert!(!same_path("crate::db::save", &path(&["crate", "db"])));
-        assert!(!same_path("crate::db", &path(&["crate", "db", "save"])));
-        assert!(!same_path("crate::dbx", &path(&["crate", "db"])));
-        assert!(!same_path("ab", &path(&["a", "b"])));
-    }
-}
-
 impl ResolutionMemo {
     /// What `modules.resolve(from, segments)` gives, computed once per (module, path).
     pub fn resolve(&self, modules: &ModuleTree, from: ModuleId, segments: &[String]) -> Resolution {
@@ -89,5 +70,24 @@ impl ResolutionMemo {
             }
         }
         resolution
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_path;
+
+    #[test]
+    fn joined_paths_match_their_segments_only() {
+        let path = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(same_path(
+            "crate::db::save",
+            &path(&["crate", "db", "save"])
+        ));
+        assert!(same_path("save", &path(&["save"])));
+        assert!(!same_path("crate::db::save", &path(&["crate", "db"])));
+        assert!(!same_path("crate::db", &path(&["crate", "db", "save"])));
+        assert!(!same_path("crate::dbx", &path(&["crate", "db"])));
+        assert!(!same_path("ab", &path(&["a", "b"])));
     }
 }
