@@ -106,6 +106,8 @@ fn start(
     let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
         .arg("lsp")
         .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET_DIR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -163,4 +165,51 @@ fn unsupported_requests_are_answered_and_positions_count_utf16_units() {
     );
     drop(stdin);
     assert_eq!(child.wait().expect("exits").code(), Some(1));
+}
+
+#[test]
+fn saves_the_server_answers_from_memory_leave_the_cache_whole() {
+    // The server's first analysis fills the on-disk cache; later saves take unchanged files from its
+    // memory, and must not write a pack without them (a CLI run after it reads every file back).
+    let dir = common::workspace(&[
+        ("src/lib.rs", "pub mod orders;\npub fn id() -> u64 { 1 }\n"),
+        (
+            "src/orders.rs",
+            "pub struct Order {\n    pub mobile: String,\n}\n",
+        ),
+    ]);
+    let (mut child, mut stdin, mut reader, _) = start(dir.path());
+    let published = next_diagnostics(&mut reader);
+    let uri = published["uri"].clone();
+    for _ in 0..2 {
+        send(
+            &mut stdin,
+            serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didSave", "params": {"textDocument": {"uri": uri}}}),
+        );
+        next_diagnostics(&mut reader);
+    }
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    );
+    assert_eq!(receive(&mut reader)["id"], 2);
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
+    );
+    drop(stdin);
+    assert!(child.wait().expect("exits").success());
+
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
+        .args(["--timings", "-q"])
+        .current_dir(dir.path())
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET_DIR")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("2 of 2 files read back from the cache"),
+        "{stderr}"
+    );
 }

@@ -332,3 +332,30 @@ fn nonce() -> [u8; 12] {
     let config = "[[sanitizers]]\npath = \"pii_mask::mask\"\n";
     assert_leaks(code, config);
 }
+
+#[test]
+fn a_field_its_type_hides_stays_hidden_in_a_callee() {
+    // `Job` holds no personal data of its own, but the email put into its `#[serde(skip)]` field is
+    // known to be there: serialised by the callee, the type still hides it (as in the caller itself).
+    let code = r#"#[derive(pii_lint::Pii)]
+pub struct User {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+#[derive(Default, serde::Serialize)]
+pub struct Job {
+    pub id: u64,
+    #[serde(skip)]
+    pub payload: String,
+}
+pub fn enqueue(job: &Job) {
+    log::info!("{}", serde_json::to_string(job).unwrap());
+}
+pub fn signup(u: &User) {
+    log::info!("{}", serde_json::to_string(&Job { payload: u.email.clone(), ..Default::default() }).unwrap());
+    enqueue(&Job { payload: u.email.clone(), ..Default::default() });
+    log::info!("{}", u.email); // leak
+}
+"#;
+    assert_leaks(code, "");
+}

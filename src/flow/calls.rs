@@ -270,12 +270,14 @@ impl Eval<'_> {
 
     /// What a call's arguments carry that can matter once they are the callee's parameters: the solver
     /// hands them on to the callee's sinks, where only personal data and consents count. Trait objects,
-    /// writer handles and whole values of types that hold no personal data are left out (most arguments
-    /// are only those: a call site then keeps nothing).
+    /// writer handles and whole values of types that hold no personal data (unless fields of the value
+    /// are known, which the type may hide) are left out (most arguments are only those: a call site then
+    /// keeps nothing).
     fn kept_for_callee(&self, args: &[Value]) -> Box<[Value]> {
         let (index, types) = (self.index(), self.sh.types);
-        let keep = |origin: &Origin| match origin {
-            Origin::Whole(ty) => types.holds_data(index, *ty),
+        let keep = |origin: &Origin, holds_fields: bool| match origin {
+            // A type whose value holds fields here says which of them its renders hide.
+            Origin::Whole(ty) => holds_fields || types.holds_data(index, *ty),
             Origin::Dyn(_) | Origin::Handle(_) => false,
             // What is known of a built value or a variant narrows what its fields are read as.
             Origin::Built(_)

@@ -278,12 +278,15 @@ impl Value {
     }
 
     /// Only the origins `keep` keeps (fields included, fields left empty dropped), without spare capacity.
-    pub fn retained(&self, keep: &impl Fn(&Origin) -> bool) -> Value {
+    /// `keep` is also told whether the value it is in holds fields: a type then says which of them its
+    /// renders hide.
+    pub fn retained(&self, keep: &impl Fn(&Origin, bool) -> bool) -> Value {
         if self.all_kept(keep) {
             return self.clone().compacted();
         }
+        let holds_fields = !self.fields.is_empty();
         let mut items = self.items.clone();
-        items.retain(|origin, _| keep(origin));
+        items.retain(|origin, _| keep(origin, holds_fields));
         items.shrink();
         let mut fields: SmallMap<String, Value> = self
             .fields
@@ -295,8 +298,9 @@ impl Value {
         Value { items, fields }
     }
 
-    fn all_kept(&self, keep: &impl Fn(&Origin) -> bool) -> bool {
-        self.items.keys().all(keep)
+    fn all_kept(&self, keep: &impl Fn(&Origin, bool) -> bool) -> bool {
+        let holds_fields = !self.fields.is_empty();
+        self.items.keys().all(|origin| keep(origin, holds_fields))
             && self
                 .fields
                 .values()

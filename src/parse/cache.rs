@@ -16,12 +16,33 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// The build's identity (see `build.rs`): packs of any other build are never read.
-const BUILD: &str = env!("PII_LINT_BUILD_ID");
+/// The sources' identity (see `build.rs`): packs of any other build are never read.
+const SOURCES: &str = env!("PII_LINT_BUILD_ID");
+
+/// Rewritten by every run of a build: its time says when the build last ran, for other builds' pruning.
+const LAST_USED: &str = "last-used";
+
+/// This build: the sources' identity and the executable's size and time, since the same sources built
+/// against other dependency versions (`cargo install` without `--locked`) may parse differently.
+fn build() -> String {
+    let executable = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| {
+            let time = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_secs());
+            format!("{:x}-{time:x}", m.len())
+        })
+        .unwrap_or_default();
+    format!("{SOURCES}-{executable}")
+}
 
 const PACK: &str = "summaries.pack";
 
-/// Directories of other builds are removed once their pack is untouched for this long.
+/// Directories of other builds are removed once unused for this long.
 const STALE_BUILD_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
 /// What decides a file's summary, hashed (128 bits).
@@ -31,10 +52,12 @@ pub struct DiskCache {
     dir: PathBuf,
     /// The last pack's entries: each file's encoded summary, with its checksum, by key.
     packed: HashMap<Key, (u64, Vec<u8>)>,
-    /// This run's entries (read back or parsed), to be written as the next pack.
-    kept: Mutex<Vec<(Key, u64, Vec<u8>)>>,
-    hits: AtomicUsize,
-    misses: AtomicUsize,
+    /// The entries this run read back (their bytes stay in `packed`).
+    read_back: Mutex<Vec<Key>>,
+    /// The entries this run parsed.
+    parsed: Mutex<Vec<(Key, u64, Vec<u8>)>>,
+    /// Some files were had elsewhere (a language server's memory): this run's pack would lack them.
+    partial: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Deserialize)]
@@ -70,10 +93,13 @@ impl DiskCache {
     /// directory cannot be made.
     pub fn open(target_dir: &Path) -> Result<DiskCache, String> {
         let base = target_dir.join("pii-lint");
-        let dir = base.join(BUILD);
+        let build = build();
+        let dir = base.join(&build);
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create the cache {}: {e}", dir.display()))?;
-        remove_stale_builds(&base);
+        let _ = std::fs::write(dir.join(LAST_USED), &build);
+        remove_stale_builds(&base, &build);
+        remove_abandoned_temporaries(&dir);
         let packed: Vec<(Key, u64, Vec<u8>)> = std::fs::read(dir.join(PACK))
             .ok()
             .and_then(|bytes| postcard::from_bytes(&bytes).ok())
@@ -84,9 +110,9 @@ impl DiskCache {
                 .into_iter()
                 .map(|(key, sum, bytes)| (key, (sum, bytes)))
                 .collect(),
-            kept: Mutex::new(Vec::new()),
-            hits: AtomicUsize::new(0),
-            misses: AtomicUsize::new(0),
+            read_back: Mutex::new(Vec::new()),
+            parsed: Mutex::new(Vec::new()),
+            partial: Default::default(),
         })
     }
 
@@ -102,46 +128,56 @@ impl DiskCache {
         let key = key(source, text, options);
         // A damaged entry can still decode, as another summary: the checksum tells.
         let intact = self.packed.get(&key).filter(|(sum, b)| checksum(b) == *sum);
-        if let Some((sum, bytes)) = intact {
+        if let Some((_, bytes)) = intact {
             let entry: Option<Entry> = relative_to(file, || postcard::from_bytes(bytes).ok());
             if let Some(entry) = entry.filter(|e| e.rel_path == source.rel_path) {
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                self.keep(key, *sum, bytes.clone());
+                if let Ok(mut read_back) = self.read_back.lock() {
+                    read_back.push(key);
+                }
                 return entry.summary;
             }
         }
-        self.misses.fetch_add(1, Ordering::Relaxed);
         let summary = parse();
         let entry = EntryOf {
             rel_path: &source.rel_path,
             summary: &summary,
         };
-        if let Ok(bytes) = relative_to(file, || postcard::to_allocvec(&entry)) {
-            self.keep(key, checksum(&bytes), bytes);
+        if let (Ok(bytes), Ok(mut parsed)) = (
+            relative_to(file, || postcard::to_allocvec(&entry)),
+            self.parsed.lock(),
+        ) {
+            parsed.push((key, checksum(&bytes), bytes));
         }
         summary
     }
 
-    fn keep(&self, key: Key, sum: u64, bytes: Vec<u8>) {
-        if let Ok(mut kept) = self.kept.lock() {
-            kept.push((key, sum, bytes));
-        }
+    /// A file this run had from elsewhere (the language server's memory of its last analysis): the pack
+    /// is then left as it is, rather than written without that file.
+    pub fn had_elsewhere(&self) {
+        self.partial.store(true, Ordering::Relaxed);
     }
 
     /// How many files this run took from the cache.
     pub fn hits(&self) -> usize {
-        self.hits.load(Ordering::Relaxed)
+        self.read_back.lock().map_or(0, |r| r.len())
     }
 
     /// Writes this run's pack, unless it is the one read (every file read back, none dropped). A pack
     /// that cannot be written only costs the next run its parse.
-    pub fn finish(self) {
-        let Ok(mut kept) = self.kept.into_inner() else {
+    pub fn finish(mut self) {
+        let (Ok(read_back), Ok(parsed)) = (self.read_back.into_inner(), self.parsed.into_inner())
+        else {
             return;
         };
-        if self.misses.load(Ordering::Relaxed) == 0 && kept.len() == self.packed.len() {
+        let unchanged = parsed.is_empty() && read_back.len() == self.packed.len();
+        if unchanged || self.partial.into_inner() {
             return;
         }
+        let mut kept = parsed;
+        kept.extend(read_back.into_iter().filter_map(|key| {
+            let (sum, bytes) = self.packed.remove(&key)?;
+            Some((key, sum, bytes))
+        }));
         // In key order, so the same files make the same pack whatever the threads did.
         kept.sort_unstable_by_key(|(key, _, _)| *key);
         let Ok(bytes) = postcard::to_allocvec(&kept) else {
@@ -161,15 +197,15 @@ impl DiskCache {
     }
 }
 
-fn remove_stale_builds(base: &Path) {
+fn remove_stale_builds(base: &Path, build: &str) {
     let Ok(entries) = std::fs::read_dir(base) else {
         return;
     };
     for entry in entries.flatten() {
-        if entry.file_name() == BUILD {
+        if entry.file_name() == build {
             continue;
         }
-        let stale = std::fs::metadata(entry.path().join(PACK))
+        let stale = std::fs::metadata(entry.path().join(LAST_USED))
             .or_else(|_| entry.metadata())
             .and_then(|m| m.modified())
             .ok()
@@ -177,6 +213,25 @@ fn remove_stale_builds(base: &Path) {
             .is_some_and(|age| age > STALE_BUILD_AFTER);
         if stale {
             let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Temporary packs of runs that were killed before renaming them (a running one renames within seconds).
+fn remove_abandoned_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let abandoned = entry.file_name().to_string_lossy().ends_with(".tmp")
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(60 * 60));
+        if abandoned {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

@@ -87,6 +87,9 @@ pub fn parse_workspace_reusing(
         .enumerate()
         .map(|(index, source)| {
             if let Some(summary) = reusable(index, source) {
+                if let Some(cache) = cache {
+                    cache.had_elsewhere();
+                }
                 return summary;
             }
             let file = FileId(index as u32);

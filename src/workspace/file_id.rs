@@ -14,10 +14,15 @@ thread_local! {
 
 /// Runs `work` (a serialisation or deserialisation on this thread) with file ids relative to `file`.
 pub fn relative_to<T>(file: FileId, work: impl FnOnce() -> T) -> T {
-    let outer = RELATIVE_TO.replace(Some(file.0));
-    let result = work();
-    RELATIVE_TO.set(outer);
-    result
+    /// Puts the outer scope back however `work` ends.
+    struct Restore(Option<u32>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            RELATIVE_TO.set(self.0);
+        }
+    }
+    let _outer = Restore(RELATIVE_TO.replace(Some(file.0)));
+    work()
 }
 
 impl Serialize for FileId {
