@@ -45,7 +45,7 @@ fn publishes_findings_and_clears_them_when_fixed() {
         "src/lib.rs",
         "pub struct Customer {\n    pub mobile: String,\n}\n",
     )]);
-    let (mut child, mut stdin, mut reader, initialized) = start(dir.path());
+    let (child, mut stdin, mut reader, initialized) = start(dir.path());
     assert_eq!(initialized["id"], 1);
     assert_eq!(
         initialized["result"]["capabilities"]["textDocumentSync"]["save"]["includeText"],
@@ -81,6 +81,15 @@ fn publishes_findings_and_clears_them_when_fixed() {
     assert_eq!(cleared["uri"], uri);
     assert_eq!(cleared["diagnostics"], serde_json::json!([]));
 
+    shut_down(child, stdin, reader);
+}
+
+/// `shutdown` then `exit`, as an editor closes the server; it must exit with success.
+fn shut_down(
+    mut child: std::process::Child,
+    mut stdin: std::process::ChildStdin,
+    mut reader: BufReader<std::process::ChildStdout>,
+) {
     send(
         &mut stdin,
         serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
@@ -178,7 +187,7 @@ fn saves_the_server_answers_from_memory_leave_the_cache_whole() {
             "pub struct Order {\n    pub mobile: String,\n}\n",
         ),
     ]);
-    let (mut child, mut stdin, mut reader, _) = start(dir.path());
+    let (child, mut stdin, mut reader, _) = start(dir.path());
     let published = next_diagnostics(&mut reader);
     let uri = published["uri"].clone();
     for _ in 0..2 {
@@ -188,17 +197,7 @@ fn saves_the_server_answers_from_memory_leave_the_cache_whole() {
         );
         next_diagnostics(&mut reader);
     }
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
-    );
-    assert_eq!(receive(&mut reader)["id"], 2);
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
-    );
-    drop(stdin);
-    assert!(child.wait().expect("exits").success());
+    shut_down(child, stdin, reader);
 
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
         .args(["--timings", "-q"])
