@@ -1,11 +1,11 @@
 //! Calls, method calls and macros: where the data they are given goes, which of them are sinks, and
 //! what they return.
 
+use super::arguments::substitute;
 use super::catalog::{Protection, SinkKind};
 use super::eval::{CallSite, Eval};
 use super::guards::{carried, marked, ConsentSet};
 use super::methods::{resolve_call, Callee};
-use super::render::materialize;
 use super::types::TypeFacts;
 use super::value::{Origin, StepNote, Trace, Value};
 use crate::diagnostic::Span;
@@ -266,34 +266,6 @@ impl Eval<'_> {
             return encrypted(self.index(), self.sh.types, &plain);
         }
         result
-    }
-
-    /// What a call's arguments carry that can matter once they are the callee's parameters: the solver
-    /// hands them on to the callee's sinks, where only personal data and consents count. Trait objects,
-    /// writer handles and whole values of types that hold no personal data (unless fields of the value
-    /// are known, which the type may hide) are left out (most arguments are only those: a call site then
-    /// keeps nothing).
-    fn kept_for_callee(&self, args: &[Value]) -> Box<[Value]> {
-        let (index, types) = (self.index(), self.sh.types);
-        let keep = |origin: &Origin, holds_fields: bool| match origin {
-            // A type whose value holds fields here says which of them its renders hide.
-            Origin::Whole(ty) => holds_fields || types.holds_data(index, *ty),
-            Origin::Dyn(_) | Origin::Handle(_) => false,
-            // What is known of a built value or a variant narrows what its fields are read as.
-            Origin::Built(_)
-            | Origin::Variant(..)
-            | Origin::Decl(_)
-            | Origin::Encrypted(_)
-            | Origin::Masked(..)
-            | Origin::Param(..)
-            | Origin::ParamPart(..)
-            | Origin::Consented(_) => true,
-        };
-        let kept: Vec<Value> = args.iter().map(|a| a.retained(&keep)).collect();
-        if kept.iter().all(Value::is_empty) {
-            return Box::default();
-        }
-        kept.into_boxed_slice()
     }
 
     pub(super) fn call_expr(&mut self, func: &Expr, args: &[Expr], span: Span) -> Value {
@@ -736,34 +708,6 @@ fn span_in_config(index: &Index, range: &std::ops::Range<usize>) -> Span {
     let file = index.config_file.unwrap_or(crate::workspace::FileId(0));
     let text = index.workspace.text(file).unwrap_or_default();
     Span::from_byte_range(file, text, range.clone())
-}
-
-/// Replaces parameter markers of a callee's summary by what the call passes.
-pub fn substitute(index: &Index, types: &TypeFacts, summary: &Value, args: &[Value]) -> Value {
-    let mut out = Value::default();
-    for (origin, trace) in &summary.items {
-        match origin {
-            Origin::Param(i, render) => match args.get(*i as usize) {
-                Some(arg) if *render == Render::Value => out.join(arg),
-                Some(arg) => out.join(&materialize(index, types, arg, *render)),
-                None => {}
-            },
-            Origin::ParamPart(i, element, render) => {
-                if let Some(arg) = args.get(*i as usize) {
-                    let part = arg.element(usize::from(*element));
-                    out.join(&materialize(index, types, &part, *render));
-                }
-            }
-            other => {
-                out.items.entry(*other).or_insert_with(|| trace.clone());
-            }
-        }
-    }
-    for (name, value) in &summary.fields {
-        let part = substitute(index, types, value, args);
-        out.join_field(name, &part);
-    }
-    out
 }
 
 /// The value after an encryptor: its personal data is still there, but protected.

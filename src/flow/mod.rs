@@ -2,6 +2,7 @@
 //! (function summaries to a fixed point; the lints only read the result).
 
 mod access;
+mod arguments;
 mod calls;
 pub mod catalog;
 mod context;

@@ -140,7 +140,7 @@ pub fn extract(index: &Index, types: &TypeFacts, value: &Value) -> Value {
 
 /// Parameter markers of a function replaced by what its callers pass.
 fn with_params(index: &Index, types: &TypeFacts, value: &Value, params: &[Value]) -> Value {
-    super::calls::substitute(index, types, value, params)
+    super::arguments::substitute(index, types, value, params)
 }
 
 pub fn compute(index: &Index) -> FlowFacts {

@@ -1,0 +1,67 @@
+//! What a call hands over: a callee's summary with its parameters replaced by the arguments, and the part
+//! of the arguments a call site keeps for the solver to hand on to the callee's parameters.
+
+use super::eval::Eval;
+use super::render::materialize;
+use super::types::TypeFacts;
+use super::value::{Origin, Value};
+use crate::index::Index;
+use crate::parse::flow_ir::Render;
+
+/// Replaces parameter markers of a callee's summary by what the call passes.
+pub fn substitute(index: &Index, types: &TypeFacts, summary: &Value, args: &[Value]) -> Value {
+    let mut out = Value::default();
+    for (origin, trace) in &summary.items {
+        match origin {
+            Origin::Param(i, render) => match args.get(*i as usize) {
+                Some(arg) if *render == Render::Value => out.join(arg),
+                Some(arg) => out.join(&materialize(index, types, arg, *render)),
+                None => {}
+            },
+            Origin::ParamPart(i, element, render) => {
+                if let Some(arg) = args.get(*i as usize) {
+                    let part = arg.element(usize::from(*element));
+                    out.join(&materialize(index, types, &part, *render));
+                }
+            }
+            other => {
+                out.items.entry(*other).or_insert_with(|| trace.clone());
+            }
+        }
+    }
+    for (name, value) in &summary.fields {
+        let part = substitute(index, types, value, args);
+        out.join_field(name, &part);
+    }
+    out
+}
+
+impl Eval<'_> {
+    /// What a call's arguments carry that can matter once they are the callee's parameters: the solver
+    /// hands them on to the callee's sinks, where only personal data and consents count. Trait objects,
+    /// writer handles and whole values of types that hold no personal data (unless fields of the value
+    /// are known, which the type may hide) are left out (most arguments are only those: a call site then
+    /// keeps nothing).
+    pub(super) fn kept_for_callee(&self, args: &[Value]) -> Box<[Value]> {
+        let (index, types) = (self.index(), self.sh.types);
+        let keep = |origin: &Origin, holds_fields: bool| match origin {
+            // A type whose value holds fields here says which of them its renders hide.
+            Origin::Whole(ty) => holds_fields || types.holds_data(index, *ty),
+            Origin::Dyn(_) | Origin::Handle(_) => false,
+            // What is known of a built value or a variant narrows what its fields are read as.
+            Origin::Built(_)
+            | Origin::Variant(..)
+            | Origin::Decl(_)
+            | Origin::Encrypted(_)
+            | Origin::Masked(..)
+            | Origin::Param(..)
+            | Origin::ParamPart(..)
+            | Origin::Consented(_) => true,
+        };
+        let kept: Vec<Value> = args.iter().map(|a| a.retained(&keep)).collect();
+        if kept.iter().all(Value::is_empty) {
+            return Box::default();
+        }
+        kept.into_boxed_slice()
+    }
+}
