@@ -205,16 +205,20 @@ fn remove_stale_builds(base: &Path, build: &str) {
         if entry.file_name() == build {
             continue;
         }
-        let stale = std::fs::metadata(entry.path().join(LAST_USED))
-            .or_else(|_| entry.metadata())
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|modified| modified.elapsed().ok())
-            .is_some_and(|age| age > STALE_BUILD_AFTER);
-        if stale {
+        let stamp = std::fs::metadata(entry.path().join(LAST_USED)).or_else(|_| entry.metadata());
+        if untouched_for(stamp, STALE_BUILD_AFTER) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// Whether what `metadata` describes was last modified longer than `age` ago (not when unknown).
+fn untouched_for(metadata: std::io::Result<std::fs::Metadata>, age: std::time::Duration) -> bool {
+    metadata
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|modified| modified.elapsed().ok())
+        .is_some_and(|elapsed| elapsed > age)
 }
 
 /// Temporary packs of runs that were killed before renaming them (a running one renames within seconds).
@@ -224,12 +228,7 @@ fn remove_abandoned_temporaries(dir: &Path) {
     };
     for entry in entries.flatten() {
         let abandoned = entry.file_name().to_string_lossy().ends_with(".tmp")
-            && entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|modified| modified.elapsed().ok())
-                .is_some_and(|age| age > std::time::Duration::from_secs(60 * 60));
+            && untouched_for(entry.metadata(), std::time::Duration::from_secs(60 * 60));
         if abandoned {
             let _ = std::fs::remove_file(entry.path());
         }

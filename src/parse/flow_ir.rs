@@ -35,14 +35,10 @@ impl Serialize for BytesOf<'_> {
     }
 }
 
-fn serde_bytes_of(bytes: &[u8]) -> BytesOf<'_> {
-    BytesOf(bytes)
-}
-
 // Kept as the bytes they are (the on-disk cache stores summaries whole).
 impl<T> Serialize for Encoded<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (self.file, serde_bytes_of(&self.bytes)).serialize(serializer)
+        (self.file, BytesOf(&self.bytes)).serialize(serializer)
     }
 }
 
@@ -56,16 +52,6 @@ impl<'de, T> Deserialize<'de> for Encoded<T> {
             }
             fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
                 Ok(bytes.into())
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut bytes = Vec::new();
-                while let Some(byte) = seq.next_element::<u8>()? {
-                    bytes.push(byte);
-                }
-                Ok(bytes.into_boxed_slice())
             }
         }
         struct EncodedBytes(Box<[u8]>);
