@@ -7,6 +7,7 @@ use super::types::TypeFacts;
 use super::value::{Origin, Value};
 use crate::index::Index;
 use crate::parse::flow_ir::Render;
+use std::sync::Arc;
 
 /// Replaces parameter markers of a callee's summary by what the call passes.
 pub fn substitute(index: &Index, types: &TypeFacts, summary: &Value, args: &[Value]) -> Value {
@@ -36,13 +37,40 @@ pub fn substitute(index: &Index, types: &TypeFacts, summary: &Value, args: &[Val
     out
 }
 
+/// The argument values of one call expression (receiver first for methods), handed to each function the
+/// call may reach. What a call site keeps of them does not depend on the callee, so it is made once and
+/// shared: a trait call reaching hundreds of impls keeps one copy, not one per impl.
+pub(super) struct CallArgs {
+    pub(super) values: Vec<Value>,
+    kept: Option<Option<Arc<[Value]>>>,
+}
+
+impl CallArgs {
+    pub(super) fn new(values: Vec<Value>) -> CallArgs {
+        CallArgs { values, kept: None }
+    }
+}
+
 impl Eval<'_> {
+    /// `kept_for_callee` of these arguments, made on the first call site that asks.
+    pub(super) fn kept_args(&self, args: &mut CallArgs) -> Option<Arc<[Value]>> {
+        args.kept
+            .get_or_insert_with(|| {
+                if self.protecting || args.values.iter().all(Value::is_empty) {
+                    None
+                } else {
+                    self.kept_for_callee(&args.values)
+                }
+            })
+            .clone()
+    }
+
     /// What a call's arguments carry that can matter once they are the callee's parameters: the solver
     /// hands them on to the callee's sinks, where only personal data and consents count. Trait objects,
     /// writer handles and whole values of types that hold no personal data (unless fields of the value
     /// are known, which the type may hide) are left out (most arguments are only those: a call site then
     /// keeps nothing).
-    pub(super) fn kept_for_callee(&self, args: &[Value]) -> Box<[Value]> {
+    fn kept_for_callee(&self, args: &[Value]) -> Option<Arc<[Value]>> {
         let (index, types) = (self.index(), self.sh.types);
         let keep = |origin: &Origin, holds_fields: bool| match origin {
             // A type whose value holds fields here says which of them its renders hide.
@@ -60,8 +88,8 @@ impl Eval<'_> {
         };
         let kept: Vec<Value> = args.iter().map(|a| a.retained(&keep)).collect();
         if kept.iter().all(Value::is_empty) {
-            return Box::default();
+            return None;
         }
-        kept.into_boxed_slice()
+        Some(kept.into())
     }
 }

@@ -1,7 +1,7 @@
 //! Calls, method calls and macros: where the data they are given goes, which of them are sinks, and
 //! what they return.
 
-use super::arguments::substitute;
+use super::arguments::{substitute, CallArgs};
 use super::catalog::{Protection, SinkKind};
 use super::eval::{CallSite, Eval};
 use super::guards::{carried, marked, ConsentSet};
@@ -194,8 +194,10 @@ const SERIALIZERS: &[&str] = &[
 ];
 
 impl Eval<'_> {
-    /// Evaluates a call of workspace function `callee` with argument values (receiver first for methods).
-    pub(super) fn call(&mut self, callee: FnId, given: Vec<Value>, span: Span) -> Value {
+    /// Evaluates a call of workspace function `callee` with the call's arguments.
+    pub(super) fn call(&mut self, callee: FnId, call_args: &mut CallArgs, span: Span) -> Value {
+        let kept = self.kept_args(call_args);
+        let given = &call_args.values;
         let sh = self.sh;
         let index = sh.index;
         let f = index.func(callee);
@@ -214,7 +216,7 @@ impl Eval<'_> {
                 .map(|a| a.stepped(span, StepNote::Passed(callee)))
                 .collect()
         });
-        let args: &[Value] = stepped.as_deref().unwrap_or(&given);
+        let args: &[Value] = stepped.as_deref().unwrap_or(given);
         let mut encrypt = false;
         for annotation in &f.annotations {
             match annotation {
@@ -234,15 +236,10 @@ impl Eval<'_> {
             }
         }
         let consents = given.iter().fold(self.held, |set, a| set.union(carried(a)));
-        let passed: Box<[Value]> = if self.protecting || given.iter().all(Value::is_empty) {
-            Box::default()
-        } else {
-            self.kept_for_callee(&given)
-        };
         self.facts.calls.push(CallSite {
             callee,
             span,
-            args: passed,
+            kept,
             consents,
         });
         let mut result =
@@ -287,8 +284,9 @@ impl Eval<'_> {
         ) {
             Callee::Fns(fns) if !fns.is_empty() => {
                 let mut result = Value::default();
+                let mut call_args = CallArgs::new(values);
                 for callee in fns {
-                    result.join(&self.call(callee, values.clone(), span));
+                    result.join(&self.call(callee, &mut call_args, span));
                 }
                 result
             }
@@ -503,8 +501,8 @@ impl Eval<'_> {
             // (one per payment flow, one per connector) would hand each caller every other flow's data.
             // The impls see the receiver only as the trait (a store object holding records, such as a
             // mock database, is not data the call passes).
-            let mut dispatched_args = all_args.clone();
-            dispatched_args[0] = receiver_value
+            let mut dispatched_values = all_args.clone();
+            dispatched_values[0] = receiver_value
                 .dyn_traits()
                 .map(|t| Value::one(Origin::Dyn(t), Trace::default()))
                 .fold(Value::default(), |v, t| v.joined(&t));
@@ -512,11 +510,13 @@ impl Eval<'_> {
             // any of them returns; one with many (a flow per payment step, a connector per provider)
             // returns what a call the analysis cannot see into returns, the receiver.
             let narrow = dispatched <= NARROW_DISPATCH;
+            let mut all_args = CallArgs::new(all_args);
+            let mut dispatched_args = CallArgs::new(dispatched_values);
             for (i, target) in targets.into_iter().enumerate() {
                 if i < statically_known {
-                    result.join(&self.call(target, all_args.clone(), span));
+                    result.join(&self.call(target, &mut all_args, span));
                 } else {
-                    let returned = self.call(target, dispatched_args.clone(), span);
+                    let returned = self.call(target, &mut dispatched_args, span);
                     if narrow {
                         result.join(&returned);
                     }

@@ -13,7 +13,7 @@ use crate::parse::flow_ir::{Block, Expr, ExprKind, Pat, Render, Stmt};
 use crate::parse::{Annotation, Named, TypeRef};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub struct Shared<'a> {
     pub index: &'a Index,
@@ -50,10 +50,16 @@ pub struct SinkHit {
 pub struct CallSite {
     pub callee: FnId,
     pub span: Span,
-    /// What each argument carries (without the step of this call); empty (no allocation) when none
-    /// carries anything, as at most calls.
-    pub args: Box<[Value]>,
+    /// What each argument carries (without the step of this call), shared by the call sites of one call
+    /// expression; none when no argument carries anything, as at most calls.
+    pub kept: Option<Arc<[Value]>>,
     pub consents: ConsentSet,
+}
+
+impl CallSite {
+    pub fn args(&self) -> &[Value] {
+        self.kept.as_deref().unwrap_or_default()
+    }
 }
 
 /// An expression that reads one declaration, and the consents held there.

@@ -241,7 +241,7 @@ pub fn compute(index: &Index) -> FlowFacts {
         let again = std::mem::replace(&mut visited[caller], true);
         for call in &facts[caller].calls {
             let callee = call.callee.0 as usize;
-            for (i, arg) in call.args.iter().enumerate().take(arity(callee)) {
+            for (i, arg) in call.args().iter().enumerate().take(arity(callee)) {
                 if !needed[callee][i] || (again && !arg.mentions_params()) {
                     continue;
                 }
@@ -365,7 +365,7 @@ fn needed_params(
                 if call.callee.0 != callee {
                     continue;
                 }
-                if let Some(arg) = call.args.get(i as usize) {
+                if let Some(arg) = call.args().get(i as usize) {
                     mentioned.clear();
                     arg.mentioned_params(&mut mentioned);
                     mark(caller as usize, &mentioned, &mut needed, &mut work);
