@@ -359,3 +359,52 @@ pub fn signup(u: &User) {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn a_conversion_reaches_only_the_impl_for_its_argument_type() {
+    // One `From` impl per provider response, as payment connectors write them: the call hands the
+    // customer's email to Stripe's conversion only, so Adyen's debug log never sees it.
+    let code = r#"#[derive(pii_lint::Pii)]
+pub struct Customer {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+#[derive(Debug)]
+pub struct StripeResponse {
+    pub id: String,
+}
+#[derive(Debug)]
+pub struct AdyenResponse {
+    pub reference: String,
+}
+#[derive(Debug)]
+pub struct ResponseData<R> {
+    pub response: R,
+    pub code: u16,
+}
+pub struct Payment {
+    pub note: String,
+}
+impl From<ResponseData<StripeResponse>> for Payment {
+    fn from(item: ResponseData<StripeResponse>) -> Self {
+        log::info!("{:?}", item); // leak
+        Payment { note: String::new() }
+    }
+}
+impl From<ResponseData<AdyenResponse>> for Payment {
+    fn from(item: ResponseData<AdyenResponse>) -> Self {
+        log::debug!("{:?}", item);
+        Payment { note: String::new() }
+    }
+}
+pub fn settle(c: &Customer) -> Payment {
+    let response = StripeResponse { id: c.email.clone() };
+    Payment::from(ResponseData { response, code: 200 })
+}
+pub fn settle_adyen() -> Payment {
+    let response = AdyenResponse { reference: String::new() };
+    Payment::from(ResponseData { response, code: 200 })
+}
+"#;
+    assert_leaks(code, "");
+}

@@ -522,3 +522,31 @@ pub fn subscribe_quietly(form: FormData) {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn an_impl_written_for_a_type_alias_is_one_of_the_aliased_type() {
+    // Connectors write their conversions for aliases of the shared router type
+    // (`impl TryFrom<..> for PaymentsAuthorizeRouterData`); a call on the type itself reaches them.
+    let code = r#"#[derive(pii_lint::Pii)]
+pub struct Customer {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+pub struct RouterData<Flow> {
+    pub flow: Flow,
+    pub note: String,
+}
+pub struct Authorize;
+pub type AuthorizeRouterData = RouterData<Authorize>;
+impl From<String> for AuthorizeRouterData {
+    fn from(note: String) -> Self {
+        log::info!("authorizing {}", note); // leak
+        RouterData { flow: Authorize, note }
+    }
+}
+pub fn authorize(c: &Customer) -> AuthorizeRouterData {
+    RouterData::from(c.email.clone())
+}
+"#;
+    assert_leaks(code, "");
+}

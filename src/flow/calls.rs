@@ -283,6 +283,7 @@ impl Eval<'_> {
             segments,
         ) {
             Callee::Fns(fns) if !fns.is_empty() => {
+                let fns = self.sh.overloads.reachable(self.index(), fns, &values);
                 let mut result = Value::default();
                 let mut call_args = CallArgs::new(values);
                 for callee in fns {

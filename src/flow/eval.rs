@@ -20,6 +20,7 @@ pub struct Shared<'a> {
     pub catalog: &'a Catalog,
     pub types: &'a TypeFacts,
     pub methods: &'a MethodTable,
+    pub overloads: &'a super::overloads::Overloads,
     /// Each function's return value, in terms of its parameters (the summaries so far).
     pub returns: &'a [Value],
     /// What every function evaluated so far read and rendered, gathered here rather than kept per function.

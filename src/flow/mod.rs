@@ -11,6 +11,7 @@ mod eval;
 mod guards;
 mod methods;
 mod order;
+mod overloads;
 mod prescan;
 mod render;
 mod small_map;

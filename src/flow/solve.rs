@@ -150,6 +150,7 @@ pub fn compute(index: &Index) -> FlowFacts {
         .with_workspace_macros(index);
     let types = TypeFacts::build(index, &catalog);
     let methods = MethodTable::build(index);
+    let overloads = super::overloads::Overloads::new(index);
     let count = index.fns.len();
     let mut returns = vec![Value::default(); count];
     let seen = std::sync::Mutex::new(Seen::default());
@@ -160,6 +161,7 @@ pub fn compute(index: &Index) -> FlowFacts {
             catalog: &catalog,
             types: &types,
             methods: &methods,
+            overloads: &overloads,
             returns,
             seen: &seen,
             consents: &consents,

@@ -36,6 +36,8 @@ struct Builder<'a> {
 /// How deep macro invocations that make macro invocations are expanded (a macro that invokes itself
 /// without end stops here).
 const MAX_EXPANSION_DEPTH: usize = 16;
+/// How many `type` aliases of aliases an impl's self type is followed through.
+const ALIAS_DEPTH: usize = 8;
 
 /// The rules of every `macro_rules!` in the parsed files, inline modules included, as text.
 fn gather_macro_rules(summaries: &[FileSummary]) -> HashMap<String, Vec<(String, String)>> {
@@ -581,17 +583,28 @@ impl Builder<'_> {
         }
     }
 
+    /// The workspace type each impl is for, through `type` aliases (`impl TryFrom<..> for
+    /// PaymentsAuthorizeRouterData` is an impl for `RouterData`).
     fn resolve_impl_types(&mut self) {
-        for imp in &mut self.impls {
-            let TypeRef::Path { segments, .. } = &imp.self_ty else {
-                continue;
-            };
-            if let super::Resolution::Defs(defs) = self.tree.resolve(imp.module, segments) {
-                imp.self_type = defs.into_iter().find_map(|d| match d {
-                    Def::Type(t) => Some(t),
-                    _ => None,
-                });
-            }
+        for i in 0..self.impls.len() {
+            let imp = &self.impls[i];
+            self.impls[i].self_type = self.type_behind(imp.module, &imp.self_ty, ALIAS_DEPTH);
         }
+    }
+
+    fn type_behind(&self, module: ModuleId, ty: &TypeRef, depth: usize) -> Option<TypeId> {
+        let TypeRef::Path { segments, .. } = ty else {
+            return None;
+        };
+        let super::Resolution::Defs(defs) = self.tree.resolve(module, segments) else {
+            return None;
+        };
+        defs.iter().find_map(|d| d.as_type()).or_else(|| {
+            let alias = defs.iter().find_map(|d| match d {
+                Def::Alias(a) if depth > 0 => Some(&self.aliases[a.0 as usize]),
+                _ => None,
+            })?;
+            self.type_behind(alias.0, &alias.1, depth - 1)
+        })
     }
 }
