@@ -2,6 +2,8 @@ use crate::diagnostic::{DataRef, Finding};
 use crate::index::{Index, TypeId};
 use crate::lints::LintContext;
 use crate::parse::{FieldDef, TypeRef};
+use rayon::prelude::*;
+use std::sync::OnceLock;
 
 declare_lint! {
     /// ### What it does
@@ -185,16 +187,25 @@ pub fn words(name: &str) -> Vec<String> {
 
 /// The category a name suggests, when its words contain a personal word not followed by a qualifier.
 pub fn suggested_category(name: &str) -> Option<&'static str> {
+    static PATTERNS: OnceLock<Vec<(Vec<&str>, &str)>> = OnceLock::new();
+    let patterns = PATTERNS.get_or_init(|| {
+        PERSONAL_WORDS
+            .iter()
+            .map(|(pattern, category)| (pattern.split('_').collect(), *category))
+            .collect()
+    });
     let words = words(name);
-    for (pattern, category) in PERSONAL_WORDS {
-        let pattern: Vec<&str> = pattern.split('_').collect();
+    for (pattern, category) in patterns {
         for start in 0..words.len() {
             let end = start + pattern.len();
             let machine_address = *category == "address"
                 && start > 0
                 && NOT_A_HOME.contains(&words[start - 1].as_str());
             if end <= words.len()
-                && words[start..end].iter().zip(&pattern).all(|(w, p)| w == p)
+                && words[start..end]
+                    .iter()
+                    .zip(pattern.iter())
+                    .all(|(w, p)| w == p)
                 && !words
                     .get(end)
                     .is_some_and(|next| QUALIFIERS.contains(&next.as_str()))
@@ -209,16 +220,27 @@ pub fn suggested_category(name: &str) -> Option<&'static str> {
 
 pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
     let index = cx.index;
-    for type_id in index.type_ids() {
-        // Every field of a personal-data type is part of the declared value.
-        if index.catalogue.type_decl(type_id).is_some() {
-            continue;
-        }
-        let ty = index.ty(type_id);
-        // The merchant's own settings (its sender address, SMTP account) are not consumers' data.
-        if crate::index::is_settings_type(&ty.name) {
-            continue;
-        }
+    let per_type: Vec<Vec<Finding>> = index
+        .type_ids()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|type_id| type_findings(index, type_id))
+        .collect();
+    findings.extend(per_type.into_iter().flatten());
+}
+
+fn type_findings(index: &Index, type_id: TypeId) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    // Every field of a personal-data type is part of the declared value.
+    if index.catalogue.type_decl(type_id).is_some() {
+        return findings;
+    }
+    let ty = index.ty(type_id);
+    // The merchant's own settings (its sender address, SMTP account) are not consumers' data.
+    if crate::index::is_settings_type(&ty.name) {
+        return findings;
+    }
+    {
         for (field_index, field) in ty.fields().iter().enumerate() {
             if index.catalogue.field(type_id, field_index).is_some()
                 || is_flag(&field.ty)
@@ -261,6 +283,7 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
             );
         }
     }
+    findings
 }
 
 /// `bool` and `Option<bool>`: flags such as `email_verified`, `email_verification_required`.
