@@ -10,6 +10,7 @@ use super::{
 use crate::config::Config;
 use crate::parse::{FileSummary, Item, ItemKind, TypeRef};
 use crate::workspace::{FileId, FileKind, TargetKind, Workspace};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 struct Builder<'a> {
@@ -562,17 +563,24 @@ impl Builder<'_> {
         id
     }
 
-    /// The workspace traits that impls implement and that traits extend.
+    /// The workspace traits that impls implement and that traits extend (impls looked up in parallel:
+    /// a payments workspace has tens of thousands).
     fn resolve_traits(&mut self) {
         let tree = &self.tree;
         let resolve = |module, path: &[String]| match tree.resolve(module, path) {
             super::Resolution::Defs(defs) => defs.into_iter().find_map(Def::as_trait),
             _ => None,
         };
-        for imp in self.impls.iter_mut().filter(|i| !i.defaults_of_trait) {
-            if let Some(path) = &imp.trait_path {
-                imp.trait_id = resolve(imp.module, path);
-            }
+        let found: Vec<Option<TraitId>> = self
+            .impls
+            .par_iter()
+            .map(|imp| match &imp.trait_path {
+                Some(path) if !imp.defaults_of_trait => resolve(imp.module, path),
+                _ => imp.trait_id,
+            })
+            .collect();
+        for (imp, trait_id) in self.impls.iter_mut().zip(found) {
+            imp.trait_id = trait_id;
         }
         for info in &mut self.traits {
             info.supertraits = info
@@ -586,25 +594,37 @@ impl Builder<'_> {
     /// The workspace type each impl is for, through `type` aliases (`impl TryFrom<..> for
     /// PaymentsAuthorizeRouterData` is an impl for `RouterData`).
     fn resolve_impl_types(&mut self) {
-        for i in 0..self.impls.len() {
-            let imp = &self.impls[i];
-            self.impls[i].self_type = self.type_behind(imp.module, &imp.self_ty, ALIAS_DEPTH);
+        let (tree, aliases) = (&self.tree, &self.aliases);
+        let found: Vec<Option<TypeId>> = self
+            .impls
+            .par_iter()
+            .map(|imp| type_behind(tree, aliases, imp.module, &imp.self_ty, ALIAS_DEPTH))
+            .collect();
+        for (imp, ty) in self.impls.iter_mut().zip(found) {
+            imp.self_type = ty;
         }
     }
+}
 
-    fn type_behind(&self, module: ModuleId, ty: &TypeRef, depth: usize) -> Option<TypeId> {
-        let TypeRef::Path { segments, .. } = ty else {
-            return None;
-        };
-        let super::Resolution::Defs(defs) = self.tree.resolve(module, segments) else {
-            return None;
-        };
-        defs.iter().find_map(|d| d.as_type()).or_else(|| {
-            let alias = defs.iter().find_map(|d| match d {
-                Def::Alias(a) if depth > 0 => Some(&self.aliases[a.0 as usize]),
-                _ => None,
-            })?;
-            self.type_behind(alias.0, &alias.1, depth - 1)
-        })
-    }
+/// The workspace type a written type names, looking through `type` aliases `depth` deep.
+fn type_behind(
+    tree: &ModuleTree,
+    aliases: &[(ModuleId, TypeRef)],
+    module: ModuleId,
+    ty: &TypeRef,
+    depth: usize,
+) -> Option<TypeId> {
+    let TypeRef::Path { segments, .. } = ty else {
+        return None;
+    };
+    let super::Resolution::Defs(defs) = tree.resolve(module, segments) else {
+        return None;
+    };
+    defs.iter().find_map(|d| d.as_type()).or_else(|| {
+        let (alias_module, aliased) = defs.iter().find_map(|d| match d {
+            Def::Alias(a) if depth > 0 => Some(&aliases[a.0 as usize]),
+            _ => None,
+        })?;
+        type_behind(tree, aliases, *alias_module, aliased, depth - 1)
+    })
 }
