@@ -87,7 +87,7 @@ impl ConsentTable {
                     let Some(bit) = table.bit(&consent.value) else {
                         continue;
                     };
-                    let kind = kind_of(f.def.lowered.decode().output.as_ref());
+                    let kind = kind_of(f.def.lowered.signature().output.as_ref());
                     table.checks.insert(FnId(i as u32), (bit, kind));
                 }
             }

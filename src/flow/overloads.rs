@@ -66,7 +66,7 @@ fn shape(index: &Index, f: FnId) -> Option<Shape> {
     if info.def.has_self || info.def.param_count == 0 {
         return None;
     }
-    let lowered = info.def.lowered.decode();
+    let lowered = info.def.lowered.signature();
     let mut module = info.module;
     let mut ty = without_refs(&lowered.params.first()?.ty).clone();
     let mut named = Vec::new();

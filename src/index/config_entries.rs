@@ -256,7 +256,7 @@ fn declare_function_data(
         let f = index.func(function);
         let (target, type_name, span) = match &entry.param {
             Some(param) => {
-                let params = f.def.lowered.decode().params;
+                let params = f.def.lowered.signature().params;
                 let bound = params.iter().find_map(|p| p.pat.binding(&param.value));
                 let Some(span) = bound else {
                     let names: Vec<String> = params

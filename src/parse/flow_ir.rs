@@ -94,6 +94,14 @@ impl<T: Serialize + serde::de::DeserializeOwned + Default> Encoded<T> {
         // Only bytes `encode` wrote are ever decoded; the empty value is the safe reading of anything else.
         relative_to(self.file, || postcard::from_bytes(&self.bytes)).unwrap_or_default()
     }
+
+    /// The leading fields only, as `P` (a struct whose fields are `T`'s first ones) reads them: the rest
+    /// of the bytes is not decoded.
+    pub fn decode_leading<P: serde::de::DeserializeOwned + Default>(&self) -> P {
+        relative_to(self.file, || postcard::take_from_bytes(&self.bytes))
+            .map(|(leading, _)| leading)
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -199,6 +199,20 @@ pub struct LoweredFn {
     pub instrument: Option<super::flow_ir::Instrument>,
 }
 
+/// The first fields of `LoweredFn`, in its order: its signature, decoded without the body
+/// (`Encoded::decode_leading`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LoweredSignature {
+    pub params: Vec<Param>,
+    pub output: Option<TypeRef>,
+}
+
+impl super::flow_ir::Encoded<LoweredFn> {
+    pub fn signature(&self) -> LoweredSignature {
+        self.decode_leading()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Param {
     /// The binding name when the pattern is a plain identifier.
@@ -242,4 +256,47 @@ pub struct Suppression {
     pub span: Span,
     /// The lines it silences: the item for an attribute, the line (or the next one) for a comment.
     pub covers: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Span;
+    use crate::parse::flow_ir::{Block, Encoded, Pat};
+    use crate::workspace::FileId;
+
+    #[test]
+    fn the_signature_is_read_without_the_body() {
+        let file = FileId(3);
+        let ty = |name: &str| TypeRef::Path {
+            segments: vec![name.to_string()],
+            args: Vec::new(),
+        };
+        let lowered = LoweredFn {
+            params: vec![Param {
+                name: Some("item".to_string()),
+                pat: Pat::Bind {
+                    name: "item".to_string(),
+                    span: Span::line(file, 2),
+                    sub: None,
+                },
+                ty: ty("Response"),
+                span: Span::line(file, 2),
+            }],
+            output: Some(ty("Payment")),
+            body: Some(Block::default()),
+            instrument: None,
+        };
+        let encoded = Encoded::encode(&lowered, file);
+        let signature = encoded.signature();
+        assert_eq!(signature.params.len(), 1);
+        assert_eq!(signature.params[0].name.as_deref(), Some("item"));
+        assert_eq!(signature.params[0].span, Span::line(file, 2));
+        assert_eq!(
+            signature
+                .output
+                .and_then(|o| o.last_name().map(String::from)),
+            Some("Payment".to_string())
+        );
+    }
 }
