@@ -15,6 +15,8 @@ const ALIAS_DEPTH: usize = 8;
 /// Per function, what its first parameter's type says, worked out the first time a call needs it.
 pub struct Overloads {
     shapes: Vec<OnceLock<Option<Shape>>>,
+    /// Per workspace type, the names of its fields of generic type, worked out the first time.
+    generic_fields: Vec<OnceLock<Vec<String>>>,
 }
 
 /// A parameter's written type, as far as telling impls apart goes.
@@ -29,6 +31,7 @@ impl Overloads {
     pub fn new(index: &Index) -> Overloads {
         Overloads {
             shapes: (0..index.fns.len()).map(|_| OnceLock::new()).collect(),
+            generic_fields: (0..index.types.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -48,7 +51,7 @@ impl Overloads {
                 self.shapes[f.0 as usize]
                     .get_or_init(|| shape(index, *f))
                     .as_ref()
-                    .is_none_or(|shape| fits(index, shape, arg))
+                    .is_none_or(|shape| self.fits(index, shape, arg))
             })
             .collect();
         if fitting.is_empty() {
@@ -56,6 +59,30 @@ impl Overloads {
         } else {
             fitting
         }
+    }
+
+    /// Whether an argument can be of the parameter's type: it is of one of the types the parameter may
+    /// be, and what it holds in a field of generic type (`response: R`) is of a type the parameter names.
+    fn fits(&self, index: &Index, shape: &Shape, arg: &Value) -> bool {
+        let known: Vec<TypeId> = arg.whole_types().collect();
+        let Some(head) = shape.heads.iter().find(|h| known.contains(h)) else {
+            return false;
+        };
+        let generic = self.generic_fields[head.0 as usize].get_or_init(|| {
+            let info = index.ty(*head);
+            info.fields()
+                .iter()
+                .filter(|field| is_generic(index, info.module, &field.ty))
+                .map(|field| field.display_name())
+                .collect()
+        });
+        generic.iter().all(|name| {
+            let Some(held) = arg.fields.get(name.as_str()) else {
+                return true;
+            };
+            let mut held_types = held.whole_types().peekable();
+            held_types.peek().is_none() || held_types.any(|t| shape.named.contains(&t))
+        })
     }
 }
 
@@ -117,26 +144,6 @@ fn named_types(index: &Index, module: ModuleId, ty: &TypeRef, depth: usize, out:
         }
         TypeRef::Dyn(_) | TypeRef::Other => {}
     }
-}
-
-/// Whether an argument can be of the parameter's type: it is of one of the types the parameter may be,
-/// and what it holds in a field of generic type (`response: R`) is of a type the parameter names.
-fn fits(index: &Index, shape: &Shape, arg: &Value) -> bool {
-    let known: Vec<TypeId> = arg.whole_types().collect();
-    let Some(head) = shape.heads.iter().find(|h| known.contains(h)) else {
-        return false;
-    };
-    let info = index.ty(*head);
-    info.fields().iter().all(|field| {
-        if !is_generic(index, info.module, &field.ty) {
-            return true;
-        }
-        let Some(held) = arg.fields.get(field.display_name().as_str()) else {
-            return true;
-        };
-        let mut held_types = held.whole_types().peekable();
-        held_types.peek().is_none() || held_types.any(|t| shape.named.contains(&t))
-    })
 }
 
 /// Whether a field's written type is one of its struct's type parameters (`R`, or `S: Store`): a bare
