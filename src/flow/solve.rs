@@ -155,6 +155,7 @@ pub fn compute(index: &Index) -> FlowFacts {
     let mut returns = vec![Value::default(); count];
     let seen = std::sync::Mutex::new(Seen::default());
     let consents = ConsentTable::build(index);
+    clock.lap("tables");
     let evaluate = |ids: &[u32], returns: &[Value]| -> Vec<FnFacts> {
         let shared = Shared {
             index,
@@ -173,7 +174,10 @@ pub fn compute(index: &Index) -> FlowFacts {
     // Every function, callees before callers as their bodies' calls say, so most are evaluated once; then
     // the callers of functions whose summary grew after they were evaluated (a call the order missed, a
     // recursion), until nothing changes.
-    let level = order::levels(&super::prescan::callees(index, &methods));
+    let calls = super::prescan::callees(index, &methods);
+    clock.lap("prescan");
+    let level = order::levels(&calls);
+    clock.lap("levels");
     let mut facts: Vec<FnFacts> = vec![FnFacts::default(); count];
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
