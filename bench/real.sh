@@ -30,8 +30,8 @@ lint() {
   /usr/bin/time -v target/release/cargo-pii-lint --manifest-path "$checkout/Cargo.toml" --format json -q \
     --timings "$@" >/dev/null 2>"$log" || [ $? -le 1 ]
 }
-# The cold run bypasses the cache; the warm run follows an edit of one file (a line appended to a file in
-# the middle of the list, put back afterwards) with the cache of the run before it.
+# The cold run bypasses the cache; the warm run follows an edit of one file's code (a function appended to
+# a file in the middle of the list, put back afterwards) with the cache of the run before it.
 edited=$(find "$checkout" -name '*.rs' -not -path '*/target/*' | sort | awk '{a[NR]=$0} END {print a[int(NR/2)]}')
 backup=$(mktemp)
 cp "$edited" "$backup"
@@ -42,7 +42,7 @@ for _ in $(seq "$runs"); do
   grep '^timing:' "$log" >"$log.phases"
   awk -F': ' '/Maximum resident set size/ {print $2}' "$log" >>"$log.rss"
   lint
-  printf '\n// an edit\n' >>"$edited"
+  printf '\nfn pii_lint_bench_edit(x: usize) -> usize {\n    x + 1\n}\n' >>"$edited"
   lint
   total_ms >>"$log.warm"
   cp "$backup" "$edited"
