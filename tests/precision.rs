@@ -408,3 +408,30 @@ pub fn settle_adyen() -> Payment {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn a_turbofish_of_several_types_does_not_say_what_a_workspace_function_returns() {
+    // `payments_core::<F, Res, _, _, _, D>(..)` returns `Res`, not the last type the turbofish names:
+    // which of several type parameters a workspace function returns is not known here.
+    let code = r#"#[derive(Debug, pii_lint::Pii)]
+pub struct CustomerRecord {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub count: u32,
+}
+#[derive(Debug)]
+pub struct Failed;
+pub fn load<Res: Default, D>(_data: D) -> Result<Res, Failed> {
+    Ok(Res::default())
+}
+pub fn report(record: CustomerRecord) -> Result<(), Failed> {
+    let summary = load::<Summary, CustomerRecord>(record)?;
+    log::info!("{:?}", summary);
+    Ok(())
+}
+"#;
+    assert_leaks(code, "");
+}

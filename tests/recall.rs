@@ -550,3 +550,31 @@ pub fn authorize(c: &Customer) -> AuthorizeRouterData {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn a_workspace_parser_called_with_a_turbofish_returns_that_type() {
+    // hyperswitch's `ParseExt::parse_value::<T>` and `parse_xml::<T>`: a generic workspace function whose
+    // result is its one type parameter gives a value of the type the turbofish names.
+    let code = r#"#[derive(pii_lint::Pii, serde::Deserialize)]
+pub struct CustomerData {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+#[derive(Debug)]
+pub struct ParsingError;
+pub trait ParseExt {
+    fn parse_value<T: serde::de::DeserializeOwned>(self, name: &str) -> Result<T, ParsingError>;
+}
+impl ParseExt for String {
+    fn parse_value<T: serde::de::DeserializeOwned>(self, _name: &str) -> Result<T, ParsingError> {
+        serde_json::from_str(&self).map_err(|_| ParsingError)
+    }
+}
+pub fn show(raw: String) -> Result<(), ParsingError> {
+    let customer = raw.parse_value::<CustomerData>("CustomerData")?;
+    log::info!("customer {}", customer.email); // leak
+    Ok(())
+}
+"#;
+    assert_leaks(code, "");
+}

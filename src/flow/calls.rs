@@ -737,7 +737,7 @@ fn receiver_chain(expr: &Expr) -> Vec<String> {
                 names.push(method.to_string());
                 current = receiver;
             }
-            ExprKind::Try(inner) | ExprKind::Transparent(inner) | ExprKind::Typed(inner, _) => {
+            ExprKind::Try(inner) | ExprKind::Transparent(inner) | ExprKind::Typed(inner, ..) => {
                 current = inner
             }
             _ => return names,
@@ -760,7 +760,7 @@ fn is_lookup_bind(receiver: &Expr, method: &str) -> bool {
     loop {
         match &root.kind {
             ExprKind::MethodCall { receiver, .. } => root = receiver,
-            ExprKind::Try(inner) | ExprKind::Transparent(inner) | ExprKind::Typed(inner, _) => {
+            ExprKind::Try(inner) | ExprKind::Transparent(inner) | ExprKind::Typed(inner, ..) => {
                 root = inner
             }
             ExprKind::Call { args, .. } => {
@@ -779,7 +779,7 @@ fn is_lookup_bind(receiver: &Expr, method: &str) -> bool {
 fn chain_root(expr: &Expr) -> Option<Vec<String>> {
     match &expr.kind {
         ExprKind::MethodCall { receiver, .. } => chain_root(receiver),
-        ExprKind::Try(inner) | ExprKind::Transparent(inner) | ExprKind::Typed(inner, _) => {
+        ExprKind::Try(inner) | ExprKind::Transparent(inner) | ExprKind::Typed(inner, ..) => {
             chain_root(inner)
         }
         ExprKind::Call { func, .. } => match &func.kind {

@@ -525,6 +525,43 @@ impl Eval<'_> {
         }
     }
 
+    /// Whether every workspace function a call may reach returns one of its type parameters, alone or as
+    /// the first argument of its result type (`-> T`, `-> Result<T, E>`, `-> Option<T>`).
+    fn returns_type_parameter(&self, call: &Expr) -> bool {
+        let index = self.index();
+        let fns: Vec<FnId> = match &call.kind {
+            ExprKind::Call { func, .. } => match &func.kind {
+                ExprKind::Path(segments) => match super::methods::resolve_call(
+                    index,
+                    self.sh.methods,
+                    self.module,
+                    self.self_type,
+                    segments,
+                ) {
+                    super::methods::Callee::Fns(fns) => fns,
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            },
+            ExprKind::MethodCall { method, .. } => self.sh.methods.named(method).to_vec(),
+            _ => Vec::new(),
+        };
+        !fns.is_empty()
+            && fns.iter().all(|f| {
+                let info = index.func(*f);
+                let Some(output) = info.def.lowered.signature().output else {
+                    return false;
+                };
+                let first_argument = match &output {
+                    TypeRef::Path { args, .. } => args.first(),
+                    _ => None,
+                };
+                std::iter::once(&output)
+                    .chain(first_argument)
+                    .any(|ty| super::overloads::is_type_parameter(index, info.module, ty))
+            })
+    }
+
     /// A parameter's value: what callers pass (`marker`), and what its type says; nothing but the type
     /// when the type cannot hold text (`bool`, `u64`, an id newtype).
     fn param_value(&self, marker: Origin, ty: &TypeRef) -> Value {
@@ -859,10 +896,14 @@ impl Eval<'_> {
             ExprKind::Try(inner) => self.tried(inner),
             ExprKind::Transparent(inner) => self.expr(inner),
             // A dependency's generic function gives the type its turbofish names; a workspace
-            // function's result is what its summary says (its turbofish need not name the result).
-            ExprKind::Typed(inner, ty) => {
+            // function's result is what its summary says (its turbofish need not name the result),
+            // and that type too when the turbofish names its one type parameter and it returns it
+            // (`fn parse_xml<T>(self) -> Result<T, E>` called as `.parse_xml::<Response>()`).
+            ExprKind::Typed(inner, ty, sole) => {
                 let value = self.expr(inner);
-                if self.calls_workspace_code(inner) {
+                if self.calls_workspace_code(inner)
+                    && !(*sole && self.returns_type_parameter(inner))
+                {
                     return value;
                 }
                 let value = value.joined(&self.type_value(ty));

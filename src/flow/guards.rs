@@ -190,7 +190,7 @@ fn leaves(expr: &Expr) -> bool {
 /// `e` without the `.await`, `&` or parentheses around it.
 fn bare(e: &Expr) -> &Expr {
     match &e.kind {
-        ExprKind::Transparent(inner) | ExprKind::Typed(inner, _) => inner,
+        ExprKind::Transparent(inner) | ExprKind::Typed(inner, ..) => inner,
         _ => e,
     }
 }
@@ -278,7 +278,7 @@ impl Eval<'_> {
                 let (_, yes, no) = self.condition(inner);
                 (Value::default(), no, yes)
             }
-            ExprKind::Transparent(inner) | ExprKind::Typed(inner, _) => self.condition(inner),
+            ExprKind::Transparent(inner) | ExprKind::Typed(inner, ..) => self.condition(inner),
             ExprKind::Path(segments)
                 if segments.len() == 1 && self.answers.contains_key(&segments[0]) =>
             {

@@ -57,7 +57,7 @@ pub fn children<'a>(expr: &'a Expr, visit: &mut dyn FnMut(Child<'a>)) {
         ExprKind::Let { expr, .. }
         | ExprKind::Try(expr)
         | ExprKind::Transparent(expr)
-        | ExprKind::Typed(expr, _) => e(expr),
+        | ExprKind::Typed(expr, ..) => e(expr),
         ExprKind::Match { scrutinee, arms } => {
             e(scrutinee);
             for arm in arms {

@@ -222,8 +222,9 @@ pub enum ExprKind {
     /// References, derefs, `.await`, casts, parentheses: the value passes through.
     Transparent(Box<Expr>),
     /// A call whose result's type a turbofish names (`query_as::<_, User>(..)`, `from_str::<T>(..)`,
-    /// `row.try_get::<UserId, _>(..)`, `.load::<T>(..)`): the value is also what that type holds.
-    Typed(Box<Expr>, Box<TypeRef>),
+    /// `row.try_get::<UserId, _>(..)`, `.load::<T>(..)`): the value is also what that type holds. The flag
+    /// says the turbofish has that one type argument only (so it is the function's one type parameter).
+    Typed(Box<Expr>, Box<TypeRef>, bool),
     /// `a[i]`: an element of `a`.
     Index(Box<Expr>, Box<Expr>),
 }

@@ -416,7 +416,7 @@ impl BodyLowerer {
                     ..mac.clone()
                 });
                 return Expr {
-                    kind: ExprKind::Typed(Box::new(query), Box::new(lower_type(&ty))),
+                    kind: ExprKind::Typed(Box::new(query), Box::new(lower_type(&ty)), false),
                     span: whole,
                 };
             }
@@ -676,19 +676,28 @@ fn deleted_table(sql: &str) -> Option<Box<str>> {
     (!table.is_empty()).then(|| table.into_boxed_str())
 }
 
-/// The type a turbofish names for a call's result: its last type argument that is not `_`.
-fn turbofish_type(args: &syn::AngleBracketedGenericArguments) -> Option<TypeRef> {
-    args.args.iter().rev().find_map(|arg| match arg {
+/// The type a turbofish names for a call's result: its last type argument that is not `_`; and whether
+/// it is the turbofish's only type argument.
+fn turbofish_type(args: &syn::AngleBracketedGenericArguments) -> Option<(TypeRef, bool)> {
+    let types = || {
+        args.args
+            .iter()
+            .filter(|arg| matches!(arg, syn::GenericArgument::Type(_)))
+    };
+    let sole = types().count() == 1;
+    types().rev().find_map(|arg| match arg {
         syn::GenericArgument::Type(syn::Type::Infer(_)) => None,
-        syn::GenericArgument::Type(ty) => Some(lower_type(ty)),
+        syn::GenericArgument::Type(ty) => Some((lower_type(ty), sole)),
         _ => None,
     })
 }
 
 /// A call wrapped with the type its turbofish names, if it names one.
-fn typed(call: ExprKind, named: Option<TypeRef>, span: Span) -> ExprKind {
+fn typed(call: ExprKind, named: Option<(TypeRef, bool)>, span: Span) -> ExprKind {
     match named {
-        Some(ty) => ExprKind::Typed(Box::new(Expr { kind: call, span }), Box::new(ty)),
+        Some((ty, sole)) => {
+            ExprKind::Typed(Box::new(Expr { kind: call, span }), Box::new(ty), sole)
+        }
         None => call,
     }
 }
