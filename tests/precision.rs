@@ -435,3 +435,27 @@ pub fn report(record: CustomerRecord) -> Result<(), Failed> {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn a_turbofish_says_nothing_of_a_result_that_is_not_a_type_parameter() {
+    // `send::<Customer>(c)` names the body's type; the result is a dependency's `Response`.
+    let code = r#"use reqwest::Response;
+#[derive(pii_lint::Pii, serde::Serialize)]
+pub struct Customer {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+#[derive(Debug)]
+pub struct Failed;
+pub fn send<B: serde::Serialize>(body: &B) -> Result<Response, Failed> {
+    let _ = serde_json::to_string(body);
+    Err(Failed)
+}
+pub fn signup(c: &Customer) -> Result<(), Failed> {
+    let response = send::<Customer>(c)?;
+    log::info!("{:?}", response.status());
+    Ok(())
+}
+"#;
+    assert_leaks(code, "");
+}

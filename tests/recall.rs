@@ -578,3 +578,69 @@ pub fn show(raw: String) -> Result<(), ParsingError> {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn a_turbofish_on_a_workspace_parser_keeps_what_its_error_carries() {
+    // The type the turbofish names adds to the summary; it does not cut it to that type (`u64` holds
+    // nothing, but the error quoting the input does).
+    let code = r#"#[derive(pii_lint::Pii)]
+pub struct Customer {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+#[derive(Debug)]
+pub struct ParseError {
+    pub input: String,
+}
+pub fn parse_value<T: std::str::FromStr>(raw: String) -> Result<T, ParseError> {
+    Err(ParseError { input: raw })
+}
+pub fn check(c: &Customer) {
+    if let Err(e) = parse_value::<u64>(c.email.clone()) {
+        log::info!("bad input {}", e.input); // leak
+    }
+}
+"#;
+    assert_leaks(code, "");
+}
+
+#[test]
+fn a_conversion_no_impl_of_which_fits_the_known_type_reaches_them_all() {
+    // What is known of the argument (it holds a whole `Envelope`) fits no impl: the knowledge is wrong
+    // somewhere (a dependency converted the value), so every impl is reached, as before narrowing.
+    let code = r#"#[derive(Debug, pii_lint::Pii)]
+pub struct Customer {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+#[derive(Debug)]
+pub struct Envelope {
+    pub body: String,
+}
+#[derive(Debug)]
+pub struct Message {
+    pub text: String,
+}
+#[derive(Debug)]
+pub struct Letter {
+    pub text: String,
+}
+pub struct Payment;
+impl From<Message> for Payment {
+    fn from(m: Message) -> Self {
+        log::info!("{:?}", m); // leak
+        Payment
+    }
+}
+impl From<Letter> for Payment {
+    fn from(_l: Letter) -> Self {
+        Payment
+    }
+}
+pub fn pay(c: &Customer) -> Payment {
+    let envelope = Envelope { body: c.email.clone() };
+    Payment::from(envelope)
+}
+"#;
+    assert_leaks(code, "");
+}

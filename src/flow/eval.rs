@@ -547,19 +547,9 @@ impl Eval<'_> {
             _ => Vec::new(),
         };
         !fns.is_empty()
-            && fns.iter().all(|f| {
-                let info = index.func(*f);
-                let Some(output) = info.def.lowered.signature().output else {
-                    return false;
-                };
-                let first_argument = match &output {
-                    TypeRef::Path { args, .. } => args.first(),
-                    _ => None,
-                };
-                std::iter::once(&output)
-                    .chain(first_argument)
-                    .any(|ty| super::overloads::is_type_parameter(index, info.module, ty))
-            })
+            && fns
+                .iter()
+                .all(|f| index.func(*f).def.lowered.signature().returns_type_param)
     }
 
     /// A parameter's value: what callers pass (`marker`), and what its type says; nothing but the type
@@ -901,9 +891,11 @@ impl Eval<'_> {
             // (`fn parse_xml<T>(self) -> Result<T, E>` called as `.parse_xml::<Response>()`).
             ExprKind::Typed(inner, ty, sole) => {
                 let value = self.expr(inner);
-                if self.calls_workspace_code(inner)
-                    && !(*sole && self.returns_type_parameter(inner))
-                {
+                if self.calls_workspace_code(inner) {
+                    // The summary says what the result holds (its error side too); the type adds its own.
+                    if *sole && self.returns_type_parameter(inner) {
+                        return value.joined(&self.type_value(ty));
+                    }
                     return value;
                 }
                 let value = value.joined(&self.type_value(ty));

@@ -146,11 +146,11 @@ fn named_types(index: &Index, module: ModuleId, ty: &TypeRef, depth: usize, out:
     }
 }
 
-/// Whether a written type is one of its item's type parameters (`R`, or `S: Store`): a bare
+/// Whether a field's written type is one of its struct's type parameters (`R`, or `S: Store`): a bare
 /// capitalised name that names nothing in the workspace (the resolver takes unknown names for a
 /// dependency's, so it cannot tell `R` from an imported `Response`; neither holds a workspace type's value
 /// unless it is a type parameter).
-pub(super) fn is_type_parameter(index: &Index, module: ModuleId, ty: &TypeRef) -> bool {
+fn is_type_parameter(index: &Index, module: ModuleId, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Dyn(_) => true,
         TypeRef::Path { segments, args } if segments.len() == 1 && args.is_empty() => {

@@ -301,6 +301,7 @@ impl Lowerer<'_> {
                 &LoweredFn {
                     params,
                     output,
+                    returns_type_param: returns_type_param(sig),
                     body: block.map(|b| lowerer.block(b)),
                     instrument: lowerer.instrument(attrs),
                 },
@@ -448,6 +449,32 @@ fn bounded<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> TypeRef
 }
 
 /// The trait bounds of a signature's type parameters, from `<S: A>` and `where S: A`.
+/// Whether a signature's output is one of its type parameters, alone or as the first type argument of its
+/// result type (`fn parse_value<T>(..) -> Result<T, E>`).
+fn returns_type_param(sig: &syn::Signature) -> bool {
+    let syn::ReturnType::Type(_, output) = &sig.output else {
+        return false;
+    };
+    let is_param = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p
+            .path
+            .get_ident()
+            .is_some_and(|name| sig.generics.type_params().any(|t| t.ident == *name)),
+        _ => false,
+    };
+    let first_argument = match &**output {
+        syn::Type::Path(p) => p.path.segments.last().and_then(|s| match &s.arguments {
+            syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            }),
+            _ => None,
+        }),
+        _ => None,
+    };
+    is_param(output) || first_argument.is_some_and(is_param)
+}
+
 fn generic_bounds(generics: &syn::Generics) -> Vec<(String, TypeRef)> {
     let mut found: Vec<(String, Vec<syn::TypeParamBound>)> = Vec::new();
     for param in generics.type_params() {

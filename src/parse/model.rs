@@ -194,6 +194,9 @@ pub struct FnDef {
 pub struct LoweredFn {
     pub params: Vec<Param>,
     pub output: Option<TypeRef>,
+    /// The written output is one of the function's type parameters, alone or as the first type argument
+    /// of its result (`-> T`, `-> Result<T, E>`, `-> Option<T>`).
+    pub returns_type_param: bool,
     /// `None` for a trait method without a default body.
     pub body: Option<super::flow_ir::Block>,
     pub instrument: Option<super::flow_ir::Instrument>,
@@ -205,6 +208,7 @@ pub struct LoweredFn {
 pub struct LoweredSignature {
     pub params: Vec<Param>,
     pub output: Option<TypeRef>,
+    pub returns_type_param: bool,
 }
 
 impl super::flow_ir::Encoded<LoweredFn> {
@@ -284,6 +288,7 @@ mod tests {
                 span: Span::line(file, 2),
             }],
             output: Some(ty("Payment")),
+            returns_type_param: true,
             body: Some(Block::default()),
             instrument: None,
         };
