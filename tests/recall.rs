@@ -644,3 +644,48 @@ pub fn pay(c: &Customer) -> Payment {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn a_conversion_impl_that_leaves_a_field_type_open_is_reached() {
+    // `ResponseData<Stripe, Meta>` fits the first impl (its `R` is open), not the second one, which
+    // names `Stripe` too but in the other position.
+    let code = r#"#[derive(pii_lint::Pii)]
+pub struct Customer {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+pub trait Connector {}
+#[derive(Debug)]
+pub struct Stripe {
+    pub id: String,
+}
+impl Connector for Stripe {}
+#[derive(Debug)]
+pub struct Meta {
+    pub note: String,
+}
+#[derive(Debug)]
+pub struct ResponseData<R, D> {
+    pub response: R,
+    pub data: D,
+}
+pub struct Payment;
+impl<R: Connector + std::fmt::Debug> From<ResponseData<R, Meta>> for Payment {
+    fn from(item: ResponseData<R, Meta>) -> Self {
+        log::info!("{:?}", item); // leak
+        Payment
+    }
+}
+impl From<ResponseData<Meta, Stripe>> for Payment {
+    fn from(item: ResponseData<Meta, Stripe>) -> Self {
+        log::debug!("{:?}", item);
+        Payment
+    }
+}
+pub fn settle(c: &Customer) -> Payment {
+    let response = Stripe { id: c.email.clone() };
+    Payment::from(ResponseData { response, data: Meta { note: String::new() } })
+}
+"#;
+    assert_leaks(code, "");
+}

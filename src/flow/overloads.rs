@@ -15,16 +15,28 @@ const ALIAS_DEPTH: usize = 8;
 /// Per function, what its first parameter's type says, worked out the first time a call needs it.
 pub struct Overloads {
     shapes: Vec<OnceLock<Option<Shape>>>,
-    /// Per workspace type, the names of its fields of generic type, worked out the first time.
-    generic_fields: Vec<OnceLock<Vec<String>>>,
+    /// Per workspace type, its fields whose type is one of its type parameters: the field's name and the
+    /// parameter's position, worked out the first time.
+    generic_fields: Vec<OnceLock<Vec<(String, u16)>>>,
 }
 
 /// A parameter's written type, as far as telling impls apart goes.
 struct Shape {
     /// The workspace types it may be (several behind `#[cfg]`s).
     heads: Vec<TypeId>,
-    /// The workspace types its generic arguments name, at any depth and through aliases.
+    /// The head type's type arguments in order, with what aliases were given put in their parameters'
+    /// places (`PaymentsResponseRouterData<StripeResponse>` is `ResponseRouterData<Authorize,
+    /// StripeResponse, ..>`).
+    args: Vec<Arg>,
+}
+
+/// One type argument of the parameter's type.
+#[derive(Clone, Default)]
+struct Arg {
+    /// The workspace types it names, at any depth and through aliases.
     named: Vec<TypeId>,
+    /// It is, or holds, a type parameter of the impl (`impl<R> From<ResponseData<R>>`): any type fits.
+    open: bool,
 }
 
 impl Overloads {
@@ -62,26 +74,32 @@ impl Overloads {
     }
 
     /// Whether an argument can be of the parameter's type: it is of one of the types the parameter may
-    /// be, and what it holds in a field of generic type (`response: R`) is of a type the parameter names.
+    /// be, and what it holds in a field whose type is a type parameter (`response: R`) is of a type the
+    /// parameter gives that type parameter.
     fn fits(&self, index: &Index, shape: &Shape, arg: &Value) -> bool {
         let known: Vec<TypeId> = arg.whole_types().collect();
         let Some(head) = shape.heads.iter().find(|h| known.contains(h)) else {
             return false;
         };
         let generic = self.generic_fields[head.0 as usize].get_or_init(|| {
-            let info = index.ty(*head);
-            info.fields()
+            index
+                .ty(*head)
+                .fields()
                 .iter()
-                .filter(|field| is_type_parameter(index, info.module, &field.ty))
-                .map(|field| field.display_name())
+                .filter_map(|field| Some((field.display_name(), field.type_param?)))
                 .collect()
         });
-        generic.iter().all(|name| {
+        generic.iter().all(|(name, position)| {
             let Some(held) = arg.fields.get(name.as_str()) else {
                 return true;
             };
+            let Some(given) = shape.args.get(usize::from(*position)) else {
+                return true;
+            };
             let mut held_types = held.whole_types().peekable();
-            held_types.peek().is_none() || held_types.any(|t| shape.named.contains(&t))
+            given.open
+                || held_types.peek().is_none()
+                || held_types.any(|t| given.named.contains(&t))
         })
     }
 }
@@ -96,23 +114,90 @@ fn shape(index: &Index, f: FnId) -> Option<Shape> {
     let lowered = info.def.lowered.signature();
     let mut module = info.module;
     let mut ty = without_refs(&lowered.params.first()?.ty).clone();
-    let mut named = Vec::new();
+    let TypeRef::Path { args: written, .. } = &ty else {
+        return None;
+    };
+    let mut args: Vec<(Vec<(ModuleId, TypeRef)>, bool)> = written
+        .iter()
+        .map(|a| {
+            (
+                vec![(module, a.clone())],
+                is_type_parameter(index, module, a),
+            )
+        })
+        .collect();
     for _ in 0..=ALIAS_DEPTH {
-        let TypeRef::Path { args, .. } = &ty else {
-            return None;
-        };
-        for arg in args {
-            named_types(index, module, arg, ALIAS_DEPTH, &mut named);
-        }
-        if let Some((alias_module, aliased)) = index.alias_of(module, &ty) {
+        if let Some((alias_module, aliased, params)) = index.alias_with_params(module, &ty) {
+            let aliased = without_refs(aliased).clone();
+            let TypeRef::Path { args: target, .. } = &aliased else {
+                return None;
+            };
+            args = target
+                .iter()
+                .map(|a| given_to(index, alias_module, a, params, &args))
+                .collect();
             module = alias_module;
-            ty = without_refs(aliased).clone();
+            ty = aliased;
             continue;
         }
         let heads = index.resolve_types(module, &ty);
-        return (!heads.is_empty()).then_some(Shape { heads, named });
+        let args = args
+            .into_iter()
+            .map(|(pieces, open)| {
+                let mut named = Vec::new();
+                for (module, piece) in &pieces {
+                    named_types(index, *module, piece, ALIAS_DEPTH, &mut named);
+                }
+                Arg { named, open }
+            })
+            .collect();
+        return (!heads.is_empty()).then_some(Shape { heads, args });
     }
     None
+}
+
+/// A type argument an alias's definition writes (`R`, `Vec<R>`, `Authorize`), with what the alias was
+/// given for its parameters put in: the written types it is made of (with their modules), and whether it
+/// is open (a type parameter of the impl, or a parameter the alias was not given).
+fn given_to(
+    index: &Index,
+    module: ModuleId,
+    written: &TypeRef,
+    params: &[String],
+    given: &[(Vec<(ModuleId, TypeRef)>, bool)],
+) -> (Vec<(ModuleId, TypeRef)>, bool) {
+    let unknown = (Vec::new(), true);
+    if let TypeRef::Path { segments, args } = written {
+        if let ([name], true) = (segments.as_slice(), args.is_empty()) {
+            if let Some(k) = params.iter().position(|p| p == name) {
+                return given.get(k).cloned().unwrap_or(unknown);
+            }
+        }
+    }
+    let mut pieces = vec![(module, written.clone())];
+    let mut open = is_type_parameter(index, module, written);
+    for (k, param) in params.iter().enumerate() {
+        if mentions(written, param) {
+            let (more, more_open) = given.get(k).cloned().unwrap_or(unknown.clone());
+            pieces.extend(more);
+            open |= more_open;
+        }
+    }
+    (pieces, open)
+}
+
+/// Whether a written type names `name` anywhere (`Vec<R>` names `R`).
+fn mentions(ty: &TypeRef, name: &str) -> bool {
+    match ty {
+        TypeRef::Path { segments, args } => {
+            (segments.len() == 1 && segments[0] == name) || args.iter().any(|a| mentions(a, name))
+        }
+        TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => {
+            mentions(inner, name)
+        }
+        TypeRef::Tuple(items) => items.iter().any(|i| mentions(i, name)),
+        TypeRef::Dyn(_) | TypeRef::Other => false,
+    }
 }
 
 fn without_refs(mut ty: &TypeRef) -> &TypeRef {
@@ -146,7 +231,7 @@ fn named_types(index: &Index, module: ModuleId, ty: &TypeRef, depth: usize, out:
     }
 }
 
-/// Whether a field's written type is one of its struct's type parameters (`R`, or `S: Store`): a bare
+/// Whether a written type argument is a type parameter of the impl (`R`, or `S: Store`): a bare
 /// capitalised name that names nothing in the workspace (the resolver takes unknown names for a
 /// dependency's, so it cannot tell `R` from an imported `Response`; neither holds a workspace type's value
 /// unless it is a type parameter).

@@ -23,7 +23,7 @@ struct Builder<'a> {
     fns: Vec<FnInfo>,
     impls: Vec<ImplInfo>,
     traits: Vec<TraitInfo>,
-    aliases: Vec<(ModuleId, TypeRef)>,
+    aliases: Vec<(ModuleId, TypeRef, Vec<String>)>,
     module_annotations: Vec<ModuleAnnotations>,
     macros: BTreeMap<String, Vec<Vec<String>>>,
     /// Every workspace `macro_rules!`'s rules by name, gathered before modules are built (a macro may be
@@ -489,9 +489,9 @@ impl Builder<'_> {
                         }
                     }
                 }
-                ItemKind::TypeAlias(ty) => {
+                ItemKind::TypeAlias(ty, params) => {
                     let id = super::modules::AliasId(self.aliases.len() as u32);
-                    self.aliases.push((module, ty));
+                    self.aliases.push((module, ty, params));
                     self.define(module, &name, Def::Alias(id));
                 }
                 ItemKind::Other => {}
@@ -609,7 +609,7 @@ impl Builder<'_> {
 /// The workspace type a written type names, looking through `type` aliases `depth` deep.
 fn type_behind(
     tree: &ModuleTree,
-    aliases: &[(ModuleId, TypeRef)],
+    aliases: &[(ModuleId, TypeRef, Vec<String>)],
     module: ModuleId,
     ty: &TypeRef,
     depth: usize,
@@ -621,7 +621,7 @@ fn type_behind(
         return None;
     };
     defs.iter().find_map(|d| d.as_type()).or_else(|| {
-        let (alias_module, aliased) = defs.iter().find_map(|d| match d {
+        let (alias_module, aliased, _) = defs.iter().find_map(|d| match d {
             Def::Alias(a) if depth > 0 => Some(&aliases[a.0 as usize]),
             _ => None,
         })?;

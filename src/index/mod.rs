@@ -116,8 +116,9 @@ pub struct Index {
     pub fns: Vec<FnInfo>,
     pub impls: Vec<ImplInfo>,
     pub traits: Vec<TraitInfo>,
-    /// `type` aliases: the module they are written in and the type they stand for.
-    pub aliases: Vec<(ModuleId, TypeRef)>,
+    /// `type` aliases: the module they are written in, the type they stand for and their type
+    /// parameters' names.
+    pub aliases: Vec<(ModuleId, TypeRef, Vec<String>)>,
     pub module_annotations: Vec<ModuleAnnotations>,
     /// The workspace's `macro_rules!` macros by name, with the macros their rules invoke.
     pub macros: std::collections::BTreeMap<String, Vec<Vec<String>>>,
@@ -218,9 +219,30 @@ impl Index {
     pub fn alias(&self, def: Def) -> Option<(ModuleId, &TypeRef)> {
         match def {
             Def::Alias(a) => {
-                let (module, ty) = &self.aliases[a.0 as usize];
+                let (module, ty, _) = &self.aliases[a.0 as usize];
                 Some((*module, ty))
             }
+            _ => None,
+        }
+    }
+
+    /// As `alias_of`, with the alias's type parameters' names.
+    pub fn alias_with_params(
+        &self,
+        module: ModuleId,
+        ty: &TypeRef,
+    ) -> Option<(ModuleId, &TypeRef, &[String])> {
+        let TypeRef::Path { segments, .. } = ty else {
+            return None;
+        };
+        match self.resolve_path(module, segments) {
+            Resolution::Defs(defs) => defs.into_iter().find_map(|def| match def {
+                Def::Alias(a) => {
+                    let (module, ty, params) = &self.aliases[a.0 as usize];
+                    Some((*module, ty, params.as_slice()))
+                }
+                _ => None,
+            }),
             _ => None,
         }
     }

@@ -146,18 +146,18 @@ impl Lowerer<'_> {
         let annotations = self.reader.annotations(attrs, item_span);
         let kind = match item {
             syn::Item::Struct(s) => {
-                ItemKind::Struct(self.type_def(attrs, [(None, &s.fields)].into_iter()))
+                ItemKind::Struct(self.type_def(attrs, &s.generics, [(None, &s.fields)].into_iter()))
             }
             syn::Item::Enum(e) => {
                 let variants = e
                     .variants
                     .iter()
                     .map(|v| (Some(v.ident.to_string()), &v.fields));
-                ItemKind::Enum(self.type_def(attrs, variants))
+                ItemKind::Enum(self.type_def(attrs, &e.generics, variants))
             }
             syn::Item::Union(u) => {
                 let fields = syn::Fields::Named(u.fields.clone());
-                ItemKind::Union(self.type_def(attrs, [(None, &fields)].into_iter()))
+                ItemKind::Union(self.type_def(attrs, &u.generics, [(None, &fields)].into_iter()))
             }
             syn::Item::Fn(f) => ItemKind::Fn(self.fn_def(&f.sig, &f.attrs, Some(&f.block))),
             syn::Item::Impl(i) => ItemKind::Impl(ImplDef {
@@ -193,7 +193,7 @@ impl Lowerer<'_> {
                 flatten_use(&u.tree, &mut Vec::new(), is_pub, &mut entries);
                 ItemKind::Use(entries)
             }
-            syn::Item::Type(t) => ItemKind::TypeAlias(lower_type(&t.ty)),
+            syn::Item::Type(t) => ItemKind::TypeAlias(lower_type(&t.ty), type_params(&t.generics)),
             syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
                 let mut invoked = Vec::new();
                 invoked_macros(m.mac.tokens.clone(), &mut invoked);
@@ -322,8 +322,10 @@ impl Lowerer<'_> {
     fn type_def<'f>(
         &mut self,
         attrs: &[syn::Attribute],
+        generics: &syn::Generics,
         field_groups: impl Iterator<Item = (Option<String>, &'f syn::Fields)>,
     ) -> TypeDef {
+        let params = type_params(generics);
         let derives = attrs::derives(attrs);
         let derives_pii_helper = derives.iter().any(|d| d == "Pii" || d == "RedactedDebug");
         let pii = if derives_pii_helper {
@@ -354,6 +356,14 @@ impl Lowerer<'_> {
                         None
                     },
                     serde_skip: attrs::serde_skips(&field.attrs),
+                    type_param: match &field.ty {
+                        syn::Type::Path(p) if p.qself.is_none() => p
+                            .path
+                            .get_ident()
+                            .and_then(|name| params.iter().position(|t| name == t))
+                            .map(|i| i as u16),
+                        _ => None,
+                    },
                 });
             }
         }
@@ -449,6 +459,15 @@ fn bounded<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> TypeRef
 }
 
 /// The trait bounds of a signature's type parameters, from `<S: A>` and `where S: A`.
+/// The names of an item's type parameters, in order (lifetimes and constants left out, as in the type
+/// arguments `TypeRef` keeps).
+fn type_params(generics: &syn::Generics) -> Vec<String> {
+    generics
+        .type_params()
+        .map(|t| t.ident.to_string())
+        .collect()
+}
+
 /// Whether a signature's output is one of its type parameters, alone or as the first type argument of its
 /// result type (`fn parse_value<T>(..) -> Result<T, E>`).
 fn returns_type_param(sig: &syn::Signature) -> bool {

@@ -70,7 +70,8 @@ pub enum ItemKind {
     Trait(TraitDef),
     Mod(ModDef),
     Use(Vec<UseEntry>),
-    TypeAlias(TypeRef),
+    /// `type Name<A, B> = ..;`: the type it stands for and its type parameters' names.
+    TypeAlias(TypeRef, Vec<String>),
     /// `macro_rules! name { .. }`: the paths of the macros its rules invoke (`error`, `log::warn`), so a
     /// local wrapper of a sink macro is a sink too, and its rules as (matcher, transcriber) text, so the
     /// items its invocations make are indexed (SPEC 4.4).
@@ -137,6 +138,9 @@ pub struct FieldDef {
     pub ty: TypeRef,
     pub pii: Option<PiiAttr>,
     pub serde_skip: bool,
+    /// The field's type is the type's type parameter with this index (`response: R` in
+    /// `ResponseData<F, R>`: 1).
+    pub type_param: Option<u16>,
 }
 
 impl FieldDef {
