@@ -120,6 +120,9 @@ fn publish(
                     .or_default()
                     .push(diagnostic(workspace, finding));
             }
+            // Freeing the analysis takes a while on a large workspace: not before the diagnostics go out
+            // (where no thread can be made, it is freed here).
+            let _ = std::thread::Builder::new().spawn(move || drop(outcome));
         }
         Err(report) => {
             let message = format!("{report}");

@@ -78,15 +78,24 @@ pub fn parse_workspace_reusing(
                 && *path == source.rel_path
         })
         .collect();
-    let reusable = |index: usize, _: &crate::workspace::SourceFile| {
-        unchanged[index].then(|| memo.entries[index].2.clone())
-    };
+    // The summaries of unchanged files are moved out of the memo (it is made again below).
+    let mut reusable: Vec<Option<FileSummary>> = std::mem::take(&mut memo.entries)
+        .into_iter()
+        .map(|(_, _, summary)| Some(summary))
+        .collect();
+    reusable.resize_with(workspace.files.len(), || None);
+    for (kept, same) in reusable.iter_mut().zip(&unchanged) {
+        if !same {
+            *kept = None;
+        }
+    }
     let summaries: Vec<FileSummary> = workspace
         .files
         .par_iter()
+        .zip(reusable)
         .enumerate()
-        .map(|(index, source)| {
-            if let Some(summary) = reusable(index, source) {
+        .map(|(index, (source, reused))| {
+            if let Some(summary) = reused {
                 if let Some(cache) = cache {
                     cache.had_elsewhere();
                 }
@@ -118,7 +127,7 @@ pub fn parse_workspace_reusing(
     memo.include_tests = options.include_tests;
     memo.entries = workspace
         .files
-        .iter()
+        .par_iter()
         .zip(&summaries)
         .map(|(source, summary)| {
             let text = match &source.text {
