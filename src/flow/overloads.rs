@@ -31,7 +31,6 @@ struct Shape {
 }
 
 /// One type argument of the parameter's type.
-#[derive(Clone, Default)]
 struct Arg {
     /// The workspace types it names, at any depth and through aliases.
     named: Vec<TypeId>,
@@ -117,7 +116,7 @@ fn shape(index: &Index, f: FnId) -> Option<Shape> {
     let TypeRef::Path { args: written, .. } = &ty else {
         return None;
     };
-    let mut args: Vec<(Vec<(ModuleId, TypeRef)>, bool)> = written
+    let mut args: Vec<Written> = written
         .iter()
         .map(|a| {
             (
@@ -156,6 +155,10 @@ fn shape(index: &Index, f: FnId) -> Option<Shape> {
     None
 }
 
+/// A type argument as written: the types it is made of, each with the module it is written in, and
+/// whether it is open.
+type Written = (Vec<(ModuleId, TypeRef)>, bool);
+
 /// A type argument an alias's definition writes (`R`, `Vec<R>`, `Authorize`), with what the alias was
 /// given for its parameters put in: the written types it is made of (with their modules), and whether it
 /// is open (a type parameter of the impl, or a parameter the alias was not given).
@@ -164,8 +167,8 @@ fn given_to(
     module: ModuleId,
     written: &TypeRef,
     params: &[String],
-    given: &[(Vec<(ModuleId, TypeRef)>, bool)],
-) -> (Vec<(ModuleId, TypeRef)>, bool) {
+    given: &[Written],
+) -> Written {
     let unknown = (Vec::new(), true);
     if let TypeRef::Path { segments, args } = written {
         if let ([name], true) = (segments.as_slice(), args.is_empty()) {
