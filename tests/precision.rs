@@ -459,3 +459,46 @@ pub fn signup(c: &Customer) -> Result<(), Failed> {
 "#;
     assert_leaks(code, "");
 }
+
+#[test]
+fn self_in_an_impl_for_one_alias_is_not_another_aliases() {
+    // Both impls are `RouterData`'s (written for aliases), but `Self::describe` and `self.describe()` in
+    // the capture impl are the capture impl's own.
+    let code = r#"#[derive(pii_lint::Pii)]
+pub struct Customer {
+    #[pii(category = "email", purpose = "service")]
+    pub email: String,
+}
+pub struct RouterData<F> {
+    pub flow: F,
+    pub note: String,
+}
+pub struct Authorize;
+pub struct Capture;
+pub type AuthData = RouterData<Authorize>;
+pub type CapData = RouterData<Capture>;
+impl AuthData {
+    pub fn describe(note: String) -> String {
+        log::info!("authorizing {}", note); // leak
+        note
+    }
+    pub fn shout(&self, note: String) {
+        log::info!("authorizing {}", note);
+    }
+    pub fn authorize(c: &Customer) -> String {
+        Self::describe(c.email.clone())
+    }
+}
+impl CapData {
+    pub fn describe(note: String) -> String {
+        note
+    }
+    pub fn shout(&self, _note: String) {}
+    pub fn run(&self, c: &Customer) -> String {
+        self.shout(c.email.clone());
+        Self::describe(c.email.clone())
+    }
+}
+"#;
+    assert_leaks(code, "");
+}

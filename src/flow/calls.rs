@@ -265,6 +265,25 @@ impl Eval<'_> {
         result
     }
 
+    /// Of the methods a call on `Self` or `self` names, those of the caller's own impl block when it
+    /// defines one: impls written for different aliases of one type (`impl AuthData`, `impl CapData`
+    /// over `RouterData`) are all that type's, but `Self::describe` in one of them is its own.
+    fn own_impl_first(&self, fns: Vec<FnId>) -> Vec<FnId> {
+        let Some(owner) = self.owner.filter(|_| fns.len() > 1) else {
+            return fns;
+        };
+        let own: Vec<FnId> = fns
+            .iter()
+            .copied()
+            .filter(|f| self.index().func(*f).owner == Some(owner))
+            .collect();
+        if own.is_empty() {
+            fns
+        } else {
+            own
+        }
+    }
+
     pub(super) fn call_expr(&mut self, func: &Expr, args: &[Expr], span: Span) -> Value {
         let values: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
         let ExprKind::Path(segments) = &func.kind else {
@@ -283,6 +302,10 @@ impl Eval<'_> {
             segments,
         ) {
             Callee::Fns(fns) if !fns.is_empty() => {
+                let fns = match segments.first().map(String::as_str) {
+                    Some("Self") => self.own_impl_first(fns),
+                    _ => fns,
+                };
                 let fns = self.sh.overloads.reachable(self.index(), fns, &values);
                 let mut result = Value::default();
                 let mut call_args = CallArgs::new(values);
@@ -472,6 +495,9 @@ impl Eval<'_> {
             .whole_types()
             .flat_map(|t| self.sh.methods.of_type(t, method).to_vec())
             .collect();
+        if matches!(&receiver.kind, ExprKind::Path(p) if p.len() == 1 && p[0] == "self") {
+            targets = self.own_impl_first(targets);
+        }
         // A trait object or bounded generic: every workspace impl of the method, and the default body.
         let statically_known = targets.len();
         for t in receiver_value.dyn_traits() {

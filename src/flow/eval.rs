@@ -8,7 +8,7 @@ use super::render::materialize;
 use super::types::TypeFacts;
 use super::value::{Origin, Trace, Value};
 use crate::diagnostic::Span;
-use crate::index::{DeclId, Def, FnId, Index, ModuleId, TypeId};
+use crate::index::{DeclId, Def, FnId, ImplId, Index, ModuleId, TypeId};
 use crate::parse::flow_ir::{Block, Expr, ExprKind, Pat, Render, Stmt};
 use crate::parse::{Annotation, Named, TypeRef};
 use rustc_hash::FxHashMap as HashMap;
@@ -94,6 +94,8 @@ pub(super) struct Eval<'a> {
     pub(super) sh: &'a Shared<'a>,
     pub(super) module: ModuleId,
     pub(super) self_type: Option<TypeId>,
+    /// The impl block the function is in.
+    pub(super) owner: Option<ImplId>,
     pub(super) scopes: Vec<HashMap<String, Value>>,
     pub(super) facts: FnFacts,
     /// Inside a sink, sanitizer or encryptor: reads here are not reported.
@@ -175,6 +177,7 @@ fn evaluate(sh: &Shared, id: FnId, constructed: &[(u32, DeclId)]) -> (FnFacts, O
         sh,
         module: f.module,
         self_type,
+        owner: f.owner,
         scopes: vec![HashMap::default()],
         facts: FnFacts::default(),
         boundary,
