@@ -510,32 +510,17 @@ impl Eval<'_> {
     /// Whether a call goes to a workspace function or a method some workspace impl defines.
     fn calls_workspace_code(&self, call: &Expr) -> bool {
         match &call.kind {
-            ExprKind::Call { func, .. } => match &func.kind {
-                ExprKind::Path(segments) => matches!(
-                    super::methods::resolve_call(
-                        self.index(),
-                        self.sh.methods,
-                        self.module,
-                        self.self_type,
-                        segments,
-                    ),
-                    super::methods::Callee::Fns(fns) if !fns.is_empty()
-                ),
-                _ => false,
-            },
             ExprKind::MethodCall { method, .. } => self.sh.methods.defines(method),
-            _ => false,
+            _ => !self.workspace_callees(call).is_empty(),
         }
     }
 
-    /// Whether every workspace function a call may reach returns one of its type parameters, alone or as
-    /// the first argument of its result type (`-> T`, `-> Result<T, E>`, `-> Option<T>`).
-    fn returns_type_parameter(&self, call: &Expr) -> bool {
-        let index = self.index();
-        let fns: Vec<FnId> = match &call.kind {
+    /// The workspace functions a call may reach by its path, or by its method's name.
+    fn workspace_callees(&self, call: &Expr) -> Vec<FnId> {
+        match &call.kind {
             ExprKind::Call { func, .. } => match &func.kind {
                 ExprKind::Path(segments) => match super::methods::resolve_call(
-                    index,
+                    self.index(),
                     self.sh.methods,
                     self.module,
                     self.self_type,
@@ -548,11 +533,22 @@ impl Eval<'_> {
             },
             ExprKind::MethodCall { method, .. } => self.sh.methods.named(method).to_vec(),
             _ => Vec::new(),
-        };
+        }
+    }
+
+    /// Whether every workspace function a call may reach returns one of its type parameters, alone or as
+    /// the first argument of its result type (`-> T`, `-> Result<T, E>`, `-> Option<T>`).
+    fn returns_type_parameter(&self, call: &Expr) -> bool {
+        let fns = self.workspace_callees(call);
         !fns.is_empty()
-            && fns
-                .iter()
-                .all(|f| index.func(*f).def.lowered.signature().returns_type_param)
+            && fns.iter().all(|f| {
+                self.index()
+                    .func(*f)
+                    .def
+                    .lowered
+                    .signature()
+                    .returns_type_param
+            })
     }
 
     /// A parameter's value: what callers pass (`marker`), and what its type says; nothing but the type
