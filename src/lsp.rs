@@ -120,8 +120,8 @@ fn publish(
                     .or_default()
                     .push(diagnostic(workspace, finding));
             }
-            // Freeing the analysis takes a while on a large workspace: not before the diagnostics go out
-            // (where no thread can be made, it is freed here).
+            // Freeing the analysis takes a while on a large workspace: it is freed on a thread of its own
+            // while the diagnostics go out (where no thread can be made, here).
             let _ = std::thread::Builder::new().spawn(move || drop(outcome));
         }
         Err(report) => {

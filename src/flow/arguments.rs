@@ -7,6 +7,7 @@ use super::types::TypeFacts;
 use super::value::{Origin, Value};
 use crate::index::Index;
 use crate::parse::flow_ir::Render;
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 /// Replaces parameter markers of a callee's summary by what the call passes.
@@ -42,20 +43,23 @@ pub fn substitute(index: &Index, types: &TypeFacts, summary: &Value, args: &[Val
 /// shared: a trait call reaching hundreds of impls keeps one copy, not one per impl.
 pub(super) struct CallArgs {
     pub(super) values: Vec<Value>,
-    kept: Option<Option<Arc<[Value]>>>,
+    kept: OnceCell<Option<Arc<[Value]>>>,
 }
 
 impl CallArgs {
     pub(super) fn new(values: Vec<Value>) -> CallArgs {
-        CallArgs { values, kept: None }
+        CallArgs {
+            values,
+            kept: OnceCell::new(),
+        }
     }
 }
 
 impl Eval<'_> {
     /// `kept_for_callee` of these arguments, made on the first call site that asks.
-    pub(super) fn kept_args(&self, args: &mut CallArgs) -> Option<Arc<[Value]>> {
+    pub(super) fn kept_args(&self, args: &CallArgs) -> Option<Arc<[Value]>> {
         args.kept
-            .get_or_insert_with(|| {
+            .get_or_init(|| {
                 if self.protecting || args.values.iter().all(Value::is_empty) {
                     None
                 } else {

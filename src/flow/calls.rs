@@ -195,7 +195,7 @@ const SERIALIZERS: &[&str] = &[
 
 impl Eval<'_> {
     /// Evaluates a call of workspace function `callee` with the call's arguments.
-    pub(super) fn call(&mut self, callee: FnId, call_args: &mut CallArgs, span: Span) -> Value {
+    pub(super) fn call(&mut self, callee: FnId, call_args: &CallArgs, span: Span) -> Value {
         let kept = self.kept_args(call_args);
         let given = &call_args.values;
         let sh = self.sh;
@@ -308,9 +308,9 @@ impl Eval<'_> {
                 };
                 let fns = self.sh.overloads.reachable(self.index(), fns, &values);
                 let mut result = Value::default();
-                let mut call_args = CallArgs::new(values);
+                let call_args = CallArgs::new(values);
                 for callee in fns {
-                    result.join(&self.call(callee, &mut call_args, span));
+                    result.join(&self.call(callee, &call_args, span));
                 }
                 result
             }
@@ -537,13 +537,13 @@ impl Eval<'_> {
             // any of them returns; one with many (a flow per payment step, a connector per provider)
             // returns what a call the analysis cannot see into returns, the receiver.
             let narrow = dispatched <= NARROW_DISPATCH;
-            let mut all_args = CallArgs::new(all_args);
-            let mut dispatched_args = CallArgs::new(dispatched_values);
+            let all_args = CallArgs::new(all_args);
+            let dispatched_args = CallArgs::new(dispatched_values);
             for (i, target) in targets.into_iter().enumerate() {
                 if i < statically_known {
-                    result.join(&self.call(target, &mut all_args, span));
+                    result.join(&self.call(target, &all_args, span));
                 } else {
-                    let returned = self.call(target, &mut dispatched_args, span);
+                    let returned = self.call(target, &dispatched_args, span);
                     if narrow {
                         result.join(&returned);
                     }

@@ -250,13 +250,8 @@ impl Index {
     /// The type a written path stands for when it names a `type` alias, with the alias's module (where
     /// its own paths resolve).
     pub fn alias_of(&self, module: ModuleId, ty: &TypeRef) -> Option<(ModuleId, &TypeRef)> {
-        let TypeRef::Path { segments, .. } = ty else {
-            return None;
-        };
-        match self.resolve_path(module, segments) {
-            Resolution::Defs(defs) => defs.into_iter().find_map(|def| self.alias(def)),
-            _ => None,
-        }
+        self.alias_with_params(module, ty)
+            .map(|(alias_module, aliased, _)| (alias_module, aliased))
     }
 
     /// The workspace types and traits a written type stands for, looking through containers and `type`
