@@ -48,25 +48,40 @@ impl Rules {
         )
     }
 
-    /// The expansion of the first rule that matches `input`, as source text.
-    pub fn expand(&self, input: &str) -> Option<String> {
+    /// The expansion of the first rule that matches `input`, as tokens: syn parses them as they are,
+    /// without printing and lexing them again.
+    pub fn expand(&self, input: &str) -> Option<TokenStream> {
         let input: Vec<TokenTree> = TokenStream::from_str(input).ok()?.into_iter().collect();
         for (pattern, transcriber) in &self.0 {
             let mut bindings = Bindings::default();
             if matches_all(pattern, &input, &mut bindings) {
                 let mut out = TokenStream::new();
                 transcribe(transcriber.clone(), &[&bindings], &mut out);
-                return Some(out.to_string());
+                return Some(out);
             }
         }
         None
     }
 }
 
+/// How many delimited groups and `<` the tokens hold, nested ones included: an upper bound of their
+/// nesting, as `depth::too_deep` counts it in text.
+pub fn openers(tokens: &TokenStream) -> usize {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => 1 + openers(&group.stream()),
+            TokenTree::Punct(punct) => usize::from(punct.as_char() == '<'),
+            _ => 0,
+        })
+        .sum()
+}
+
 /// The expansion of the first rule that matches `input`, as source text.
 #[cfg(test)]
 fn expand(rules: &[(String, String)], input: &str) -> Option<String> {
-    Rules::lex(rules).expand(input)
+    Rules::lex(rules).expand(input).map(|tokens| tokens.to_string())
 }
 
 /// What each `$name` matched: one fragment, or one `Bindings` per iteration of a repetition.
