@@ -1,15 +1,17 @@
 """How long the language server takes to answer a save (the scale issue's warm target in the editor).
 
-Starts `cargo-pii-lint lsp` in a checkout, waits for its first analysis, then appends a function to one
-file, sends `textDocument/didSave`, and times until the server publishes diagnostics again; the file is
-put back and saved once more. Prints the median of the save times in milliseconds.
+Starts `cargo-pii-lint lsp` in a checkout, waits for its first analysis, then edits one file, sends
+`textDocument/didSave`, and times until the server publishes diagnostics again; the file is put back and
+saved once more. Prints the median of the save times in milliseconds. The edit (`item`, the default)
+appends a function; `body` adds a statement to the file's first function body, moving every line after it.
 
-    python3 bench/lsp.py <binary> <checkout> <file to edit> [saves]
+    python3 bench/lsp.py <binary> <checkout> <file to edit> [saves] [item|body]
 """
 
 import json
 import pathlib
 import queue
+import re
 import statistics
 import subprocess
 import sys
@@ -17,14 +19,35 @@ import threading
 import time
 
 EDIT = "\nfn pii_lint_bench_edit(x: usize) -> usize {\n    x + 1\n}\n"
+BODY_EDIT = "    let _pii_lint_bench_edit = 1;\n"
+FN_START = re.compile(r"\bfn\s+\w+")
+
+
+def edited_text(original, mode):
+    """The file with the edit made; `None` when a `body` edit finds no function body."""
+    if mode == "item":
+        return original + EDIT
+    lines = original.splitlines(keepends=True)
+    in_signature = False
+    for at, line in enumerate(lines):
+        code = line.split("//")[0].rstrip()
+        in_signature = in_signature or bool(FN_START.search(code))
+        if in_signature and code.endswith(";"):
+            in_signature = False
+        elif in_signature and code.endswith("{"):
+            return "".join(lines[: at + 1] + [BODY_EDIT] + lines[at + 1:])
+    return None
 
 
 def main():
     binary, checkout, edited = sys.argv[1:4]
     binary = str(pathlib.Path(binary).resolve())
     saves = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+    mode = sys.argv[5] if len(sys.argv) > 5 else "item"
     checkout = pathlib.Path(checkout).resolve()
     edited = pathlib.Path(edited).resolve()
+    if edited_text(edited.read_text(), mode) is None:
+        sys.exit(f"{edited}: no function body to edit")
     server = subprocess.Popen([binary, "lsp"], cwd=checkout, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     messages = queue.Queue()
@@ -59,7 +82,7 @@ def main():
     times = []
     try:
         for _ in range(saves):
-            for text in (original + EDIT, original):
+            for text in (edited_text(original, mode), original):
                 edited.write_text(text)
                 started = time.monotonic()
                 send({"jsonrpc": "2.0", "method": "textDocument/didSave",

@@ -31,15 +31,53 @@ impl Level {
 }
 
 /// A place in a file: 1-based lines, 1-based columns counted in characters, end exclusive.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
 pub struct Span {
     pub file: FileId,
     pub line: u32,
     pub column: u32,
     pub end_line: u32,
     pub end_column: u32,
+}
+
+thread_local! {
+    static WITHOUT_PLACES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `work` (a serialisation on this thread) with every span written as nothing, so what is written
+/// is what the data says apart from where (`parse::shape`).
+pub fn without_places<T>(work: impl FnOnce() -> T) -> T {
+    /// Puts the outer setting back however `work` ends.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WITHOUT_PLACES.set(self.0);
+        }
+    }
+    let _outer = Restore(WITHOUT_PLACES.replace(true));
+    work()
+}
+
+/// Whether spans are being left out (`without_places`).
+pub fn places_left_out() -> bool {
+    WITHOUT_PLACES.get()
+}
+
+// Written as the derive would, but for `without_places`.
+impl serde::Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if places_left_out() {
+            return serializer.serialize_unit();
+        }
+        let mut span = serializer.serialize_struct("Span", 5)?;
+        span.serialize_field("file", &self.file)?;
+        span.serialize_field("line", &self.line)?;
+        span.serialize_field("column", &self.column)?;
+        span.serialize_field("end_line", &self.end_line)?;
+        span.serialize_field("end_column", &self.end_column)?;
+        span.end()
+    }
 }
 
 impl Span {

@@ -49,8 +49,9 @@ pub fn serve(request: CheckRequest) -> Result<bool, String> {
         None => request,
     };
     let mut published = BTreeSet::new();
-    // What the last analysis parsed: a save re-parses only the files whose text changed.
-    let mut memo = crate::parse::ParseMemo::kept();
+    // What the last analysis parsed and evaluated: a save re-parses only the files whose text changed,
+    // and evaluates again only what the edit can have changed.
+    let mut memo = crate::pipeline::Memo::kept();
     publish(&connection, &request, &mut published, &mut memo)?;
     let mut shut_down = false;
     for message in &connection.receiver {
@@ -104,7 +105,7 @@ fn publish(
     connection: &Connection,
     request: &CheckRequest,
     published: &mut BTreeSet<Url>,
-    memo: &mut crate::parse::ParseMemo,
+    memo: &mut crate::pipeline::Memo,
 ) -> Result<(), String> {
     let mut by_file: BTreeMap<Url, Vec<Diagnostic>> =
         published.iter().map(|u| (u.clone(), Vec::new())).collect();

@@ -57,14 +57,34 @@ impl Timings {
 }
 
 pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
-    check_reusing(request, &mut parse::ParseMemo::default())
+    check_reusing(request, &mut Memo::default())
+}
+
+/// What a language server keeps from one analysis for the next: every file's summary, and the flow's
+/// evaluations. `Memo::default()` keeps nothing (a one-off run pays nothing for it).
+#[derive(Default)]
+pub struct Memo {
+    pub parse: parse::ParseMemo,
+    flow: Option<crate::flow::FlowMemo>,
+    keep: bool,
+}
+
+impl Memo {
+    pub fn kept() -> Memo {
+        Memo {
+            parse: parse::ParseMemo::kept(),
+            flow: None,
+            keep: true,
+        }
+    }
 }
 
 /// As `check`, parsing only the files whose text changed since the run that left `memo` (the language
-/// server's re-analysis on save); the outcome is the one `check` gives.
+/// server's re-analysis on save), and, when the edit kept the index's shape, evaluating again only what
+/// it can have changed; the outcome is the one `check` gives.
 pub fn check_reusing(
     request: &CheckRequest,
-    memo: &mut parse::ParseMemo,
+    memo: &mut Memo,
 ) -> Result<CheckOutcome, miette::Report> {
     let mut timings = Timings::default();
     let (mut workspace, config, config_source, levels, cache) =
@@ -92,7 +112,7 @@ pub fn check_reusing(
         include_tests: config.files.include_tests,
     };
     let summaries = timings.time("parse", || {
-        parse::parse_workspace_reusing(&workspace, &options, memo, cache.as_ref())
+        parse::parse_workspace_reusing(&workspace, &options, &mut memo.parse, cache.as_ref())
     });
     if let Some(cache) = cache {
         let rust_files = workspace
@@ -106,7 +126,16 @@ pub fn check_reusing(
     let index = timings.time("index", || {
         Index::build(workspace, config, config_file, summaries)
     });
-    let flow = timings.time("flow", || crate::flow::compute(&index));
+    let previous = memo.flow.take();
+    let flow = timings.time("flow", || {
+        let edit = memo.parse.edit().filter(|edit| edit.same_shape);
+        let previous = previous.as_ref().zip(edit.map(|edit| &edit.changed[..]));
+        let (flow, kept) = crate::flow::compute_with(&index, previous, memo.keep);
+        memo.flow = kept;
+        flow
+    });
+    // The evaluations before this edit are freed beside the lints (where no thread can be made, here).
+    let _ = std::thread::Builder::new().spawn(move || drop(previous));
     let findings = timings.time("lints", || {
         let mut findings = Vec::new();
         let context = crate::lints::LintContext {

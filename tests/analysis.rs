@@ -282,8 +282,7 @@ fn a_syntax_error_in_one_file_leaves_the_others_analysed() {
 /// The language server's re-analysis parses only the files that changed, and gives what a fresh run gives.
 #[test]
 fn a_reanalysis_reusing_unchanged_files_equals_a_fresh_run() {
-    use cargo_pii_lint::parse::ParseMemo;
-    use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest};
+    use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest, Memo};
     let dir = common::workspace(&[
         (
             "src/lib.rs",
@@ -308,7 +307,7 @@ fn a_reanalysis_reusing_unchanged_files_equals_a_fresh_run() {
             .map(|f| format!("{:?} {} {}", f.span, f.message, f.fingerprint))
             .collect::<Vec<_>>()
     };
-    let mut memo = ParseMemo::kept();
+    let mut memo = Memo::kept();
     let first = check_reusing(&request, &mut memo).expect("runs");
     assert_eq!(
         shown(&first.findings),
@@ -323,7 +322,7 @@ fn a_reanalysis_reusing_unchanged_files_equals_a_fresh_run() {
         )],
     );
     let warm = check_reusing(&request, &mut memo).expect("runs");
-    assert_eq!(memo.reused(), 2, "lib.rs and models.rs are unchanged");
+    assert_eq!(memo.parse.reused(), 2, "lib.rs and models.rs are unchanged");
     let cold = check(&request).expect("runs");
     assert!(shown(&warm.findings).iter().any(|f| f.contains("log sink")));
     assert_eq!(shown(&warm.findings), shown(&cold.findings));
@@ -343,4 +342,82 @@ fn a_reanalysis_reusing_unchanged_files_equals_a_fresh_run() {
         shown(&warm.findings),
         shown(&check(&request).expect("runs").findings)
     );
+}
+
+/// After an edit that keeps every item and signature (a body edited, lines moved), the language server's
+/// re-analysis takes the evaluations that read nothing the edit changed, and still gives a fresh run's
+/// findings: when the edited function's summary moves, adds or loses data, and when a hand-written
+/// render changes (nothing is taken then), or a signature (nothing is taken either).
+#[test]
+fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_run() {
+    use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest, Memo};
+    let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub tier: u8,\n}\n\nimpl std::fmt::Display for Customer {\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        write!(f, \"{}\", self.tier)\n    }\n}\n";
+    let orders = "pub fn phone_of(c: &crate::models::Customer) -> String {\n    c.phone.clone()\n}\n\npub fn tier_of(c: &crate::models::Customer) -> u8 {\n    c.tier\n}\n";
+    let audit = "pub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", crate::orders::phone_of(c));\n    println!(\"{}\", c);\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n";
+    let dir = common::workspace(&[
+        (
+            "src/lib.rs",
+            "pub mod audit;\npub mod models;\npub mod orders;\n",
+        ),
+        ("src/models.rs", models),
+        ("src/orders.rs", orders),
+        ("src/audit.rs", audit),
+    ]);
+    let request = CheckRequest {
+        cwd: dir.path().to_path_buf(),
+        ..CheckRequest::default()
+    };
+    let shown = |findings: &[cargo_pii_lint::diagnostic::Finding]| {
+        (findings.iter())
+            .map(|f| {
+                let data = (f.data.iter()).map(|d| format!("{:?}", d.field));
+                let trace = (f.trace.iter()).map(|t| format!("{:?} {}", t.span, t.note));
+                let (data, trace) = (data.collect::<Vec<_>>(), trace.collect::<Vec<_>>());
+                format!(
+                    "{:?} {} {data:?} {trace:?} {}",
+                    f.span, f.message, f.fingerprint
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut memo = Memo::kept();
+    check_reusing(&request, &mut memo).expect("runs");
+    let mut edit = |path: &str, text: String| {
+        common::write_files(dir.path(), &[(path, text.as_str())]);
+        let warm = check_reusing(&request, &mut memo).expect("runs");
+        let cold = check(&request).expect("runs");
+        assert_eq!(
+            shown(&warm.findings),
+            shown(&cold.findings),
+            "after {path}:\n{text}"
+        );
+        (warm.flow.reused_evaluations, shown(&cold.findings))
+    };
+    let leaks = |findings: &[String]| findings.iter().filter(|f| f.contains("log sink")).count();
+
+    // Lines move in `phone_of`: its summary's trace moves, so `audit` is evaluated again, `count` is not.
+    let moved = orders.replacen("{\n", "{\n    let _unused = 1;\n\n", 1);
+    let (reused, findings) = edit("src/orders.rs", moved.clone());
+    assert!(reused > 0, "the functions of untouched files are taken");
+    assert_eq!(leaks(&findings), 1, "{findings:#?}");
+    // `phone_of` no longer returns the phone: the leak in `audit`, an unchanged file, goes.
+    let (reused, findings) = edit(
+        "src/orders.rs",
+        moved.replace("c.phone.clone()", "String::new()"),
+    );
+    assert!(reused > 0);
+    assert_eq!(leaks(&findings), 0, "{findings:#?}");
+    // And comes back.
+    let (_, findings) = edit("src/orders.rs", orders.to_string());
+    assert_eq!(leaks(&findings), 1, "{findings:#?}");
+    // The hand-written `Display` now shows the phone: a second leak, and nothing is taken.
+    let (reused, findings) = edit("src/models.rs", models.replace("self.tier", "self.phone"));
+    assert_eq!(reused, 0, "a render read from a body changed");
+    assert_eq!(leaks(&findings), 2, "{findings:#?}");
+    // A signature changes: nothing is taken.
+    let (reused, _) = edit(
+        "src/orders.rs",
+        orders.replace("-> u8 {\n    c.tier", "-> u16 {\n    c.tier as u16"),
+    );
+    assert_eq!(reused, 0, "the index's shape changed");
 }

@@ -119,6 +119,17 @@ pub(super) struct Eval<'a> {
     pub(super) rendered: BTreeSet<TypeId>,
     /// Locals holding a check's answer (`let ok = check(c);`): what holds when they are true and false.
     pub(super) answers: HashMap<String, (ConsentSet, ConsentSet)>,
+    /// The functions whose summaries (`Shared::returns`) were read.
+    pub(super) summaries_read: Vec<u32>,
+}
+
+/// What an evaluation read and handed to `Shared::seen`, besides its facts: what `FlowMemo` keeps.
+#[derive(Debug, Default)]
+pub struct Trail {
+    /// The functions whose summaries it read, each once, in no particular order.
+    pub summaries_read: Vec<u32>,
+    pub used_fields: Vec<String>,
+    pub rendered: Vec<TypeId>,
 }
 
 /// The element types of a tuple type (also behind `&`).
@@ -134,7 +145,20 @@ fn bare_tuple(ty: &TypeRef) -> Option<&[TypeRef]> {
 const ALIAS_DEPTH: usize = 8;
 
 pub fn run(sh: &Shared, id: FnId) -> FnFacts {
-    let (facts, constructs) = evaluate(sh, id, &[]);
+    run_with(sh, id, None)
+}
+
+/// `run`, saying in `trail` what the evaluation read and saw.
+pub fn run_recorded(sh: &Shared, id: FnId) -> (FnFacts, Trail) {
+    let mut trail = Trail::default();
+    let facts = run_with(sh, id, Some(&mut trail));
+    trail.summaries_read.sort_unstable();
+    trail.summaries_read.dedup();
+    (facts, trail)
+}
+
+fn run_with(sh: &Shared, id: FnId, mut trail: Option<&mut Trail>) -> FnFacts {
+    let (facts, constructs) = evaluate(sh, id, &[], trail.as_deref_mut());
     // A constructor of a personal-data type (`SubscriberEmail::parse(s)`): the parameters it puts into
     // the value are that data from the start of the body, so an error quoting one carries it (SPEC 4.4).
     let Some(decl) = constructs else {
@@ -156,12 +180,17 @@ pub fn run(sh: &Shared, id: FnId) -> FnFacts {
         return facts;
     }
     let constructed: Vec<(u32, DeclId)> = put_in.into_iter().map(|i| (i, decl)).collect();
-    evaluate(sh, id, &constructed).0
+    evaluate(sh, id, &constructed, trail).0
 }
 
 /// Evaluates a function's body; `constructed` parameters (by index, `self` counted) are personal data
 /// from the start. Also says which personal-data type's declaration the function returns a value of.
-fn evaluate(sh: &Shared, id: FnId, constructed: &[(u32, DeclId)]) -> (FnFacts, Option<DeclId>) {
+fn evaluate(
+    sh: &Shared,
+    id: FnId,
+    constructed: &[(u32, DeclId)],
+    trail: Option<&mut Trail>,
+) -> (FnFacts, Option<DeclId>) {
     let f = sh.index.func(id);
     let lowered = f.def.lowered.decode();
     let self_type = f
@@ -203,6 +232,7 @@ fn evaluate(sh: &Shared, id: FnId, constructed: &[(u32, DeclId)]) -> (FnFacts, O
         answers: HashMap::default(),
         used_fields: BTreeSet::new(),
         rendered: BTreeSet::new(),
+        summaries_read: Vec::new(),
     };
     eval.held = eval.proofs_of(&lowered.params);
     let mut index = 0u32;
@@ -324,6 +354,11 @@ fn evaluate(sh: &Shared, id: FnId, constructed: &[(u32, DeclId)]) -> (FnFacts, O
     eval.facts.reads.sort();
     eval.facts.reads.dedup();
     eval.facts.reads.shrink_to_fit();
+    if let Some(trail) = trail {
+        trail.summaries_read.append(&mut eval.summaries_read);
+        trail.used_fields.extend(eval.used_fields.iter().cloned());
+        trail.rendered.extend(eval.rendered.iter().copied());
+    }
     if let Ok(mut seen) = sh.seen.lock() {
         // `extend`, not `append`: appending rebuilds the whole (large) set for each function.
         seen.used_fields

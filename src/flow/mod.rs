@@ -9,6 +9,7 @@ mod context;
 mod erasure;
 mod eval;
 mod guards;
+mod memo;
 mod methods;
 mod order;
 mod overloads;
@@ -21,5 +22,6 @@ mod value;
 mod walk;
 
 pub use catalog::SinkKind;
-pub use solve::{compute, CodePurpose, DataRead, FlowFacts, SinkFlow};
+pub use memo::FlowMemo;
+pub use solve::{compute, compute_with, CodePurpose, DataRead, FlowFacts, SinkFlow};
 pub use value::Origin;

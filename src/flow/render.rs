@@ -9,7 +9,7 @@ use crate::parse::flow_ir::{Block, Expr, ExprKind, Render};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Per type and trait, the fields a hand-written impl reads from `self`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct HandWritten {
     impls: BTreeMap<(TypeId, &'static str), BTreeSet<String>>,
 }

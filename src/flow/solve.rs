@@ -6,6 +6,7 @@ use super::context::CallGraph;
 use super::erasure::erased_types;
 use super::eval::{self, FnFacts, ReadHit, Seen, Shared};
 use super::guards::{carried, ConsentSet, ConsentTable};
+use super::memo::{Evaluation, FlowMemo, Reuse};
 use super::methods::MethodTable;
 use super::order;
 use super::render::materialize;
@@ -15,6 +16,7 @@ use crate::diagnostic::{Span, TraceStep};
 use crate::index::{DeclId, FnId, Index, TypeId};
 use crate::parse::flow_ir::Render;
 use crate::parse::Named;
+use crate::workspace::FileId;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -73,6 +75,8 @@ pub struct FlowFacts {
     pub rendered_types: BTreeSet<TypeId>,
     /// How long each step of the solution took (`--timings`).
     pub steps: Vec<(&'static str, Duration)>,
+    /// Evaluations taken from the analysis before an edit instead of made (`FlowMemo`).
+    pub reused_evaluations: usize,
 }
 
 /// Times consecutive steps.
@@ -144,6 +148,17 @@ fn with_params(index: &Index, types: &TypeFacts, value: &Value, params: &[Value]
 }
 
 pub fn compute(index: &Index) -> FlowFacts {
+    compute_with(index, None, false).0
+}
+
+/// `compute`, taking what it can of the evaluations `previous` kept for an analysis before an edit of
+/// the `FileId`s given that kept the index's shape (`parse::Edit`); with `keep`, also the evaluations
+/// of this one, for the next.
+pub fn compute_with(
+    index: &Index,
+    previous: Option<(&FlowMemo, &[FileId])>,
+    keep: bool,
+) -> (FlowFacts, Option<FlowMemo>) {
     let mut clock = Stopwatch::default();
     let catalog = Catalog::builtin()
         .with_config(&index.config)
@@ -155,8 +170,18 @@ pub fn compute(index: &Index) -> FlowFacts {
     let mut returns = vec![Value::default(); count];
     let seen = std::sync::Mutex::new(Seen::default());
     let consents = ConsentTable::build(index);
+    let reuse = previous.and_then(|(memo, changed)| Reuse::new(memo, index, &types.hand, changed));
+    let mut kept = keep.then(|| FlowMemo::new(count, types.hand.clone()));
+    // Only kept and reused evaluations need them: each summary's fingerprint, updated as it grows.
+    let fingerprinted = keep || reuse.is_some();
+    let mut fingerprints =
+        vec![Value::default().fingerprint(); if fingerprinted { count } else { 0 }];
+    let reused = std::sync::atomic::AtomicUsize::new(0);
     clock.lap("tables");
-    let evaluate = |ids: &[u32], returns: &[Value]| -> Vec<FnFacts> {
+    let evaluate = |ids: &[u32],
+                    returns: &[Value],
+                    fingerprints: &[u64]|
+     -> Vec<(FnFacts, Option<Evaluation>)> {
         let shared = Shared {
             index,
             catalog: &catalog,
@@ -168,7 +193,22 @@ pub fn compute(index: &Index) -> FlowFacts {
             consents: &consents,
         };
         ids.par_iter()
-            .map(|i| eval::run(&shared, FnId(*i)))
+            .map(|i| {
+                if let Some(before) = reuse.as_ref().and_then(|r| r.find(*i, fingerprints)) {
+                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if let Ok(mut seen) = seen.lock() {
+                        seen.used_fields.extend(before.used_fields.iter().cloned());
+                        seen.rendered.extend(before.rendered.iter().copied());
+                    }
+                    return (before.facts.clone(), keep.then(|| before.clone()));
+                }
+                if !keep {
+                    return (eval::run(&shared, FnId(*i)), None);
+                }
+                let (facts, trail) = eval::run_recorded(&shared, FnId(*i));
+                let evaluation = Evaluation::new(facts.clone().compacted(), trail, fingerprints);
+                (facts, Some(evaluation))
+            })
             .collect()
     };
     // Every function, callees before callers as their bodies' calls say, so most are evaluated once; then
@@ -182,11 +222,12 @@ pub fn compute(index: &Index) -> FlowFacts {
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
     // batch as its callee saw the callee's summary from before.
-    let mut settle = |batch: Vec<(u32, FnFacts)>,
+    let mut settle = |batch: Vec<(u32, (FnFacts, Option<Evaluation>))>,
                       facts: &mut Vec<FnFacts>,
                       returns: &mut Vec<Value>,
+                      fingerprints: &mut Vec<u64>,
                       dirty: &mut BTreeSet<(u32, u32)>| {
-        for (id, new_facts) in &batch {
+        for (id, (new_facts, _)) in &batch {
             for call in &new_facts.calls {
                 let known = &mut callers[call.callee.0 as usize];
                 if !known.contains(id) {
@@ -194,13 +235,19 @@ pub fn compute(index: &Index) -> FlowFacts {
                 }
             }
         }
-        for (id, new_facts) in batch {
+        for (id, (new_facts, evaluation)) in batch {
             let f = id as usize;
             // Summaries only grow, so the fixed point is reached however the evaluations interleave.
             if returns[f].absorb(&new_facts.ret) {
                 for caller in &callers[f] {
                     dirty.insert((level[*caller as usize], *caller));
                 }
+                if fingerprinted {
+                    fingerprints[f] = returns[f].fingerprint();
+                }
+            }
+            if let (Some(kept), Some(evaluation)) = (kept.as_mut(), evaluation) {
+                kept.keep(id, evaluation);
             }
             facts[f] = new_facts.compacted();
         }
@@ -218,14 +265,16 @@ pub fn compute(index: &Index) -> FlowFacts {
             dirty.pop_first();
             batch.push(id);
         }
-        let again = evaluate(&batch, &returns);
+        let again = evaluate(&batch, &returns, &fingerprints);
         settle(
             batch.into_iter().zip(again).collect(),
             &mut facts,
             &mut returns,
+            &mut fingerprints,
             &mut dirty,
         );
     }
+    let reused = reused.into_inner();
 
     // What each parameter receives from every call site, propagated from callers to callees until
     // nothing changes (a worklist; a call's arguments are substituted again only when they depend on
@@ -333,10 +382,11 @@ pub fn compute(index: &Index) -> FlowFacts {
     flow.reads.sort_by_key(|r| (r.span, r.function));
     clock.lap("sinks");
     flow.steps = clock.laps;
+    flow.reused_evaluations = reused;
     // Every summary and parameter value, freed beside whatever runs next rather than before it.
     // (Where no thread can be made, they are freed here.)
     let _ = std::thread::Builder::new().spawn(move || drop((returns, params)));
-    flow
+    (flow, kept)
 }
 
 /// Which parameters' values the sinks need: those a sink's value mentions, and those passed on to a

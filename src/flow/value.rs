@@ -41,13 +41,13 @@ pub enum Origin {
 }
 
 /// One step of the path data took. Notes are rendered only for findings, so a step is a plain copy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Step {
     pub span: Span,
     pub note: StepNote,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StepNote {
     /// Bound by a pattern; the name is the text at the step's span.
     Bound,
@@ -102,6 +102,17 @@ struct TraceNode {
     earlier: Trace,
 }
 
+// As `PartialEq` compares: step by step.
+impl std::hash::Hash for Trace {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut at = self;
+        while let Some(node) = &at.0 {
+            node.step.hash(state);
+            at = &node.earlier;
+        }
+    }
+}
+
 impl Trace {
     pub fn len(&self) -> usize {
         self.0.as_ref().map_or(0, |node| usize::from(node.len))
@@ -144,7 +155,7 @@ pub const ERR: &str = "<err>";
 /// How deep per-field knowledge goes (`row.address.street`); deeper, a value is one set of data.
 const MAX_DEPTH: usize = 3;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Value {
     pub items: SmallMap<Origin, Trace>,
     /// Data known per field or tuple element (struct literals, tuples): read back by field access.
@@ -160,6 +171,15 @@ impl Value {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty() && self.fields.values().all(Value::is_empty)
+    }
+
+    /// A hash of everything it holds, traces included: equal values have equal fingerprints, and (SipHash,
+    /// not a fast multiplicative hash) different ones practically never share one.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.hash(&mut hasher);
+        hasher.finish()
     }
 
     /// Adds what `other` carries; an origin already present keeps its (first found) trace.

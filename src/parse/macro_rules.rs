@@ -81,7 +81,9 @@ pub fn openers(tokens: &TokenStream) -> usize {
 /// The expansion of the first rule that matches `input`, as source text.
 #[cfg(test)]
 fn expand(rules: &[(String, String)], input: &str) -> Option<String> {
-    Rules::lex(rules).expand(input).map(|tokens| tokens.to_string())
+    Rules::lex(rules)
+        .expand(input)
+        .map(|tokens| tokens.to_string())
 }
 
 /// What each `$name` matched: one fragment, or one `Bindings` per iteration of a repetition.

@@ -13,6 +13,7 @@ mod lower_body;
 mod macro_rules;
 mod macros;
 pub mod model;
+pub mod shape;
 
 pub use model::*;
 
@@ -38,6 +39,17 @@ pub struct ParseMemo {
     entries: Vec<(String, String, FileSummary)>,
     include_tests: bool,
     reused: usize,
+    edit: Option<Edit>,
+}
+
+/// What changed since the run before, as the last run of a kept memo found it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Edit {
+    /// The files whose text changed.
+    pub changed: Vec<FileId>,
+    /// Same files in the same places, and each changed one with its shape (`shape`): the index is the
+    /// one before but for the changed files' places and bodies.
+    pub same_shape: bool,
 }
 
 impl ParseMemo {
@@ -51,6 +63,11 @@ impl ParseMemo {
     /// How many files the last run took from the memo instead of parsing.
     pub fn reused(&self) -> usize {
         self.reused
+    }
+
+    /// What the last run found changed since the one before; `None` after the first run.
+    pub fn edit(&self) -> Option<&Edit> {
+        self.edit.as_ref()
     }
 }
 
@@ -78,6 +95,22 @@ pub fn parse_workspace_reusing(
                 && *path == source.rel_path
         })
         .collect();
+    let had_run = !memo.entries.is_empty();
+    let same_files = memo.entries.len() == workspace.files.len()
+        && (workspace.files.iter())
+            .zip(&memo.entries)
+            .all(|(file, (path, _, _))| *path == file.rel_path);
+    // The changed files' shapes before the edit, to compare with theirs after.
+    let shapes_before: Vec<(usize, Option<Vec<u8>>)> = if memo.keep && same_files {
+        unchanged
+            .iter()
+            .enumerate()
+            .filter(|(_, same)| !**same)
+            .map(|(i, _)| (i, shape::outline(&memo.entries[i].2)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The summaries of unchanged files are moved out of the memo (it is made again below).
     let mut reusable: Vec<Option<FileSummary>> = std::mem::take(&mut memo.entries)
         .into_iter()
@@ -124,6 +157,18 @@ pub fn parse_workspace_reusing(
         return summaries;
     }
     memo.reused = unchanged.iter().filter(|same| **same).count();
+    memo.edit = had_run.then(|| Edit {
+        changed: (0..workspace.files.len())
+            .filter(|i| !unchanged[*i])
+            .map(|i| FileId(i as u32))
+            .collect(),
+        same_shape: same_files
+            && shapes_before.iter().all(|(i, before)| {
+                workspace.files[*i].kind != crate::workspace::FileKind::Config
+                    && before.is_some()
+                    && *before == shape::outline(&summaries[*i])
+            }),
+    });
     memo.include_tests = options.include_tests;
     memo.entries = workspace
         .files

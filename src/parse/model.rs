@@ -208,11 +208,15 @@ pub struct LoweredFn {
 
 /// The first fields of `LoweredFn`, in its order: its signature, decoded without the body
 /// (`Encoded::decode_leading`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct LoweredSignature {
     pub params: Vec<Param>,
     pub output: Option<TypeRef>,
     pub returns_type_param: bool,
+}
+
+impl super::flow_ir::Outline for LoweredFn {
+    type Outline = LoweredSignature;
 }
 
 impl super::flow_ir::Encoded<LoweredFn> {

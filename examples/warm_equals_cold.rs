@@ -1,0 +1,86 @@
+//! Checks on a real checkout that a language server's analysis after an edit gives what a fresh run
+//! gives (the scale issue's "byte-identical" warm target), and says how much it took from the analysis
+//! before. Edits one file as `bench/lsp.py` does, then puts it back.
+//!
+//!     cargo run --release --example warm_equals_cold -- <checkout> <file to edit> [body|item]
+
+use cargo_pii_lint::pipeline::{check, check_reusing, CheckOutcome, CheckRequest, Memo};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [checkout, edited, rest @ ..] = args.as_slice() else {
+        eprintln!("usage: warm_equals_cold <checkout> <file to edit> [body|item]");
+        std::process::exit(2);
+    };
+    let mode = rest.first().map_or("body", String::as_str);
+    let edited = PathBuf::from(edited);
+    let original = std::fs::read_to_string(&edited).expect("the file to edit reads");
+    let Some(changed) = edit(&original, mode) else {
+        eprintln!("{}: no function body to edit", edited.display());
+        std::process::exit(2);
+    };
+    let request = CheckRequest {
+        cwd: PathBuf::from(checkout),
+        ..CheckRequest::default()
+    };
+    let mut memo = Memo::kept();
+    check_reusing(&request, &mut memo).expect("the first analysis runs");
+    std::fs::write(&edited, &changed).expect("the edit is written");
+    let started = Instant::now();
+    let warm = check_reusing(&request, &mut memo);
+    let warm_time = started.elapsed();
+    let cold = check(&request);
+    std::fs::write(&edited, &original).expect("the file is put back");
+    let (warm, cold) = (warm.expect("runs"), cold.expect("runs"));
+    let (warm_shown, cold_shown) = (shown(&warm), shown(&cold));
+    println!(
+        "{} findings; warm analysis {} ms, {} evaluations taken from the one before",
+        cold_shown.len(),
+        warm_time.as_millis(),
+        warm.flow.reused_evaluations
+    );
+    if warm_shown != cold_shown {
+        for line in warm_shown.iter().filter(|l| !cold_shown.contains(l)) {
+            println!("only warm: {line}");
+        }
+        for line in cold_shown.iter().filter(|l| !warm_shown.contains(l)) {
+            println!("only cold: {line}");
+        }
+        std::process::exit(1);
+    }
+    println!("the same");
+}
+
+/// Everything a finding says, one line each.
+fn shown(outcome: &CheckOutcome) -> Vec<String> {
+    outcome.findings.iter().map(|f| format!("{f:?}")).collect()
+}
+
+/// The edit `bench/lsp.py` makes: a function appended (`item`), or a statement added at the start of the
+/// first function body (`body`), moving every line after it.
+fn edit(original: &str, mode: &str) -> Option<String> {
+    if mode == "item" {
+        return Some(format!(
+            "{original}\nfn pii_lint_bench_edit(x: usize) -> usize {{\n    x + 1\n}}\n"
+        ));
+    }
+    let mut in_signature = false;
+    let mut at = 0;
+    for line in original.split_inclusive('\n') {
+        at += line.len();
+        let code = line.split("//").next().unwrap_or("").trim_end();
+        in_signature = in_signature || code.split_whitespace().any(|w| w == "fn");
+        if in_signature && code.ends_with(';') {
+            in_signature = false;
+        } else if in_signature && code.ends_with('{') {
+            return Some(format!(
+                "{}    let _pii_lint_bench_edit = 1;\n{}",
+                &original[..at],
+                &original[at..]
+            ));
+        }
+    }
+    None
+}

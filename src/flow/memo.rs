@@ -1,0 +1,91 @@
+//! The evaluations of one analysis, kept for the next (a language server's next save). After an edit
+//! that keeps the index's shape (`parse::shape`: bodies edited, lines moved, no item or signature
+//! changed), the next analysis evaluates in the same order and takes a kept evaluation instead of
+//! redoing it when it is the same work: its function is written in no file the edit changed, the
+//! hand-written renders (read from bodies) are the same, and every summary it read then has the same
+//! fingerprint now. Its result is then what evaluating would give, so the findings are a cold run's.
+
+use super::eval::{FnFacts, Trail};
+use super::render::HandWritten;
+use crate::index::{Index, TypeId};
+use crate::workspace::FileId;
+
+/// One evaluation of a function: what it read, what it gave.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The functions whose summaries it read, with those summaries' fingerprints then.
+    read: Box<[(u32, u64)]>,
+    pub facts: FnFacts,
+    pub used_fields: Box<[String]>,
+    pub rendered: Box<[TypeId]>,
+}
+
+impl Evaluation {
+    pub fn new(facts: FnFacts, trail: Trail, fingerprints: &[u64]) -> Evaluation {
+        Evaluation {
+            read: (trail.summaries_read.iter())
+                .map(|f| (*f, fingerprints[*f as usize]))
+                .collect(),
+            facts,
+            used_fields: trail.used_fields.into(),
+            rendered: trail.rendered.into(),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct FlowMemo {
+    /// Per function (`FnId` order), its evaluations in the order they were made.
+    evaluations: Vec<Vec<Evaluation>>,
+    hand_written: HandWritten,
+}
+
+impl FlowMemo {
+    pub fn new(functions: usize, hand_written: HandWritten) -> FlowMemo {
+        FlowMemo {
+            evaluations: vec![Vec::new(); functions],
+            hand_written,
+        }
+    }
+
+    pub fn keep(&mut self, function: u32, evaluation: Evaluation) {
+        self.evaluations[function as usize].push(evaluation);
+    }
+}
+
+/// A kept memo, as the analysis after an edit may use it.
+pub struct Reuse<'a> {
+    memo: &'a FlowMemo,
+    /// Per function: written in a file the edit changed, so always evaluated again.
+    edited: Vec<bool>,
+}
+
+impl<'a> Reuse<'a> {
+    /// `None` when the memo is of another index (another number of functions) or the renders differ.
+    pub fn new(
+        memo: &'a FlowMemo,
+        index: &Index,
+        hand_written: &HandWritten,
+        changed: &[FileId],
+    ) -> Option<Reuse<'a>> {
+        if memo.evaluations.len() != index.fns.len() || memo.hand_written != *hand_written {
+            return None;
+        }
+        let edited = (index.fns.iter())
+            .map(|f| changed.contains(&f.file) || changed.contains(&f.item_span.file))
+            .collect();
+        Some(Reuse { memo, edited })
+    }
+
+    /// A kept evaluation of `function` that read summaries with the fingerprints they have now.
+    pub fn find(&self, function: u32, fingerprints: &[u64]) -> Option<&'a Evaluation> {
+        if self.edited[function as usize] {
+            return None;
+        }
+        self.memo.evaluations[function as usize].iter().find(|e| {
+            e.read
+                .iter()
+                .all(|(read, then)| fingerprints[*read as usize] == *then)
+        })
+    }
+}
