@@ -9,6 +9,7 @@ appends a function; `body` adds a statement to the file's first function body, m
 """
 
 import json
+import os
 import pathlib
 import queue
 import re
@@ -48,8 +49,11 @@ def main():
     edited = pathlib.Path(edited).resolve()
     if edited_text(edited.read_text(), mode) is None:
         sys.exit(f"{edited}: no function body to edit")
-    server = subprocess.Popen([binary, "lsp"], cwd=checkout, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    # TIMINGS=1 shows the server's `--timings` of each analysis.
+    timings = bool(os.environ.get("TIMINGS"))
+    server = subprocess.Popen([binary, "lsp"] + (["--timings"] if timings else []), cwd=checkout,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=None if timings else subprocess.DEVNULL)
     messages = queue.Queue()
     threading.Thread(target=read_messages, args=(server.stdout, messages), daemon=True).start()
 

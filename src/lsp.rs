@@ -16,7 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Serves until the client exits; says whether it shut the server down first (LSP: exit code 0, else 1).
-pub fn serve(request: CheckRequest) -> Result<bool, String> {
+/// With `timings`, each analysis's `--timings` go to stderr.
+pub fn serve(request: CheckRequest, timings: bool) -> Result<bool, String> {
     let (connection, io_threads) = Connection::stdio();
     let capabilities = ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
@@ -52,7 +53,7 @@ pub fn serve(request: CheckRequest) -> Result<bool, String> {
     // What the last analysis parsed and evaluated: a save re-parses only the files whose text changed,
     // and evaluates again only what the edit can have changed.
     let mut memo = crate::pipeline::Memo::kept();
-    publish(&connection, &request, &mut published, &mut memo)?;
+    publish(&connection, &request, &mut published, &mut memo, timings)?;
     let mut shut_down = false;
     for message in &connection.receiver {
         match message {
@@ -78,7 +79,7 @@ pub fn serve(request: CheckRequest) -> Result<bool, String> {
             }
             Message::Notification(note) if note.method == "exit" => break,
             Message::Notification(note) if note.method == DidSaveTextDocument::METHOD => {
-                publish(&connection, &request, &mut published, &mut memo)?;
+                publish(&connection, &request, &mut published, &mut memo, timings)?;
             }
             _ => {}
         }
@@ -106,11 +107,15 @@ fn publish(
     request: &CheckRequest,
     published: &mut BTreeSet<Url>,
     memo: &mut crate::pipeline::Memo,
+    timings: bool,
 ) -> Result<(), String> {
     let mut by_file: BTreeMap<Url, Vec<Diagnostic>> =
         published.iter().map(|u| (u.clone(), Vec::new())).collect();
     match check_reusing(request, memo) {
         Ok(outcome) => {
+            if timings {
+                eprint!("{}", crate::pipeline::timings_report(&outcome, None));
+            }
             let workspace = &outcome.index.workspace;
             for finding in &outcome.findings {
                 let Some(uri) = uri_of(workspace, finding.span.file) else {

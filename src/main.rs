@@ -66,7 +66,7 @@ fn run() -> ExitCode {
         },
         Some(Command::Init(args)) => init(&args),
         Some(Command::Lsp(args)) => match request_of(&args) {
-            Ok(request) => match cargo_pii_lint::lsp::serve(request) {
+            Ok(request) => match cargo_pii_lint::lsp::serve(request, args.timings) {
                 Ok(true) => ExitCode::SUCCESS,
                 // `exit` without `shutdown` before it (LSP).
                 Ok(false) => ExitCode::from(1),
@@ -217,30 +217,9 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
     }
     if args.timings {
-        let mut phases = outcome.timings.phases.clone();
-        phases.push(("report", started.elapsed()));
-        let total: std::time::Duration = phases.iter().map(|(_, d)| *d).sum();
-        for (phase, duration) in phases {
-            eprintln!(
-                "timing: {phase:<8} {:>9.3} ms",
-                duration.as_secs_f64() * 1000.0
-            );
-            if let ("parse", Some((read_back, files))) = (phase, outcome.timings.cached) {
-                eprintln!("timing:   {read_back} of {files} files read back from the cache");
-            }
-            if phase == "flow" {
-                for (step, duration) in &outcome.flow.steps {
-                    eprintln!(
-                        "timing:   {step:<10} {:>7.3} ms",
-                        duration.as_secs_f64() * 1000.0
-                    );
-                }
-            }
-        }
-        eprintln!(
-            "timing: {:<8} {:>9.3} ms",
-            "total",
-            total.as_secs_f64() * 1000.0
+        eprint!(
+            "{}",
+            cargo_pii_lint::pipeline::timings_report(&outcome, Some(("report", started.elapsed())))
         );
     }
     let denied = outcome.findings.iter().any(|f| f.level == Level::Deny);

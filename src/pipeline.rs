@@ -56,15 +56,45 @@ impl Timings {
     }
 }
 
+/// `--timings`: each phase's time (and `last`, a phase after the analysis such as the report's), the
+/// flow's steps, and what was taken from a cache or the analysis before.
+pub fn timings_report(outcome: &CheckOutcome, last: Option<(&'static str, Duration)>) -> String {
+    let mut phases = outcome.timings.phases.clone();
+    phases.extend(last);
+    let total: Duration = phases.iter().map(|(_, d)| *d).sum();
+    let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
+    let mut out = String::new();
+    for (phase, duration) in &phases {
+        out += &format!("timing: {phase:<8} {:>9.3} ms\n", ms(duration));
+        if let ("parse", Some((read_back, files))) = (*phase, outcome.timings.cached) {
+            out += &format!("timing:   {read_back} of {files} files read back from the cache\n");
+        }
+        if *phase == "flow" {
+            for (step, duration) in &outcome.flow.steps {
+                out += &format!("timing:   {step:<10} {:>7.3} ms\n", ms(duration));
+            }
+            if outcome.flow.reused_evaluations > 0 {
+                out += &format!(
+                    "timing:   {} evaluations taken from the analysis before\n",
+                    outcome.flow.reused_evaluations
+                );
+            }
+        }
+    }
+    out += &format!("timing: {:<8} {:>9.3} ms\n", "total", ms(&total));
+    out
+}
+
 pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
     check_reusing(request, &mut Memo::default())
 }
 
-/// What a language server keeps from one analysis for the next: every file's summary, and the flow's
-/// evaluations. `Memo::default()` keeps nothing (a one-off run pays nothing for it).
+/// What a language server keeps from one analysis for the next: every file's summary, the macro
+/// expansions, and the flow's evaluations. `Memo::default()` keeps nothing (a one-off run pays nothing for it).
 #[derive(Default)]
 pub struct Memo {
     pub parse: parse::ParseMemo,
+    expansions: crate::index::ExpansionMemo,
     flow: Option<crate::flow::FlowMemo>,
     keep: bool,
 }
@@ -73,6 +103,7 @@ impl Memo {
     pub fn kept() -> Memo {
         Memo {
             parse: parse::ParseMemo::kept(),
+            expansions: crate::index::ExpansionMemo::kept(),
             flow: None,
             keep: true,
         }
@@ -124,7 +155,13 @@ pub fn check_reusing(
         cache.finish();
     }
     let index = timings.time("index", || {
-        Index::build(workspace, config, config_file, summaries)
+        Index::build_reusing(
+            workspace,
+            config,
+            config_file,
+            summaries,
+            &mut memo.expansions,
+        )
     });
     let previous = memo.flow.take();
     let flow = timings.time("flow", || {

@@ -77,11 +77,16 @@ pub fn build(
     config: Config,
     config_file: Option<FileId>,
     mut summaries: Vec<FileSummary>,
+    expansion_memo: &mut super::expand::ExpansionMemo,
 ) -> Index {
     let (tree, crate_roots, types, fns, (impls, traits, aliases), module_annotations, macros) = {
         let rule_texts = gather_macro_rules(&summaries);
-        let expansions =
-            super::expand::Expansions::ahead(&summaries, &rule_texts, MAX_EXPANSION_DEPTH);
+        let expansions = super::expand::Expansions::ahead(
+            &summaries,
+            &rule_texts,
+            MAX_EXPANSION_DEPTH,
+            expansion_memo,
+        );
         let macro_rules = rule_texts
             .iter()
             .map(|(name, rules)| (name.clone(), crate::parse::MacroRules::lex(rules)))

@@ -16,12 +16,45 @@ pub struct Expansions {
     made: HashMap<Invocation, Vec<Item>>,
 }
 
+/// The expansions of one analysis, kept for the next (a language server's next save): an invocation in
+/// the same place with the same tokens, of a macro with the same rules, makes the same items.
+/// `ExpansionMemo::default()` keeps nothing.
+#[derive(Default)]
+pub struct ExpansionMemo {
+    keep: bool,
+    rules: HashMap<String, Vec<(String, String)>>,
+    made: HashMap<Invocation, Vec<Item>>,
+}
+
+impl ExpansionMemo {
+    pub fn kept() -> ExpansionMemo {
+        ExpansionMemo {
+            keep: true,
+            ..ExpansionMemo::default()
+        }
+    }
+
+    /// The items `call` made last time, if its macro's rules are the same.
+    fn take(
+        &mut self,
+        call: &Invocation,
+        rules: &HashMap<String, Vec<(String, String)>>,
+    ) -> Option<Vec<Item>> {
+        if self.rules.get(&call.0) != rules.get(&call.0) {
+            return None;
+        }
+        self.made.remove(call)
+    }
+}
+
 impl Expansions {
-    /// Every invocation of a workspace macro in the files, and in what those make, `depth` levels deep.
+    /// Every invocation of a workspace macro in the files, and in what those make, `depth` levels deep;
+    /// what `memo` kept of the last analysis is taken, and this one's is left in it.
     pub fn ahead(
         summaries: &[FileSummary],
         rules: &HashMap<String, Vec<(String, String)>>,
         depth: usize,
+        memo: &mut ExpansionMemo,
     ) -> Expansions {
         let mut found = Vec::new();
         for summary in summaries {
@@ -35,8 +68,20 @@ impl Expansions {
             if found.is_empty() {
                 break;
             }
+            // What this level's expansions invoke is the next level.
+            let mut next = Vec::new();
+            let mut fresh = Vec::new();
+            for call in std::mem::take(&mut found) {
+                match memo.take(&call, rules) {
+                    Some(items) => {
+                        invocations(&items, rules, &mut next);
+                        made.insert(call, items);
+                    }
+                    None => fresh.push(call),
+                }
+            }
             // The rules hold proc-macro2 tokens, which stay on their thread: each worker lexes its own.
-            let expanded: Vec<(Invocation, Vec<Item>)> = std::mem::take(&mut found)
+            let expanded: Vec<(Invocation, Vec<Item>)> = fresh
                 .into_par_iter()
                 .map_init(HashMap::<String, MacroRules>::new, |lexed, call| {
                     let rules = lexed
@@ -48,9 +93,14 @@ impl Expansions {
                 .collect();
             rayon::broadcast(|_| proc_macro2::extra::invalidate_current_thread_spans());
             for (call, items) in expanded {
-                invocations(&items, rules, &mut found);
+                invocations(&items, rules, &mut next);
                 made.insert(call, items);
             }
+            found = next;
+        }
+        if memo.keep {
+            memo.rules = rules.clone();
+            memo.made = made.clone();
         }
         Expansions { made }
     }

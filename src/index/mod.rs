@@ -5,6 +5,7 @@ mod build;
 mod declare;
 mod expand;
 pub use declare::{carried_types, is_container, is_settings_type};
+pub use expand::ExpansionMemo;
 pub mod catalogue;
 mod config_entries;
 mod memo;
@@ -140,7 +141,24 @@ impl Index {
         config_file: Option<FileId>,
         summaries: Vec<crate::parse::FileSummary>,
     ) -> Index {
-        build::build(workspace, config, config_file, summaries)
+        Index::build_reusing(
+            workspace,
+            config,
+            config_file,
+            summaries,
+            &mut ExpansionMemo::default(),
+        )
+    }
+
+    /// `build`, taking the macro expansions `memo` kept of the last analysis and leaving this one's.
+    pub fn build_reusing(
+        workspace: Workspace,
+        config: Config,
+        config_file: Option<FileId>,
+        summaries: Vec<crate::parse::FileSummary>,
+        memo: &mut ExpansionMemo,
+    ) -> Index {
+        build::build(workspace, config, config_file, summaries, memo)
     }
 
     /// What a path written in `module` names; each (module, path) is resolved once per run.
