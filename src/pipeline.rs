@@ -129,7 +129,12 @@ pub fn check_reusing(
             let levels = Levels::new(&config, &request.level_flags)
                 .map_err(|message| miette::miette!("{message}"))?;
             let mut workspace = workspace::discover(&located, &config.files)?;
-            let cache = open_cache(request, &located, &mut workspace.notes);
+            // A language server's memory holds every file after its first analysis: reading the
+            // on-disk cache again (a pack of the whole workspace) would find nothing it lacks.
+            let cache = match memo.parse.has_run() {
+                true => None,
+                false => open_cache(request, &located, &mut workspace.notes),
+            };
             Ok((workspace, config, config_source, levels, cache))
         })?;
     let config_file: Option<FileId> = config_source.map(|(path, text)| {

@@ -13,7 +13,7 @@ pub struct CallGraph {
 }
 
 impl CallGraph {
-    pub fn new(facts: &[FnFacts]) -> CallGraph {
+    pub fn new(facts: &[std::sync::Arc<FnFacts>]) -> CallGraph {
         let mut callers = vec![Vec::new(); facts.len()];
         for (caller, f) in facts.iter().enumerate() {
             for call in &f.calls {

@@ -8,7 +8,7 @@ use crate::parse::flow_ir::{Block, Expr, ExprKind, Pat, Stmt};
 use crate::parse::{Annotation, TypeRef};
 use std::collections::BTreeSet;
 
-pub fn erased_types(index: &Index, facts: &[FnFacts]) -> BTreeSet<TypeId> {
+pub fn erased_types(index: &Index, facts: &[std::sync::Arc<FnFacts>]) -> BTreeSet<TypeId> {
     let mut reached: BTreeSet<usize> = index
         .fns
         .iter()

@@ -9,19 +9,20 @@ use super::eval::{FnFacts, Trail};
 use super::render::HandWritten;
 use crate::index::{Index, TypeId};
 use crate::workspace::FileId;
+use std::sync::Arc;
 
 /// One evaluation of a function: what it read, what it gave.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     /// The functions whose summaries it read, with those summaries' fingerprints then.
     read: Box<[(u32, u64)]>,
-    pub facts: FnFacts,
+    pub facts: Arc<FnFacts>,
     pub used_fields: Box<[String]>,
     pub rendered: Box<[TypeId]>,
 }
 
 impl Evaluation {
-    pub fn new(facts: FnFacts, trail: Trail, fingerprints: &[u64]) -> Evaluation {
+    pub fn new(facts: Arc<FnFacts>, trail: Trail, fingerprints: &[u64]) -> Evaluation {
         Evaluation {
             read: (trail.summaries_read.iter())
                 .map(|f| (*f, fingerprints[*f as usize]))

@@ -19,6 +19,7 @@ use crate::parse::Named;
 use crate::workspace::FileId;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Personal data reaching one sink call.
@@ -181,7 +182,7 @@ pub fn compute_with(
     let evaluate = |ids: &[u32],
                     returns: &[Value],
                     fingerprints: &[u64]|
-     -> Vec<(FnFacts, Option<Evaluation>)> {
+     -> Vec<(Arc<FnFacts>, Option<Evaluation>)> {
         let shared = Shared {
             index,
             catalog: &catalog,
@@ -200,13 +201,14 @@ pub fn compute_with(
                         seen.used_fields.extend(before.used_fields.iter().cloned());
                         seen.rendered.extend(before.rendered.iter().copied());
                     }
-                    return (before.facts.clone(), keep.then(|| before.clone()));
+                    return (Arc::clone(&before.facts), keep.then(|| before.clone()));
                 }
                 if !keep {
-                    return (eval::run(&shared, FnId(*i)), None);
+                    return (Arc::new(eval::run(&shared, FnId(*i)).compacted()), None);
                 }
                 let (facts, trail) = eval::run_recorded(&shared, FnId(*i));
-                let evaluation = Evaluation::new(facts.clone().compacted(), trail, fingerprints);
+                let facts = Arc::new(facts.compacted());
+                let evaluation = Evaluation::new(Arc::clone(&facts), trail, fingerprints);
                 (facts, Some(evaluation))
             })
             .collect()
@@ -218,12 +220,12 @@ pub fn compute_with(
     clock.lap("prescan");
     let level = order::levels(&calls);
     clock.lap("levels");
-    let mut facts: Vec<FnFacts> = vec![FnFacts::default(); count];
+    let mut facts: Vec<Arc<FnFacts>> = vec![Arc::default(); count];
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
     // batch as its callee saw the callee's summary from before.
-    let mut settle = |batch: Vec<(u32, (FnFacts, Option<Evaluation>))>,
-                      facts: &mut Vec<FnFacts>,
+    let mut settle = |batch: Vec<(u32, (Arc<FnFacts>, Option<Evaluation>))>,
+                      facts: &mut Vec<Arc<FnFacts>>,
                       returns: &mut Vec<Value>,
                       fingerprints: &mut Vec<u64>,
                       dirty: &mut BTreeSet<(u32, u32)>| {
@@ -249,7 +251,7 @@ pub fn compute_with(
             if let (Some(kept), Some(evaluation)) = (kept.as_mut(), evaluation) {
                 kept.keep(id, evaluation);
             }
-            facts[f] = new_facts.compacted();
+            facts[f] = new_facts;
         }
     };
     let mut dirty: BTreeSet<(u32, u32)> = (0..count as u32)
@@ -330,7 +332,7 @@ pub fn compute_with(
             let reads = data_reads(&consents, id, &function_facts.reads, entry[function]);
             let mut flows = Vec::new();
             let mut stored = Vec::new();
-            for hit in function_facts.sinks {
+            for hit in &function_facts.sinks {
                 let concrete = with_params(index, &types, &hit.value, &params[function]);
                 let guarded = hit
                     .consents
@@ -356,9 +358,9 @@ pub fn compute_with(
                 flows.push(SinkFlow {
                     span: hit.span,
                     kind: hit.kind,
-                    sink: hit.sink,
-                    purpose: hit.purpose,
-                    recipient: hit.recipient,
+                    sink: hit.sink.clone(),
+                    purpose: hit.purpose.clone(),
+                    recipient: hit.recipient.clone(),
                     function: id,
                     consents: consents.names_of(guarded),
                     data: shown
@@ -393,7 +395,7 @@ pub fn compute_with(
 /// needed parameter of a callee (backwards over the calls, to a fixed point). Only these are propagated
 /// from callers; most parameters reach no sink.
 fn needed_params(
-    facts: &[FnFacts],
+    facts: &[Arc<FnFacts>],
     callers: &[Vec<u32>],
     arity: impl Fn(usize) -> usize,
 ) -> Vec<Vec<bool>> {

@@ -65,6 +65,11 @@ impl ParseMemo {
         self.reused
     }
 
+    /// Whether it holds the summaries of a run (it keeps, and a run was made).
+    pub fn has_run(&self) -> bool {
+        !self.entries.is_empty()
+    }
+
     /// What the last run found changed since the one before; `None` after the first run.
     pub fn edit(&self) -> Option<&Edit> {
         self.edit.as_ref()
