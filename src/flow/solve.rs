@@ -228,7 +228,7 @@ pub fn compute_with(
                       facts: &mut Vec<Arc<FnFacts>>,
                       returns: &mut Vec<Value>,
                       fingerprints: &mut Vec<u64>,
-                      dirty: &mut BTreeSet<(u32, u32)>| {
+                      dirty: &mut Worklist| {
         for (id, (new_facts, _)) in &batch {
             for call in &new_facts.calls {
                 let known = &mut callers[call.callee.0 as usize];
@@ -237,15 +237,29 @@ pub fn compute_with(
                 }
             }
         }
-        for (id, (new_facts, evaluation)) in batch {
+        // Summaries only grow, so the fixed point is reached however the evaluations interleave. The
+        // batch's functions are distinct: their summaries are joined (and fingerprinted) in parallel.
+        let mut summaries: Vec<Value> = (batch.iter())
+            .map(|(id, _)| std::mem::take(&mut returns[*id as usize]))
+            .collect();
+        let grown: Vec<Option<u64>> = (summaries.par_iter_mut())
+            .zip(&batch)
+            .map(|(summary, (_, (new_facts, _)))| {
+                let grew = summary.absorb(&new_facts.ret);
+                grew.then(|| fingerprinted.then(|| summary.fingerprint()).unwrap_or(0))
+            })
+            .collect();
+        for (((id, (new_facts, evaluation)), summary), grown) in
+            batch.into_iter().zip(summaries).zip(grown)
+        {
             let f = id as usize;
-            // Summaries only grow, so the fixed point is reached however the evaluations interleave.
-            if returns[f].absorb(&new_facts.ret) {
+            returns[f] = summary;
+            if let Some(fingerprint) = grown {
                 for caller in &callers[f] {
-                    dirty.insert((level[*caller as usize], *caller));
+                    dirty.push(level[*caller as usize], *caller);
                 }
                 if fingerprinted {
-                    fingerprints[f] = returns[f].fingerprint();
+                    fingerprints[f] = fingerprint;
                 }
             }
             if let (Some(kept), Some(evaluation)) = (kept.as_mut(), evaluation) {
@@ -254,19 +268,9 @@ pub fn compute_with(
             facts[f] = new_facts;
         }
     };
-    let mut dirty: BTreeSet<(u32, u32)> = (0..count as u32)
-        .map(|id| (level[id as usize], id))
-        .collect();
+    let mut dirty = Worklist::all(&level);
     clock.lap("setup");
-    while let Some(&(lowest, _)) = dirty.first() {
-        let mut batch = Vec::new();
-        while let Some(&(l, id)) = dirty.first() {
-            if l != lowest {
-                break;
-            }
-            dirty.pop_first();
-            batch.push(id);
-        }
+    while let Some(batch) = dirty.pop_lowest_level() {
         let again = evaluate(&batch, &returns, &fingerprints);
         settle(
             batch.into_iter().zip(again).collect(),
@@ -389,6 +393,44 @@ pub fn compute_with(
     // (Where no thread can be made, they are freed here.)
     let _ = std::thread::Builder::new().spawn(move || drop((returns, params)));
     (flow, kept)
+}
+
+/// Functions to evaluate, by level: each at most once in it, so a function whose summary grew adds each
+/// of its (maybe thousands of) callers in constant time when they are waiting already.
+struct Worklist {
+    waiting: BTreeSet<(u32, u32)>,
+    queued: Vec<bool>,
+}
+
+impl Worklist {
+    /// Every function, at its level.
+    fn all(level: &[u32]) -> Worklist {
+        Worklist {
+            waiting: (0..level.len() as u32).map(|id| (level[id as usize], id)).collect(),
+            queued: vec![true; level.len()],
+        }
+    }
+
+    fn push(&mut self, level: u32, id: u32) {
+        if !std::mem::replace(&mut self.queued[id as usize], true) {
+            self.waiting.insert((level, id));
+        }
+    }
+
+    /// The waiting functions of the lowest level, in id order.
+    fn pop_lowest_level(&mut self) -> Option<Vec<u32>> {
+        let &(lowest, _) = self.waiting.first()?;
+        let mut batch = Vec::new();
+        while let Some(&(level, id)) = self.waiting.first() {
+            if level != lowest {
+                break;
+            }
+            self.waiting.pop_first();
+            self.queued[id as usize] = false;
+            batch.push(id);
+        }
+        Some(batch)
+    }
 }
 
 /// Which parameters' values the sinks need: those a sink's value mentions, and those passed on to a
