@@ -179,10 +179,7 @@ pub fn compute_with(
         vec![Value::default().fingerprint(); if fingerprinted { count } else { 0 }];
     let reused = std::sync::atomic::AtomicUsize::new(0);
     clock.lap("tables");
-    let evaluate = |ids: &[u32],
-                    returns: &[Value],
-                    fingerprints: &[u64]|
-     -> Vec<(Arc<FnFacts>, Option<Evaluation>)> {
+    let evaluate = |ids: &[u32], returns: &[Value], fingerprints: &[u64]| -> Vec<Evaluated> {
         let shared = Shared {
             index,
             catalog: &catalog,
@@ -224,7 +221,7 @@ pub fn compute_with(
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
     // batch as its callee saw the callee's summary from before.
-    let mut settle = |batch: Vec<(u32, (Arc<FnFacts>, Option<Evaluation>))>,
+    let mut settle = |batch: Vec<(u32, Evaluated)>,
                       facts: &mut Vec<Arc<FnFacts>>,
                       returns: &mut Vec<Value>,
                       fingerprints: &mut Vec<u64>,
@@ -246,7 +243,10 @@ pub fn compute_with(
             .zip(&batch)
             .map(|(summary, (_, (new_facts, _)))| {
                 let grew = summary.absorb(&new_facts.ret);
-                grew.then(|| fingerprinted.then(|| summary.fingerprint()).unwrap_or(0))
+                grew.then(|| match fingerprinted {
+                    true => summary.fingerprint(),
+                    false => 0,
+                })
             })
             .collect();
         for (((id, (new_facts, evaluation)), summary), grown) in
@@ -395,6 +395,9 @@ pub fn compute_with(
     (flow, kept)
 }
 
+/// An evaluation's facts, and the evaluation itself when it is kept for the next analysis.
+type Evaluated = (Arc<FnFacts>, Option<Evaluation>);
+
 /// Functions to evaluate, by level: each at most once in it, so a function whose summary grew adds each
 /// of its (maybe thousands of) callers in constant time when they are waiting already.
 struct Worklist {
@@ -406,7 +409,9 @@ impl Worklist {
     /// Every function, at its level.
     fn all(level: &[u32]) -> Worklist {
         Worklist {
-            waiting: (0..level.len() as u32).map(|id| (level[id as usize], id)).collect(),
+            waiting: (0..level.len() as u32)
+                .map(|id| (level[id as usize], id))
+                .collect(),
             queued: vec![true; level.len()],
         }
     }
