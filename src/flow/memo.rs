@@ -39,13 +39,18 @@ pub struct FlowMemo {
     /// Per function (`FnId` order), its evaluations in the order they were made.
     evaluations: Vec<Vec<Evaluation>>,
     hand_written: HandWritten,
+    /// Per function, the functions its body calls (`prescan`), and the levels these gave.
+    callees: Vec<Vec<u32>>,
+    level: Vec<u32>,
 }
 
 impl FlowMemo {
-    pub fn new(functions: usize, hand_written: HandWritten) -> FlowMemo {
+    pub fn new(hand_written: HandWritten, callees: Vec<Vec<u32>>, level: Vec<u32>) -> FlowMemo {
         FlowMemo {
-            evaluations: vec![Vec::new(); functions],
+            evaluations: vec![Vec::new(); callees.len()],
             hand_written,
+            callees,
+            level,
         }
     }
 
@@ -76,6 +81,18 @@ impl<'a> Reuse<'a> {
             .map(|f| changed.contains(&f.file) || changed.contains(&f.item_span.file))
             .collect();
         Some(Reuse { memo, edited })
+    }
+
+    /// What `function`'s body calls, as found before the edit, unless the edit changed its file.
+    pub fn callees(&self, function: usize) -> Option<Vec<u32>> {
+        (!self.edited[function]).then(|| self.memo.callees[function].clone())
+    }
+
+    /// The levels found before the edit, if the calls are the same now.
+    pub fn level(&self, callees: &[Vec<u32>]) -> Option<Vec<u32>> {
+        let same = (self.edited.iter().enumerate())
+            .all(|(f, edited)| !edited || self.memo.callees[f] == callees[f]);
+        same.then(|| self.memo.level.clone())
     }
 
     /// A kept evaluation of `function` that read summaries with the fingerprints they have now.

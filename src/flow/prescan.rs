@@ -13,12 +13,21 @@ use rayon::prelude::*;
 /// at most this many; a commoner name (`new`, `get`, `clone`) says too little to order by.
 const NAMED_FANOUT: usize = 4;
 
-/// Per function, the workspace functions its body calls (deduplicated, in no particular order).
-pub fn callees(index: &Index, methods: &MethodTable) -> Vec<Vec<u32>> {
+/// Per function, the workspace functions its body calls (deduplicated, in no particular order); those
+/// `known` gives (an analysis before an edit found them) are taken from it.
+pub fn callees(
+    index: &Index,
+    methods: &MethodTable,
+    known: impl Fn(usize) -> Option<Vec<u32>> + Sync,
+) -> Vec<Vec<u32>> {
     index
         .fns
         .par_iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(id, f)| {
+            if let Some(found) = known(id) {
+                return found;
+            }
             let lowered = f.def.lowered.decode();
             let Some(body) = &lowered.body else {
                 return Vec::new();

@@ -172,7 +172,6 @@ pub fn compute_with(
     let seen = std::sync::Mutex::new(Seen::default());
     let consents = ConsentTable::build(index);
     let reuse = previous.and_then(|(memo, changed)| Reuse::new(memo, index, &types.hand, changed));
-    let mut kept = keep.then(|| FlowMemo::new(count, types.hand.clone()));
     // Only kept and reused evaluations need them: each summary's fingerprint, updated as it grows.
     let fingerprinted = keep || reuse.is_some();
     let mut fingerprints =
@@ -213,10 +212,16 @@ pub fn compute_with(
     // Every function, callees before callers as their bodies' calls say, so most are evaluated once; then
     // the callers of functions whose summary grew after they were evaluated (a call the order missed, a
     // recursion), until nothing changes.
-    let calls = super::prescan::callees(index, &methods);
+    let calls = super::prescan::callees(index, &methods, |f| {
+        reuse.as_ref().and_then(|reuse| reuse.callees(f))
+    });
     clock.lap("prescan");
-    let level = order::levels(&calls);
+    let level = match reuse.as_ref().and_then(|reuse| reuse.level(&calls)) {
+        Some(level) => level,
+        None => order::levels(&calls),
+    };
     clock.lap("levels");
+    let mut kept = keep.then(|| FlowMemo::new(types.hand.clone(), calls.clone(), level.clone()));
     let mut facts: Vec<Arc<FnFacts>> = vec![Arc::default(); count];
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
