@@ -89,12 +89,12 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
     check_reusing(request, &mut Memo::default())
 }
 
-/// What a language server keeps from one analysis for the next: every file's summary, the macro
-/// expansions, and the flow's evaluations. `Memo::default()` keeps nothing (a one-off run pays nothing for it).
+/// What a language server keeps from one analysis for the next: every file's summary, what the index
+/// expanded and resolved, and the flow's evaluations. `Memo::default()` keeps nothing (a one-off run pays nothing for it).
 #[derive(Default)]
 pub struct Memo {
     pub parse: parse::ParseMemo,
-    expansions: crate::index::ExpansionMemo,
+    index: crate::index::IndexMemo,
     flow: Option<crate::flow::FlowMemo>,
     keep: bool,
 }
@@ -103,7 +103,7 @@ impl Memo {
     pub fn kept() -> Memo {
         Memo {
             parse: parse::ParseMemo::kept(),
-            expansions: crate::index::ExpansionMemo::kept(),
+            index: crate::index::IndexMemo::kept(),
             flow: None,
             keep: true,
         }
@@ -160,12 +160,14 @@ pub fn check_reusing(
         cache.finish();
     }
     let index = timings.time("index", || {
+        let same_shape = memo.parse.edit().is_some_and(|edit| edit.same_shape);
         Index::build_reusing(
             workspace,
             config,
             config_file,
             summaries,
-            &mut memo.expansions,
+            &mut memo.index,
+            same_shape,
         )
     });
     let previous = memo.flow.take();

@@ -4,9 +4,11 @@
 //! redoing it when it is the same work: its function is written in no file the edit changed, the
 //! hand-written renders (read from bodies) are the same, and every summary it read then has the same
 //! fingerprint now. Its result is then what evaluating would give, so the findings are a cold run's.
+//! The flow's tables, the calls each body makes and the order they gave are taken the same way.
 
 use super::eval::{FnFacts, Trail};
 use super::render::HandWritten;
+use super::tables::Tables;
 use crate::index::{Index, TypeId};
 use crate::workspace::FileId;
 use std::sync::Arc;
@@ -34,21 +36,20 @@ impl Evaluation {
     }
 }
 
-#[derive(Debug, Default)]
 pub struct FlowMemo {
     /// Per function (`FnId` order), its evaluations in the order they were made.
     evaluations: Vec<Vec<Evaluation>>,
-    hand_written: HandWritten,
+    tables: Arc<Tables>,
     /// Per function, the functions its body calls (`prescan`), and the levels these gave.
     callees: Vec<Vec<u32>>,
     level: Vec<u32>,
 }
 
 impl FlowMemo {
-    pub fn new(hand_written: HandWritten, callees: Vec<Vec<u32>>, level: Vec<u32>) -> FlowMemo {
+    pub fn new(tables: Arc<Tables>, callees: Vec<Vec<u32>>, level: Vec<u32>) -> FlowMemo {
         FlowMemo {
             evaluations: vec![Vec::new(); callees.len()],
-            hand_written,
+            tables,
             callees,
             level,
         }
@@ -74,13 +75,18 @@ impl<'a> Reuse<'a> {
         hand_written: &HandWritten,
         changed: &[FileId],
     ) -> Option<Reuse<'a>> {
-        if memo.evaluations.len() != index.fns.len() || memo.hand_written != *hand_written {
+        if memo.evaluations.len() != index.fns.len() || memo.tables.types.hand != *hand_written {
             return None;
         }
         let edited = (index.fns.iter())
             .map(|f| changed.contains(&f.file) || changed.contains(&f.item_span.file))
             .collect();
         Some(Reuse { memo, edited })
+    }
+
+    /// The tables of the analysis before: the same items and renders give the same tables.
+    pub fn tables(&self) -> Arc<Tables> {
+        Arc::clone(&self.memo.tables)
     }
 
     /// What `function`'s body calls, as found before the edit, unless the edit changed its file.

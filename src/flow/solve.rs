@@ -1,15 +1,16 @@
 //! The whole-workspace solution: function summaries to a fixed point, then what each parameter receives
 //! from its callers to a fixed point, then the personal data reaching every sink call.
 
-use super::catalog::{Catalog, SinkKind};
+use super::catalog::SinkKind;
 use super::context::CallGraph;
 use super::erasure::erased_types;
 use super::eval::{self, FnFacts, ReadHit, Seen, Shared};
 use super::guards::{carried, ConsentSet, ConsentTable};
 use super::memo::{Evaluation, FlowMemo, Reuse};
-use super::methods::MethodTable;
 use super::order;
 use super::render::materialize;
+use super::render::HandWritten;
+use super::tables::Tables;
 use super::types::TypeFacts;
 use super::value::{Origin, StepNote, Value};
 use crate::diagnostic::{Span, TraceStep};
@@ -161,17 +162,22 @@ pub fn compute_with(
     keep: bool,
 ) -> (FlowFacts, Option<FlowMemo>) {
     let mut clock = Stopwatch::default();
-    let catalog = Catalog::builtin()
-        .with_config(&index.config)
-        .with_workspace_macros(index);
-    let types = TypeFacts::build(index, &catalog);
-    let methods = MethodTable::build(index);
-    let overloads = super::overloads::Overloads::new(index);
+    let hand = HandWritten::collect(index);
+    let reuse = previous.and_then(|(memo, changed)| Reuse::new(memo, index, &hand, changed));
+    let tables = match &reuse {
+        Some(reuse) => reuse.tables(),
+        None => Arc::new(Tables::build(index, hand)),
+    };
+    let Tables {
+        catalog,
+        types,
+        methods,
+        overloads,
+        consents,
+    } = &*tables;
     let count = index.fns.len();
     let mut returns = vec![Value::default(); count];
     let seen = std::sync::Mutex::new(Seen::default());
-    let consents = ConsentTable::build(index);
-    let reuse = previous.and_then(|(memo, changed)| Reuse::new(memo, index, &types.hand, changed));
     // Only kept and reused evaluations need them: each summary's fingerprint, updated as it grows.
     let fingerprinted = keep || reuse.is_some();
     let mut fingerprints =
@@ -181,13 +187,13 @@ pub fn compute_with(
     let evaluate = |ids: &[u32], returns: &[Value], fingerprints: &[u64]| -> Vec<Evaluated> {
         let shared = Shared {
             index,
-            catalog: &catalog,
-            types: &types,
-            methods: &methods,
-            overloads: &overloads,
+            catalog,
+            types,
+            methods,
+            overloads,
             returns,
             seen: &seen,
-            consents: &consents,
+            consents,
         };
         ids.par_iter()
             .map(|i| {
@@ -212,7 +218,7 @@ pub fn compute_with(
     // Every function, callees before callers as their bodies' calls say, so most are evaluated once; then
     // the callers of functions whose summary grew after they were evaluated (a call the order missed, a
     // recursion), until nothing changes.
-    let calls = super::prescan::callees(index, &methods, |f| {
+    let calls = super::prescan::callees(index, methods, |f| {
         reuse.as_ref().and_then(|reuse| reuse.callees(f))
     });
     clock.lap("prescan");
@@ -221,7 +227,7 @@ pub fn compute_with(
         None => order::levels(&calls),
     };
     clock.lap("levels");
-    let mut kept = keep.then(|| FlowMemo::new(types.hand.clone(), calls.clone(), level.clone()));
+    let mut kept = keep.then(|| FlowMemo::new(Arc::clone(&tables), calls.clone(), level.clone()));
     let mut facts: Vec<Arc<FnFacts>> = vec![Arc::default(); count];
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
@@ -312,7 +318,7 @@ pub fn compute_with(
                     continue;
                 }
                 let passed = arg.stepped(call.span, StepNote::Passed(call.callee));
-                let concrete = with_params(index, &types, &passed, &params[caller]);
+                let concrete = with_params(index, types, &passed, &params[caller]);
                 if params[callee][i].absorb(&concrete) && !queued[callee] {
                     queued[callee] = true;
                     queue.push_back(callee as u32);
@@ -338,19 +344,19 @@ pub fn compute_with(
         .enumerate()
         .map(|(function, function_facts)| {
             let id = FnId(function as u32);
-            let reads = data_reads(&consents, id, &function_facts.reads, entry[function]);
+            let reads = data_reads(consents, id, &function_facts.reads, entry[function]);
             let mut flows = Vec::new();
             let mut stored = Vec::new();
             for hit in &function_facts.sinks {
-                let concrete = with_params(index, &types, &hit.value, &params[function]);
+                let concrete = with_params(index, types, &hit.value, &params[function]);
                 let guarded = hit
                     .consents
                     .union(entry[function])
                     .union(carried(&concrete));
                 let shown = extract(
                     index,
-                    &types,
-                    &materialize(index, &types, &concrete, Render::Value),
+                    types,
+                    &materialize(index, types, &concrete, Render::Value),
                 );
                 if hit.kind == SinkKind::Storage {
                     stored.extend(concrete.flattened().whole_types());

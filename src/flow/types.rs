@@ -83,7 +83,7 @@ pub struct TypeFacts {
 }
 
 impl TypeFacts {
-    pub fn build(index: &Index, catalog: &Catalog) -> TypeFacts {
+    pub fn build(index: &Index, catalog: &Catalog, hand: HandWritten) -> TypeFacts {
         let field_types = index
             .types
             .par_iter()
@@ -129,7 +129,7 @@ impl TypeFacts {
             .map(|info| is_settings_type(&info.name))
             .collect();
         let mut facts = TypeFacts {
-            hand: HandWritten::collect(index),
+            hand,
             field_types,
             field_traits,
             field_wrappers,

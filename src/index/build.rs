@@ -77,15 +77,24 @@ pub fn build(
     config: Config,
     config_file: Option<FileId>,
     mut summaries: Vec<FileSummary>,
-    expansion_memo: &mut super::expand::ExpansionMemo,
+    memo: &mut super::IndexMemo,
+    same_shape: bool,
 ) -> Index {
-    let (tree, crate_roots, types, fns, (impls, traits, aliases), module_annotations, macros) = {
+    let (
+        tree,
+        crate_roots,
+        types,
+        fns,
+        (impls, traits, aliases),
+        module_annotations,
+        (macros, carried_fields),
+    ) = {
         let rule_texts = gather_macro_rules(&summaries);
         let expansions = super::expand::Expansions::ahead(
             &summaries,
             &rule_texts,
             MAX_EXPANSION_DEPTH,
-            expansion_memo,
+            &mut memo.expansions,
         );
         let macro_rules = rule_texts
             .iter()
@@ -114,8 +123,18 @@ pub fn build(
             expansion_depth: 0,
         };
         let crate_roots = builder.crate_roots();
-        builder.resolve_impl_types();
-        builder.resolve_traits();
+        let resolved = memo.take_resolved(same_shape, builder.impls.len(), builder.traits.len());
+        let carried_fields = match resolved {
+            Some(resolved) => {
+                builder.take_resolved(&resolved);
+                Some(resolved.carried_fields)
+            }
+            None => {
+                builder.resolve_impl_types();
+                builder.resolve_traits();
+                None
+            }
+        };
         // Spans of the macro expansions lexed on this thread are no longer needed.
         proc_macro2::extra::invalidate_current_thread_spans();
         (
@@ -125,7 +144,7 @@ pub fn build(
             builder.fns,
             (builder.impls, builder.traits, builder.aliases),
             builder.module_annotations,
-            builder.macros,
+            (builder.macros, carried_fields),
         )
     };
     let mut index = Index {
@@ -169,7 +188,20 @@ pub fn build(
         .count();
     super::declare::declare_from_attributes(&mut index);
     config_entries::apply(&mut index);
-    super::declare::declare_fields_of_personal_types(&mut index);
+    let carried_fields =
+        carried_fields.unwrap_or_else(|| super::declare::fields_carrying_personal_types(&index));
+    index
+        .catalogue
+        .field_data
+        .extend(carried_fields.iter().copied());
+    if memo.keeps() {
+        memo.keep_resolved(super::kept::Resolved {
+            impl_types: index.impls.iter().map(|imp| imp.self_type).collect(),
+            impl_traits: index.impls.iter().map(|imp| imp.trait_id).collect(),
+            supertraits: index.traits.iter().map(|t| t.supertraits.clone()).collect(),
+            carried_fields,
+        });
+    }
     index
 }
 
@@ -593,6 +625,20 @@ impl Builder<'_> {
                 .iter()
                 .filter_map(|path| resolve(info.module, path))
                 .collect();
+        }
+    }
+
+    /// What `resolve_impl_types` and `resolve_traits` found for the same items before.
+    fn take_resolved(&mut self, resolved: &super::kept::Resolved) {
+        for ((imp, ty), trait_id) in (self.impls.iter_mut())
+            .zip(&resolved.impl_types)
+            .zip(&resolved.impl_traits)
+        {
+            imp.self_type = *ty;
+            imp.trait_id = *trait_id;
+        }
+        for (info, supertraits) in self.traits.iter_mut().zip(&resolved.supertraits) {
+            info.supertraits = supertraits.clone();
         }
     }
 

@@ -62,24 +62,26 @@ fn decl(
 
 /// Fields with no declaration of their own whose type is a personal-data type (also inside `Option`,
 /// `Vec`, `Box`, `Arc`, `Rc`, references, slices, arrays, tuples, map values).
-pub(super) fn declare_fields_of_personal_types(index: &mut Index) {
-    let mut found = Vec::new();
-    for type_id in index.type_ids() {
-        let ty = index.ty(type_id);
-        for (field_index, field) in ty.def.fields.iter().enumerate() {
-            if index.catalogue.field(type_id, field_index).is_some() {
-                continue;
-            }
-            let carried = carried_types(&field.ty)
-                .into_iter()
-                .filter_map(|t| index.resolve_type(ty.module, t))
-                .find_map(|t| index.catalogue.type_decl(t));
-            if let Some(decl) = carried {
-                found.push(((type_id, field_index), FieldData::OfType(decl)));
-            }
-        }
-    }
-    index.catalogue.field_data.extend(found);
+pub(super) fn fields_carrying_personal_types(index: &Index) -> Vec<((TypeId, usize), FieldData)> {
+    use rayon::prelude::*;
+    let types: Vec<TypeId> = index.type_ids().collect();
+    types
+        .par_iter()
+        .flat_map_iter(|&type_id| {
+            let ty = index.ty(type_id);
+            let fields = ty.def.fields.iter().enumerate();
+            fields.filter_map(move |(field_index, field)| {
+                if index.catalogue.field(type_id, field_index).is_some() {
+                    return None;
+                }
+                carried_types(&field.ty)
+                    .into_iter()
+                    .filter_map(|t| index.resolve_type(ty.module, t))
+                    .find_map(|t| index.catalogue.type_decl(t))
+                    .map(|decl| ((type_id, field_index), FieldData::OfType(decl)))
+            })
+        })
+        .collect()
 }
 
 /// Collections whose values are made of their type arguments.

@@ -5,9 +5,10 @@ mod build;
 mod declare;
 mod expand;
 pub use declare::{carried_types, is_container, is_settings_type};
-pub use expand::ExpansionMemo;
+pub use kept::IndexMemo;
 pub mod catalogue;
 mod config_entries;
+mod kept;
 mod memo;
 pub mod modules;
 
@@ -146,19 +147,22 @@ impl Index {
             config,
             config_file,
             summaries,
-            &mut ExpansionMemo::default(),
+            &mut IndexMemo::default(),
+            false,
         )
     }
 
-    /// `build`, taking the macro expansions `memo` kept of the last analysis and leaving this one's.
+    /// `build`, taking what `memo` kept of the last index (the macro expansions; with `same_shape`, an
+    /// edit since that kept every file's shape, its resolutions) and leaving this one's.
     pub fn build_reusing(
         workspace: Workspace,
         config: Config,
         config_file: Option<FileId>,
         summaries: Vec<crate::parse::FileSummary>,
-        memo: &mut ExpansionMemo,
+        memo: &mut IndexMemo,
+        same_shape: bool,
     ) -> Index {
-        build::build(workspace, config, config_file, summaries, memo)
+        build::build(workspace, config, config_file, summaries, memo, same_shape)
     }
 
     /// What a path written in `module` names; each (module, path) is resolved once per run.

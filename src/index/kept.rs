@@ -1,0 +1,56 @@
+//! What a language server keeps of one index for the next analysis: the macro expansions, and what was
+//! resolved from the items alone (impls' types and traits, supertraits, fields carrying personal-data
+//! types). After an edit that keeps every file's shape (`parse::shape`) the items resolve as before, so
+//! that is taken instead of resolved again. `IndexMemo::default()` keeps nothing.
+
+use super::expand::ExpansionMemo;
+use super::{FieldData, TraitId, TypeId};
+
+#[derive(Default)]
+pub struct IndexMemo {
+    keep: bool,
+    pub(super) expansions: ExpansionMemo,
+    resolved: Option<Resolved>,
+}
+
+/// Resolutions that depend only on the items, by position.
+#[derive(Default)]
+pub(super) struct Resolved {
+    pub impl_types: Vec<Option<TypeId>>,
+    pub impl_traits: Vec<Option<TraitId>>,
+    pub supertraits: Vec<Vec<TraitId>>,
+    /// Fields whose values carry a personal-data type (`declare_fields_of_personal_types`).
+    pub carried_fields: Vec<((TypeId, usize), FieldData)>,
+}
+
+impl IndexMemo {
+    pub fn kept() -> IndexMemo {
+        IndexMemo {
+            keep: true,
+            expansions: ExpansionMemo::kept(),
+            resolved: None,
+        }
+    }
+
+    pub(super) fn keeps(&self) -> bool {
+        self.keep
+    }
+
+    /// What the last index resolved, when the edit since kept the shape and the items are as many.
+    pub(super) fn take_resolved(
+        &mut self,
+        same_shape: bool,
+        impls: usize,
+        traits: usize,
+    ) -> Option<Resolved> {
+        let resolved = self.resolved.take()?;
+        let fits = resolved.impl_types.len() == impls && resolved.supertraits.len() == traits;
+        (same_shape && fits).then_some(resolved)
+    }
+
+    pub(super) fn keep_resolved(&mut self, resolved: Resolved) {
+        if self.keep {
+            self.resolved = Some(resolved);
+        }
+    }
+}
