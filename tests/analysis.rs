@@ -421,3 +421,67 @@ fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_ru
     );
     assert_eq!(reused, 0, "the index's shape changed");
 }
+
+/// The language server keeps the items workspace macros made; an edit of a macro's rules or of an
+/// invocation makes them again, so the re-analysis still gives a fresh run's findings.
+#[test]
+fn a_reanalysis_expands_again_what_an_edit_of_a_macro_changed() {
+    use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest, Memo};
+    let rules = "#[macro_export]\nmacro_rules! record {\n    ($name:ident) => {\n        #[derive(Debug)]\n        pub struct $name {\n            pub tier: u8,\n        }\n    };\n}\n";
+    let dir = common::workspace(&[
+        (
+            "src/lib.rs",
+            "#[macro_use]\npub mod macros;\npub mod models;\npub mod audit;\n",
+        ),
+        ("src/macros.rs", rules),
+        ("src/models.rs", "record!(Contact);\n"),
+        (
+            "src/audit.rs",
+            "pub fn audit(c: &crate::models::Contact) {\n    println!(\"{:?}\", c);\n}\n",
+        ),
+    ]);
+    let request = CheckRequest {
+        cwd: dir.path().to_path_buf(),
+        ..CheckRequest::default()
+    };
+    let shown = |findings: &[cargo_pii_lint::diagnostic::Finding]| {
+        (findings.iter())
+            .map(|f| format!("{:?} {} {}", f.span, f.message, f.fingerprint))
+            .collect::<Vec<_>>()
+    };
+    let mut memo = Memo::kept();
+    assert_eq!(
+        shown(&check_reusing(&request, &mut memo).expect("runs").findings),
+        shown(&check(&request).expect("runs").findings)
+    );
+    let mut edit = |path: &str, text: String| {
+        common::write_files(dir.path(), &[(path, text.as_str())]);
+        let warm = shown(&check_reusing(&request, &mut memo).expect("runs").findings);
+        assert_eq!(
+            warm,
+            shown(&check(&request).expect("runs").findings),
+            "{text}"
+        );
+        warm
+    };
+    // The rules now make a phone field: it is found, on the type the invocation names.
+    let with_phone = rules.replace(
+        "pub tier: u8,",
+        "pub tier: u8,\n            pub phone: String,",
+    );
+    let findings = edit("src/macros.rs", with_phone);
+    assert!(
+        findings.iter().any(|f| f.contains("`Contact.phone`")),
+        "{findings:#?}"
+    );
+    // The invocation names another type: the field is found on that one.
+    let findings = edit("src/models.rs", "record!(Client);\n".to_string());
+    assert!(
+        findings.iter().any(|f| f.contains("`Client.phone`")),
+        "{findings:#?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f.contains("`Contact.phone`")),
+        "{findings:#?}"
+    );
+}

@@ -212,3 +212,96 @@ fn saves_the_server_answers_from_memory_leave_the_cache_whole() {
         "{stderr}"
     );
 }
+
+/// A save after an edit inside a body (lines move, a leak comes and goes) is answered from what the
+/// server kept of the analysis before (its `--timings` say so), and publishes what a fresh run finds.
+#[test]
+fn a_save_after_a_body_edit_publishes_what_a_fresh_run_finds() {
+    let models = "#[derive(pii_lint::Pii, Debug)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n\nimpl Customer {\n    pub fn digits(&self) -> usize {\n        self.phone.len()\n    }\n}\n";
+    let audit = "pub fn audit(c: &crate::models::Customer) {\n    println!(\"{:?}\", c);\n}\n\npub fn count(c: &crate::models::Customer) -> usize {\n    c.phone.len()\n}\n";
+    let dir = common::workspace(&[
+        ("src/lib.rs", "pub mod audit;\npub mod models;\n"),
+        ("src/models.rs", models),
+        ("src/audit.rs", audit),
+    ]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
+        .args(["lsp", "--timings"])
+        .current_dir(dir.path())
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let root = format!("file://{}", dir.path().display());
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": root}}),
+    );
+    receive(&mut reader);
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    let uri = format!("file://{}/src/audit.rs", dir.path().display());
+    // The log leaks' lines in audit.rs, as the server publishes them and as a fresh run finds them.
+    let published_leaks = |reader: &mut BufReader<std::process::ChildStdout>| loop {
+        let published = next_diagnostics(reader);
+        if published["uri"] == uri.as_str() {
+            let diagnostics = published["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            return (diagnostics.iter())
+                .filter(|d| d["code"] == "PII005 log-leak")
+                .map(|d| d["range"]["start"]["line"].as_u64().expect("line") + 1)
+                .collect::<Vec<_>>();
+        }
+    };
+    let fresh_leaks = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
+            .args(["--format", "json", "--no-cache"])
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        (report["findings"].as_array().expect("findings").iter())
+            .filter(|f| f["code"] == "PII005" && f["file"] == "src/audit.rs")
+            .map(|f| f["line"].as_u64().expect("line"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(published_leaks(&mut reader), vec![2]);
+    let save = |stdin: &mut std::process::ChildStdin, text: &str| {
+        std::fs::write(dir.path().join("src/audit.rs"), text).expect("edit");
+        send(
+            stdin,
+            serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didSave", "params": {"textDocument": {"uri": uri}}}),
+        );
+    };
+    // Two lines more above the leak: it moves to line 4.
+    save(
+        &mut stdin,
+        &audit.replacen("{\n", "{\n    let one = 1;\n    let _two = one + 1;\n", 1),
+    );
+    assert_eq!(published_leaks(&mut reader), vec![4]);
+    assert_eq!(fresh_leaks(), vec![4]);
+    // The leak goes: no log leak is published for the file.
+    save(
+        &mut stdin,
+        &audit.replace("println!(\"{:?}\", c);", "let _ = c;"),
+    );
+    assert_eq!(published_leaks(&mut reader), Vec::<u64>::new());
+    assert_eq!(fresh_leaks(), Vec::<u64>::new());
+
+    let mut stderr = child.stderr.take().expect("stderr");
+    shut_down(child, stdin, reader);
+    let mut timings = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut timings).expect("stderr");
+    let taken = timings
+        .matches("evaluations taken from the analysis before")
+        .count();
+    assert_eq!(taken, 2, "both saves take what the edit left: {timings}");
+}
