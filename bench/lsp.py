@@ -6,6 +6,7 @@ saved once more. Prints the median of the save times in milliseconds. The edit (
 appends a function; `body` adds a statement to the file's first function body, moving every line after it.
 
     python3 bench/lsp.py <binary> <checkout> <file to edit> [saves] [item|body]
+    python3 bench/lsp.py --first-with-body < paths   (the first path with a function body)
 """
 
 import json
@@ -41,6 +42,13 @@ def edited_text(original, mode):
 
 
 def main():
+    if sys.argv[1:] == ["--first-with-body"]:
+        # Of the paths on stdin, the first with a function body a `body` edit can change.
+        for path in sys.stdin.read().split("\n"):
+            if path and edited_text(pathlib.Path(path).read_text(), "body") is not None:
+                print(path)
+                return
+        sys.exit("no file with a function body")
     binary, checkout, edited = sys.argv[1:4]
     binary = str(pathlib.Path(binary).resolve())
     saves = int(sys.argv[4]) if len(sys.argv) > 4 else 3
