@@ -185,37 +185,49 @@ pub fn words(name: &str) -> Vec<String> {
     words
 }
 
-/// The category a name suggests, when its words contain a personal word not followed by a qualifier.
+/// `PERSONAL_WORDS` split into words, and by first word the positions of the patterns starting with it.
+type Patterns = (
+    Vec<(Vec<&'static str>, &'static str)>,
+    std::collections::HashMap<&'static str, Vec<usize>>,
+);
+
+/// The category a name suggests, when its words contain a personal word not followed by a qualifier
+/// (the first such pattern of `PERSONAL_WORDS`, wherever in the name it matches).
 pub fn suggested_category(name: &str) -> Option<&'static str> {
-    static PATTERNS: OnceLock<Vec<(Vec<&str>, &str)>> = OnceLock::new();
-    let patterns = PATTERNS.get_or_init(|| {
-        PERSONAL_WORDS
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    let (patterns, by_first_word) = PATTERNS.get_or_init(|| {
+        let patterns: Vec<(Vec<&str>, &str)> = PERSONAL_WORDS
             .iter()
             .map(|(pattern, category)| (pattern.split('_').collect(), *category))
-            .collect()
+            .collect();
+        let mut by_first_word: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (at, (pattern, _)) in patterns.iter().enumerate() {
+            by_first_word.entry(pattern[0]).or_default().push(at);
+        }
+        (patterns, by_first_word)
     });
     let words = words(name);
-    for (pattern, category) in patterns {
-        for start in 0..words.len() {
-            let end = start + pattern.len();
-            let machine_address = *category == "address"
-                && start > 0
-                && NOT_A_HOME.contains(&words[start - 1].as_str());
-            if end <= words.len()
-                && words[start..end]
-                    .iter()
-                    .zip(pattern.iter())
-                    .all(|(w, p)| w == p)
-                && !words
-                    .get(end)
-                    .is_some_and(|next| QUALIFIERS.contains(&next.as_str()))
-                && !machine_address
-            {
-                return Some(category);
-            }
-        }
-    }
-    None
+    let matches_at = |pattern: &[&str], category: &str, start: usize| {
+        let end = start + pattern.len();
+        let machine_address =
+            category == "address" && start > 0 && NOT_A_HOME.contains(&words[start - 1].as_str());
+        end <= words.len()
+            && words[start..end].iter().zip(pattern).all(|(w, p)| w == p)
+            && !words
+                .get(end)
+                .is_some_and(|next| QUALIFIERS.contains(&next.as_str()))
+            && !machine_address
+    };
+    let first = (0..words.len())
+        .flat_map(|start| {
+            let candidates = by_first_word.get(words[start].as_str());
+            let candidates = candidates.map_or(&[][..], Vec::as_slice);
+            candidates.iter().map(move |at| (*at, start))
+        })
+        .filter(|(at, start)| matches_at(&patterns[*at].0, patterns[*at].1, *start))
+        .map(|(at, _)| at)
+        .min()?;
+    Some(patterns[first].1)
 }
 
 pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
@@ -242,15 +254,16 @@ fn type_findings(index: &Index, type_id: TypeId) -> Vec<Finding> {
     }
     {
         for (field_index, field) in ty.fields().iter().enumerate() {
-            if index.catalogue.field(type_id, field_index).is_some()
-                || is_flag(&field.ty)
-                || holds_workspace_type(index, ty.module, &field.ty)
-            {
+            if index.catalogue.field(type_id, field_index).is_some() || is_flag(&field.ty) {
                 continue;
             }
+            // Names first: most fields are named like nothing personal, and need no path resolved.
             let Some(category) = looks_personal(index, type_id, field) else {
                 continue;
             };
+            if holds_workspace_type(index, ty.module, &field.ty) {
+                continue;
+            }
             let field_name = field.display_name();
             let message = format!(
                 "field `{}.{field_name}` looks like personal data ({category}) but is not declared",
@@ -306,16 +319,24 @@ fn holds_workspace_type(index: &Index, module: crate::index::ModuleId, ty: &Type
 /// By the field's name, else by the name of the type it holds, unless that type is a workspace type that
 /// holds declared personal data (then the data is declared there).
 fn looks_personal(index: &Index, owner: TypeId, field: &FieldDef) -> Option<&'static str> {
-    let module = index.ty(owner).module;
     let held: Vec<&TypeRef> = crate::index::carried_types(&field.ty);
+    let category = named_category(index, owner, field, &held)?;
+    let module = index.ty(owner).module;
     let holds_declared = held.iter().any(|t| {
         index
             .resolve_type(module, t)
             .is_some_and(|id| index.catalogue.holds_personal_data(id))
     });
-    if holds_declared {
-        return None;
-    }
+    (!holds_declared).then_some(category)
+}
+
+/// The category the field's name, its newtype's name or its type's names suggest.
+fn named_category(
+    index: &Index,
+    owner: TypeId,
+    field: &FieldDef,
+    held: &[&TypeRef],
+) -> Option<&'static str> {
     if let Some(category) = field.name.as_deref().and_then(suggested_category) {
         return Some(category);
     }
