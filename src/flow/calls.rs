@@ -203,7 +203,9 @@ impl Eval<'_> {
         let f = index.func(callee);
         let name = &f.name;
         let summary = &sh.returns[callee.0 as usize];
-        self.summaries_read.push(callee.0);
+        if let Some(read) = &mut self.summaries_read {
+            read.push(callee.0);
+        }
         // The step "passed to" is added where the arguments are read here: by a declared sink or an
         // encryptor, or through a summary that returns a parameter. Most calls do neither, and the
         // arguments a call site keeps are stepped by the solver, for the parameters it hands on.

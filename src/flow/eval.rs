@@ -119,8 +119,8 @@ pub(super) struct Eval<'a> {
     pub(super) rendered: BTreeSet<TypeId>,
     /// Locals holding a check's answer (`let ok = check(c);`): what holds when they are true and false.
     pub(super) answers: HashMap<String, (ConsentSet, ConsentSet)>,
-    /// The functions whose summaries (`Shared::returns`) were read.
-    pub(super) summaries_read: Vec<u32>,
+    /// The functions whose summaries (`Shared::returns`) were read, when a `Trail` is kept.
+    pub(super) summaries_read: Option<Vec<u32>>,
 }
 
 /// What an evaluation read and handed to `Shared::seen`, besides its facts: what `FlowMemo` keeps.
@@ -232,7 +232,7 @@ fn evaluate(
         answers: HashMap::default(),
         used_fields: BTreeSet::new(),
         rendered: BTreeSet::new(),
-        summaries_read: Vec::new(),
+        summaries_read: trail.is_some().then(Vec::new),
     };
     eval.held = eval.proofs_of(&lowered.params);
     let mut index = 0u32;
@@ -355,7 +355,9 @@ fn evaluate(
     eval.facts.reads.dedup();
     eval.facts.reads.shrink_to_fit();
     if let Some(trail) = trail {
-        trail.summaries_read.append(&mut eval.summaries_read);
+        trail
+            .summaries_read
+            .extend(eval.summaries_read.take().unwrap_or_default());
         trail.used_fields.extend(eval.used_fields.iter().cloned());
         trail.rendered.extend(eval.rendered.iter().copied());
     }

@@ -14,7 +14,7 @@ use crate::workspace::FileId;
 use std::sync::Arc;
 
 /// One evaluation of a function: what it read, what it gave.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Evaluation {
     /// The functions whose summaries it read, with those summaries' fingerprints then.
     read: Box<[(u32, u64)]>,
@@ -38,7 +38,7 @@ impl Evaluation {
 
 pub struct FlowMemo {
     /// Per function (`FnId` order), its evaluations in the order they were made.
-    evaluations: Vec<Vec<Evaluation>>,
+    evaluations: Vec<Vec<Arc<Evaluation>>>,
     tables: Arc<Tables>,
     /// Per function, the functions its body calls (`prescan`), and the levels these gave.
     callees: Vec<Vec<u32>>,
@@ -55,7 +55,7 @@ impl FlowMemo {
         }
     }
 
-    pub fn keep(&mut self, function: u32, evaluation: Evaluation) {
+    pub fn keep(&mut self, function: u32, evaluation: Arc<Evaluation>) {
         self.evaluations[function as usize].push(evaluation);
     }
 }
@@ -102,7 +102,7 @@ impl<'a> Reuse<'a> {
     }
 
     /// A kept evaluation of `function` that read summaries with the fingerprints they have now.
-    pub fn find(&self, function: u32, fingerprints: &[u64]) -> Option<&'a Evaluation> {
+    pub fn find(&self, function: u32, fingerprints: &[u64]) -> Option<&'a Arc<Evaluation>> {
         if self.edited[function as usize] {
             return None;
         }

@@ -200,17 +200,21 @@ pub fn compute_with(
                 if let Some(before) = reuse.as_ref().and_then(|r| r.find(*i, fingerprints)) {
                     reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     if let Ok(mut seen) = seen.lock() {
-                        seen.used_fields.extend(before.used_fields.iter().cloned());
+                        for field in &before.used_fields {
+                            if !seen.used_fields.contains(field) {
+                                seen.used_fields.insert(field.clone());
+                            }
+                        }
                         seen.rendered.extend(before.rendered.iter().copied());
                     }
-                    return (Arc::clone(&before.facts), keep.then(|| before.clone()));
+                    return (Arc::clone(&before.facts), keep.then(|| Arc::clone(before)));
                 }
                 if !keep {
                     return (Arc::new(eval::run(&shared, FnId(*i)).compacted()), None);
                 }
                 let (facts, trail) = eval::run_recorded(&shared, FnId(*i));
                 let facts = Arc::new(facts.compacted());
-                let evaluation = Evaluation::new(Arc::clone(&facts), trail, fingerprints);
+                let evaluation = Arc::new(Evaluation::new(Arc::clone(&facts), trail, fingerprints));
                 (facts, Some(evaluation))
             })
             .collect()
@@ -407,7 +411,7 @@ pub fn compute_with(
 }
 
 /// An evaluation's facts, and the evaluation itself when it is kept for the next analysis.
-type Evaluated = (Arc<FnFacts>, Option<Evaluation>);
+type Evaluated = (Arc<FnFacts>, Option<Arc<Evaluation>>);
 
 /// Functions to evaluate, by level: each at most once in it, so a function whose summary grew adds each
 /// of its (maybe thousands of) callers in constant time when they are waiting already.
