@@ -39,7 +39,7 @@ fn main() {
         "{} findings; warm analysis {} ms, {} evaluations taken from the one before",
         cold_shown.len(),
         warm_time.as_millis(),
-        warm.flow.reused_evaluations
+        warm.flow.evaluations.0
     );
     if warm_shown != cold_shown {
         for line in warm_shown.iter().filter(|l| !cold_shown.contains(l)) {

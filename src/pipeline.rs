@@ -73,10 +73,9 @@ pub fn timings_report(outcome: &CheckOutcome, last: Option<(&'static str, Durati
             for (step, duration) in &outcome.flow.steps {
                 out += &format!("timing:   {step:<10} {:>7.3} ms\n", ms(duration));
             }
-            if outcome.flow.reused_evaluations > 0 {
+            if let (taken @ 1.., all) = outcome.flow.evaluations {
                 out += &format!(
-                    "timing:   {} evaluations taken from the analysis before\n",
-                    outcome.flow.reused_evaluations
+                    "timing:   {taken} of {all} evaluations taken from the analysis before\n"
                 );
             }
         }

@@ -391,7 +391,7 @@ fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_ru
             shown(&cold.findings),
             "after {path}:\n{text}"
         );
-        (warm.flow.reused_evaluations, shown(&cold.findings))
+        (warm.flow.evaluations.0, shown(&cold.findings))
     };
     let leaks = |findings: &[String]| findings.iter().filter(|f| f.contains("log sink")).count();
 

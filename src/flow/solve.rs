@@ -77,8 +77,9 @@ pub struct FlowFacts {
     pub rendered_types: BTreeSet<TypeId>,
     /// How long each step of the solution took (`--timings`).
     pub steps: Vec<(&'static str, Duration)>,
-    /// Evaluations taken from the analysis before an edit instead of made (`FlowMemo`).
-    pub reused_evaluations: usize,
+    /// Of the evaluations of the functions, how many were taken from the analysis before an edit
+    /// instead of made (`FlowMemo`), and how many there were.
+    pub evaluations: (usize, usize),
 }
 
 /// Times consecutive steps.
@@ -285,7 +286,9 @@ pub fn compute_with(
     };
     let mut dirty = Worklist::all(&level);
     clock.lap("setup");
+    let mut evaluations = 0;
     while let Some(batch) = dirty.pop_lowest_level() {
+        evaluations += batch.len();
         let again = evaluate(&batch, &returns, &fingerprints);
         settle(
             batch.into_iter().zip(again).collect(),
@@ -403,7 +406,7 @@ pub fn compute_with(
     flow.reads.sort_by_key(|r| (r.span, r.function));
     clock.lap("sinks");
     flow.steps = clock.laps;
-    flow.reused_evaluations = reused;
+    flow.evaluations = (reused, evaluations);
     // Every summary and parameter value, freed beside whatever runs next rather than before it.
     // (Where no thread can be made, they are freed here.)
     let _ = std::thread::Builder::new().spawn(move || drop((returns, params)));
