@@ -34,7 +34,8 @@ def edited_text(original, mode):
     for at, line in enumerate(lines):
         code = line.split("//")[0].rstrip()
         in_signature = in_signature or bool(FN_START.search(code))
-        if in_signature and code.endswith(";"):
+        # A declaration, or a function whose body is on the line (`fn on() -> bool { true }`).
+        if in_signature and code.endswith((";", "}")):
             in_signature = False
         elif in_signature and code.endswith("{"):
             return "".join(lines[: at + 1] + [BODY_EDIT] + lines[at + 1:])

@@ -58,8 +58,8 @@ fn shown(outcome: &CheckOutcome) -> Vec<String> {
     outcome.findings.iter().map(|f| format!("{f:?}")).collect()
 }
 
-/// The edit `bench/lsp.py` makes: a function appended (`item`), or a statement added at the start of the
-/// first function body (`body`), moving every line after it.
+/// The edit `bench/lsp.py` makes, found the same way: a function appended (`item`), or a statement added
+/// at the start of the first function body (`body`), moving every line after it.
 fn edit(original: &str, mode: &str) -> Option<String> {
     if mode == "item" {
         return Some(format!(
@@ -72,7 +72,8 @@ fn edit(original: &str, mode: &str) -> Option<String> {
         at += line.len();
         let code = line.split("//").next().unwrap_or("").trim_end();
         in_signature = in_signature || code.split_whitespace().any(|w| w == "fn");
-        if in_signature && code.ends_with(';') {
+        // A declaration, or a function whose body is on the line (`fn on() -> bool { true }`).
+        if in_signature && (code.ends_with(';') || code.ends_with('}')) {
             in_signature = false;
         } else if in_signature && code.ends_with('{') {
             return Some(format!(

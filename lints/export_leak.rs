@@ -58,11 +58,7 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
         .filter(|f| f.kind == SinkKind::Export)
     {
         let code = purposes::of_code(cx.flow, flow.function);
-        let purpose = flow
-            .purpose
-            .as_ref()
-            .or(code.map(|c| &c.purpose))
-            .map(|p| p.value.as_str());
+        let purpose = (flow.purpose.as_deref()).or(code.map(|c| c.purpose.value.as_str()));
         let consent = purpose.and_then(|p| purposes::consent_of(index, p));
         let consented = consent.is_none_or(|c| flow.consents.iter().any(|held| held == c));
         let allowed =

@@ -55,10 +55,7 @@ pub fn check(cx: &LintContext, findings: &mut Vec<Finding>) {
         .filter(|f| f.kind == SinkKind::CommercialMessage)
     {
         // A commercial message serves `marketing` unless its sink declares another purpose.
-        let purpose = flow
-            .purpose
-            .as_ref()
-            .map_or("marketing", |p| p.value.as_str());
+        let purpose = flow.purpose.as_deref().unwrap_or("marketing");
         let consent = purposes::consent_of(index, purpose).unwrap_or("marketing");
         let consented = flow.consents.iter().any(|c| c == consent);
         let mut outside = Vec::new();

@@ -45,8 +45,9 @@ thread_local! {
 }
 
 /// Runs `work` (a serialisation on this thread) with every span written as nothing, so what is written
-/// is what the data says apart from where (`parse::shape`).
-pub fn without_places<T>(work: impl FnOnce() -> T) -> T {
+/// is what the data says apart from where (`parse::shape`). The setting is this thread's: `work` must not
+/// hand serialisation to other threads (rayon).
+pub(crate) fn without_places<T>(work: impl FnOnce() -> T) -> T {
     /// Puts the outer setting back however `work` ends.
     struct Restore(bool);
     impl Drop for Restore {
@@ -59,7 +60,7 @@ pub fn without_places<T>(work: impl FnOnce() -> T) -> T {
 }
 
 /// Whether spans are being left out (`without_places`).
-pub fn places_left_out() -> bool {
+pub(crate) fn places_left_out() -> bool {
     WITHOUT_PLACES.get()
 }
 

@@ -93,6 +93,9 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
 #[derive(Default)]
 pub struct Memo {
     pub parse: parse::ParseMemo,
+    /// The workspace's layout at the last analysis (`Workspace::layout`): a manifest edit changes no
+    /// source file but can change every crate.
+    layout: Option<workspace::Layout>,
     index: crate::index::IndexMemo,
     flow: Option<crate::flow::FlowMemo>,
     keep: bool,
@@ -102,6 +105,7 @@ impl Memo {
     pub fn kept() -> Memo {
         Memo {
             parse: parse::ParseMemo::kept(),
+            layout: None,
             index: crate::index::IndexMemo::kept(),
             flow: None,
             keep: true,
@@ -158,8 +162,16 @@ pub fn check_reusing(
         timings.cached = Some((cache.hits(), rust_files));
         cache.finish();
     }
+    // An edit that kept every file's shape and the manifests' layout: the index is the one before but
+    // for the changed files' places and bodies (`parse::shape`).
+    let layout = workspace.layout();
+    let same_layout = memo.layout.as_ref() == Some(&layout);
+    memo.layout = memo.keep.then_some(layout);
+    let same_shape_edit = (memo.parse.edit())
+        .filter(|edit| edit.same_shape && same_layout)
+        .cloned();
+    let same_shape = same_shape_edit.is_some();
     let index = timings.time("index", || {
-        let same_shape = memo.parse.edit().is_some_and(|edit| edit.same_shape);
         Index::build_reusing(
             workspace,
             config,
@@ -171,8 +183,8 @@ pub fn check_reusing(
     });
     let previous = memo.flow.take();
     let flow = timings.time("flow", || {
-        let edit = memo.parse.edit().filter(|edit| edit.same_shape);
-        let previous = previous.as_ref().zip(edit.map(|edit| &edit.changed[..]));
+        let changed = same_shape_edit.as_ref().map(|edit| &edit.changed[..]);
+        let previous = previous.as_ref().zip(changed);
         let (flow, kept) = crate::flow::compute_with(&index, previous, memo.keep);
         memo.flow = kept;
         flow

@@ -353,15 +353,17 @@ fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_ru
     use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest, Memo};
     let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub tier: u8,\n}\n\nimpl std::fmt::Display for Customer {\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        write!(f, \"{}\", self.tier)\n    }\n}\n";
     let orders = "pub fn phone_of(c: &crate::models::Customer) -> String {\n    c.phone.clone()\n}\n\npub fn tier_of(c: &crate::models::Customer) -> u8 {\n    c.tier\n}\n";
-    let audit = "pub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", crate::orders::phone_of(c));\n    println!(\"{}\", c);\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n";
+    let audit = "pub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", crate::orders::phone_of(c));\n    println!(\"{}\", c);\n    crate::sinks::emit(&c.phone);\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n";
+    let sinks = "#[pii_lint::sink(kind = \"export\", purpose = \"service\")]\npub fn emit(text: &str) -> usize {\n    text.len()\n}\n";
     let dir = common::workspace(&[
         (
             "src/lib.rs",
-            "pub mod audit;\npub mod models;\npub mod orders;\n",
+            "pub mod audit;\npub mod models;\npub mod orders;\npub mod sinks;\n",
         ),
         ("src/models.rs", models),
         ("src/orders.rs", orders),
         ("src/audit.rs", audit),
+        ("src/sinks.rs", sinks),
     ]);
     let request = CheckRequest {
         cwd: dir.path().to_path_buf(),
@@ -391,6 +393,15 @@ fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_ru
             shown(&cold.findings),
             "after {path}:\n{text}"
         );
+        // The flow's facts too, not only what the lints make of them today.
+        let facts = |flow: &cargo_pii_lint::flow::FlowFacts| {
+            format!("{:?} {:?} {:?}", flow.sink_flows, flow.reads, flow.purposes)
+        };
+        assert_eq!(
+            facts(&warm.flow),
+            facts(&cold.flow),
+            "after {path}:\n{text}"
+        );
         (warm.flow.evaluations.0, shown(&cold.findings))
     };
     let leaks = |findings: &[String]| findings.iter().filter(|f| f.contains("log sink")).count();
@@ -410,6 +421,10 @@ fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_ru
     // And comes back.
     let (_, findings) = edit("src/orders.rs", orders.to_string());
     assert_eq!(leaks(&findings), 1, "{findings:#?}");
+    // Lines move above a declared sink: its callers in other files are taken, and their facts (the flow
+    // into `emit`, compared by `edit`) hold nothing of where the sink was: its purpose is named, not placed.
+    let (reused, _) = edit("src/sinks.rs", format!("\n\n{sinks}"));
+    assert!(reused > 0);
     // The hand-written `Display` now shows the phone: a second leak, and nothing is taken.
     let (reused, findings) = edit("src/models.rs", models.replace("self.tier", "self.phone"));
     assert_eq!(reused, 0, "a render read from a body changed");
@@ -484,4 +499,55 @@ fn a_reanalysis_expands_again_what_an_edit_of_a_macro_changed() {
         !findings.iter().any(|f| f.contains("`Contact.phone`")),
         "{findings:#?}"
     );
+}
+
+/// A manifest edit changes no source file but can change every crate: a new path dependency makes a
+/// call resolve. The re-analysis takes none of the evaluations and equals a fresh run.
+#[test]
+fn a_reanalysis_after_a_manifest_edit_equals_a_fresh_run() {
+    use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest, Memo};
+    let shop = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+    let dir = common::workspace(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"shop\", \"payments\"]\n"),
+        ("shop/Cargo.toml", shop),
+        (
+            "shop/src/lib.rs",
+            "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n\npub fn pay(c: &Customer) -> usize {\n    payments::charge(&c.phone)\n}\n",
+        ),
+        (
+            "payments/Cargo.toml",
+            "[package]\nname = \"payments\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "payments/src/lib.rs",
+            "#[pii_lint::sink(kind = \"log\")]\npub fn charge(text: &str) -> usize {\n    text.len()\n}\n",
+        ),
+    ]);
+    let request = CheckRequest {
+        cwd: dir.path().to_path_buf(),
+        ..CheckRequest::default()
+    };
+    let shown = |findings: &[cargo_pii_lint::diagnostic::Finding]| {
+        (findings.iter())
+            .map(|f| format!("{:?} {} {}", f.span, f.message, f.fingerprint))
+            .collect::<Vec<_>>()
+    };
+    let mut memo = Memo::kept();
+    let before = shown(&check_reusing(&request, &mut memo).expect("runs").findings);
+    assert!(
+        !before.iter().any(|f| f.contains("log sink")),
+        "{before:#?}"
+    );
+    common::write_files(
+        dir.path(),
+        &[(
+            "shop/Cargo.toml",
+            &format!("{shop}\n[dependencies]\npayments = {{ path = \"../payments\" }}\n"),
+        )],
+    );
+    let warm = check_reusing(&request, &mut memo).expect("runs");
+    let cold = check(&request).expect("runs");
+    assert_eq!(warm.flow.evaluations.0, 0, "nothing is taken");
+    assert_eq!(shown(&warm.findings), shown(&cold.findings));
+    assert!(shown(&warm.findings).iter().any(|f| f.contains("log sink")));
 }

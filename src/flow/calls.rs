@@ -11,7 +11,7 @@ use super::value::{Origin, StepNote, Trace, Value};
 use crate::diagnostic::Span;
 use crate::index::{FnId, Index};
 use crate::parse::flow_ir::{Expr, ExprKind, MacroArg, Render};
-use crate::parse::{Annotation, Named};
+use crate::parse::Annotation;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Methods whose result carries none of the receiver's data.
@@ -230,7 +230,8 @@ impl Eval<'_> {
                 } => {
                     let kind = SinkKind::parse(&kind.value).unwrap_or(SinkKind::Log);
                     let data = args.iter().fold(Value::default(), |v, a| v.joined(a));
-                    let (sink, purpose) = (format!("`{name}`"), purpose.clone());
+                    let sink = format!("`{name}`");
+                    let purpose = purpose.as_ref().map(|p| p.value.clone());
                     self.hit_declared(span, kind, sink, purpose, recipient.clone(), data);
                 }
                 Annotation::Sanitizer => return Value::default(),
@@ -375,7 +376,7 @@ impl Eval<'_> {
         {
             // A `[[sinks]]` entry for a function outside the workspace (a vendor SDK's send function).
             let kind = SinkKind::parse(&entry.kind.value).unwrap_or(SinkKind::Log);
-            let purpose = declared_purpose(self.index(), entry);
+            let purpose = declared_purpose(entry);
             let recipient = entry.recipient.clone();
             self.hit_declared(span, kind, format!("`{full}`"), purpose, recipient, all);
             return Value::default();
@@ -714,7 +715,7 @@ impl Eval<'_> {
         }
         if let Some(sink) = self.sh.catalog.macro_sink_entry(path) {
             let entry = sink.entry.and_then(|i| self.index().config.sinks.get(i));
-            let purpose = entry.and_then(|e| declared_purpose(self.index(), e));
+            let purpose = entry.and_then(declared_purpose);
             let recipient = entry.and_then(|e| e.recipient.clone());
             let (kind, sink) = (sink.kind, format!("`{name}!`"));
             self.hit_declared(span, kind, sink, purpose, recipient, data);
@@ -725,19 +726,9 @@ impl Eval<'_> {
     }
 }
 
-/// The purpose a `[[sinks]]` entry gives its sink, pointing into `pii-lint.toml`.
-fn declared_purpose(index: &Index, entry: &crate::config::SinkEntry) -> Option<Named> {
-    entry.purpose.as_ref().map(|p| Named {
-        value: p.value.clone(),
-        span: span_in_config(index, &p.span),
-    })
-}
-
-/// A byte range of `pii-lint.toml` as a span (where config purposes are declared).
-fn span_in_config(index: &Index, range: &std::ops::Range<usize>) -> Span {
-    let file = index.config_file.unwrap_or(crate::workspace::FileId(0));
-    let text = index.workspace.text(file).unwrap_or_default();
-    Span::from_byte_range(file, text, range.clone())
+/// The purpose a `[[sinks]]` entry gives its sink.
+fn declared_purpose(entry: &crate::config::SinkEntry) -> Option<String> {
+    entry.purpose.as_ref().map(|p| p.value.clone())
 }
 
 /// The value after an encryptor: its personal data is still there, but protected.

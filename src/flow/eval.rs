@@ -10,7 +10,7 @@ use super::value::{Origin, Trace, Value};
 use crate::diagnostic::Span;
 use crate::index::{DeclId, Def, FnId, ImplId, Index, ModuleId, TypeId};
 use crate::parse::flow_ir::{Block, Expr, ExprKind, Pat, Render, Stmt};
-use crate::parse::{Annotation, Named, TypeRef};
+use crate::parse::{Annotation, TypeRef};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -39,7 +39,8 @@ pub struct SinkHit {
     pub span: Span,
     pub kind: SinkKind,
     pub sink: String,
-    pub purpose: Option<Named>,
+    /// The purpose the sink's declaration gives (its name: where it is written is in the index).
+    pub purpose: Option<String>,
     /// Who receives it, as a `[[sinks]]` entry says.
     pub recipient: Option<String>,
     pub value: Value,
@@ -385,7 +386,7 @@ impl Eval<'_> {
         span: Span,
         kind: SinkKind,
         sink: String,
-        purpose: Option<Named>,
+        purpose: Option<String>,
         value: Value,
     ) {
         self.hit_declared(span, kind, sink, purpose, None, value);
@@ -397,7 +398,7 @@ impl Eval<'_> {
         span: Span,
         kind: SinkKind,
         sink: String,
-        purpose: Option<Named>,
+        purpose: Option<String>,
         recipient: Option<String>,
         value: Value,
     ) {

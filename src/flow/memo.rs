@@ -37,6 +37,8 @@ impl Evaluation {
 }
 
 pub struct FlowMemo {
+    /// Which functions the ids were (`identity`): a second check that the index is the one before.
+    functions: u64,
     /// Per function (`FnId` order), its evaluations in the order they were made.
     evaluations: Vec<Vec<Arc<Evaluation>>>,
     tables: Arc<Tables>,
@@ -46,8 +48,14 @@ pub struct FlowMemo {
 }
 
 impl FlowMemo {
-    pub fn new(tables: Arc<Tables>, callees: Vec<Vec<u32>>, level: Vec<u32>) -> FlowMemo {
+    pub fn new(
+        index: &Index,
+        tables: Arc<Tables>,
+        callees: Vec<Vec<u32>>,
+        level: Vec<u32>,
+    ) -> FlowMemo {
         FlowMemo {
+            functions: identity(index),
             evaluations: vec![Vec::new(); callees.len()],
             tables,
             callees,
@@ -67,19 +75,36 @@ pub struct Reuse<'a> {
     edited: Vec<bool>,
 }
 
+/// A hash of every function's name, module, file and impl block, in id order.
+fn identity(index: &Index) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    for f in &index.fns {
+        (&f.name, f.module, f.file, f.owner).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 impl<'a> Reuse<'a> {
-    /// `None` when the memo is of another index (another number of functions) or the renders differ.
+    /// `None` when the memo is of another index (other functions under the ids) or the renders differ.
     pub fn new(
         memo: &'a FlowMemo,
         index: &Index,
         hand_written: &HandWritten,
         changed: &[FileId],
     ) -> Option<Reuse<'a>> {
-        if memo.evaluations.len() != index.fns.len() || memo.tables.types.hand != *hand_written {
+        let same_functions =
+            memo.evaluations.len() == index.fns.len() && memo.functions == identity(index);
+        if !same_functions || memo.tables.types.hand != *hand_written {
             return None;
         }
+        let mut changed_file = vec![false; index.workspace.files.len()];
+        for file in changed {
+            changed_file[file.0 as usize] = true;
+        }
+        // A function made by a macro is in the file of the invocation, where its spans are.
         let edited = (index.fns.iter())
-            .map(|f| changed.contains(&f.file) || changed.contains(&f.item_span.file))
+            .map(|f| changed_file[f.file.0 as usize])
             .collect();
         Some(Reuse { memo, edited })
     }

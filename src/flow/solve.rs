@@ -29,7 +29,8 @@ pub struct SinkFlow {
     pub span: Span,
     pub kind: SinkKind,
     pub sink: String,
-    pub purpose: Option<Named>,
+    /// The purpose the sink's declaration gives.
+    pub purpose: Option<String>,
     /// Who receives it, as the sink's `[[sinks]]` entry says.
     pub recipient: Option<String>,
     pub function: FnId,
@@ -200,15 +201,7 @@ pub fn compute_with(
             .map(|i| {
                 if let Some(before) = reuse.as_ref().and_then(|r| r.find(*i, fingerprints)) {
                     reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if let Ok(mut seen) = seen.lock() {
-                        for field in &before.used_fields {
-                            if !seen.used_fields.contains(field) {
-                                seen.used_fields.insert(field.clone());
-                            }
-                        }
-                        seen.rendered.extend(before.rendered.iter().copied());
-                    }
-                    return (Arc::clone(&before.facts), keep.then(|| Arc::clone(before)));
+                    return take_kept(before, &seen, keep);
                 }
                 if !keep {
                     return (Arc::new(eval::run(&shared, FnId(*i)).compacted()), None);
@@ -232,7 +225,8 @@ pub fn compute_with(
         None => order::levels(&calls),
     };
     clock.lap("levels");
-    let mut kept = keep.then(|| FlowMemo::new(Arc::clone(&tables), calls.clone(), level.clone()));
+    let mut kept =
+        keep.then(|| FlowMemo::new(index, Arc::clone(&tables), calls.clone(), level.clone()));
     let mut facts: Vec<Arc<FnFacts>> = vec![Arc::default(); count];
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
@@ -255,28 +249,25 @@ pub fn compute_with(
         let mut summaries: Vec<Value> = (batch.iter())
             .map(|(id, _)| std::mem::take(&mut returns[*id as usize]))
             .collect();
-        let grown: Vec<Option<u64>> = (summaries.par_iter_mut())
+        let grown: Vec<(bool, Option<u64>)> = (summaries.par_iter_mut())
             .zip(&batch)
             .map(|(summary, (_, (new_facts, _)))| {
                 let grew = summary.absorb(&new_facts.ret);
-                grew.then(|| match fingerprinted {
-                    true => summary.fingerprint(),
-                    false => 0,
-                })
+                (grew, (grew && fingerprinted).then(|| summary.fingerprint()))
             })
             .collect();
-        for (((id, (new_facts, evaluation)), summary), grown) in
+        for (((id, (new_facts, evaluation)), summary), (grew, fingerprint)) in
             batch.into_iter().zip(summaries).zip(grown)
         {
             let f = id as usize;
             returns[f] = summary;
-            if let Some(fingerprint) = grown {
+            if grew {
                 for caller in &callers[f] {
                     dirty.push(level[*caller as usize], *caller);
                 }
-                if fingerprinted {
-                    fingerprints[f] = fingerprint;
-                }
+            }
+            if let Some(fingerprint) = fingerprint {
+                fingerprints[f] = fingerprint;
             }
             if let (Some(kept), Some(evaluation)) = (kept.as_mut(), evaluation) {
                 kept.keep(id, evaluation);
@@ -415,6 +406,19 @@ pub fn compute_with(
 
 /// An evaluation's facts, and the evaluation itself when it is kept for the next analysis.
 type Evaluated = (Arc<FnFacts>, Option<Arc<Evaluation>>);
+
+/// A kept evaluation taken instead of evaluating: its facts, and what it saw handed to `seen`.
+fn take_kept(before: &Arc<Evaluation>, seen: &std::sync::Mutex<Seen>, keep: bool) -> Evaluated {
+    if let Ok(mut seen) = seen.lock() {
+        for field in &before.used_fields {
+            if !seen.used_fields.contains(field) {
+                seen.used_fields.insert(field.clone());
+            }
+        }
+        seen.rendered.extend(before.rendered.iter().copied());
+    }
+    (Arc::clone(&before.facts), keep.then(|| Arc::clone(before)))
+}
 
 /// Functions to evaluate, by level: each at most once in it, so a function whose summary grew adds each
 /// of its (maybe thousands of) callers in constant time when they are waiting already.

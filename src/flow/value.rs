@@ -102,9 +102,10 @@ struct TraceNode {
     earlier: Trace,
 }
 
-// As `PartialEq` compares: step by step.
+// As `PartialEq` compares: step by step, after the length (so a value's traces hash apart).
 impl std::hash::Hash for Trace {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.len().hash(state);
         let mut at = self;
         while let Some(node) = &at.0 {
             node.step.hash(state);
@@ -173,8 +174,8 @@ impl Value {
         self.items.is_empty() && self.fields.values().all(Value::is_empty)
     }
 
-    /// A hash of everything it holds, traces included: equal values have equal fingerprints, and (SipHash,
-    /// not a fast multiplicative hash) different ones practically never share one.
+    /// A hash of everything it holds, traces included: equal values have equal fingerprints, and (64-bit
+    /// SipHash, not a fast multiplicative hash) different ones practically never share one.
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::hash::DefaultHasher::new();
@@ -187,7 +188,8 @@ impl Value {
         self.absorb(other);
     }
 
-    /// `join`, saying whether anything new was added (the fixed points' test of change).
+    /// `join`, saying whether anything new was added (the fixed points' test of change; the flow memo
+    /// refreshes a summary's fingerprint only when this says so).
     pub fn absorb(&mut self, other: &Value) -> bool {
         let grew = self.items.absorb_from(&other.items);
         let fields_grew = self.fields.merge_from(

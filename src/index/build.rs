@@ -123,7 +123,12 @@ pub fn build(
             expansion_depth: 0,
         };
         let crate_roots = builder.crate_roots();
-        let resolved = memo.take_resolved(same_shape, builder.impls.len(), builder.traits.len());
+        let counts = (
+            builder.types.len(),
+            builder.impls.len(),
+            builder.traits.len(),
+        );
+        let resolved = memo.take_resolved(same_shape, counts);
         let carried_fields = match resolved {
             Some(resolved) => {
                 builder.take_resolved(&resolved);
@@ -196,6 +201,7 @@ pub fn build(
         .extend(carried_fields.iter().copied());
     if memo.keeps() {
         memo.keep_resolved(super::kept::Resolved {
+            types: index.types.len(),
             impl_types: index.impls.iter().map(|imp| imp.self_type).collect(),
             impl_traits: index.impls.iter().map(|imp| imp.trait_id).collect(),
             supertraits: index.traits.iter().map(|t| t.supertraits.clone()).collect(),

@@ -16,6 +16,8 @@ pub struct IndexMemo {
 /// Resolutions that depend only on the items, by position.
 #[derive(Default)]
 pub(super) struct Resolved {
+    /// How many types there were (`carried_fields` names them by id).
+    pub types: usize,
     pub impl_types: Vec<Option<TypeId>>,
     pub impl_traits: Vec<Option<TraitId>>,
     pub supertraits: Vec<Vec<TraitId>>,
@@ -40,17 +42,17 @@ impl IndexMemo {
     pub(super) fn take_resolved(
         &mut self,
         same_shape: bool,
-        impls: usize,
-        traits: usize,
+        (types, impls, traits): (usize, usize, usize),
     ) -> Option<Resolved> {
         let resolved = self.resolved.take()?;
-        let fits = resolved.impl_types.len() == impls && resolved.supertraits.len() == traits;
+        let fits = resolved.types == types
+            && resolved.impl_types.len() == impls
+            && resolved.supertraits.len() == traits;
         (same_shape && fits).then_some(resolved)
     }
 
+    /// Kept for the next analysis (only when it keeps: `keeps`).
     pub(super) fn keep_resolved(&mut self, resolved: Resolved) {
-        if self.keep {
-            self.resolved = Some(resolved);
-        }
+        self.resolved = Some(resolved);
     }
 }

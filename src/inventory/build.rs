@@ -44,7 +44,7 @@ pub fn build(index: &Index, flow: &FlowFacts) -> DataMap {
                 function: index.fn_path(sink_flow.function),
                 // The plain value reaching the same sink outweighs its encrypted form.
                 encrypted: !sink_flow.data.contains_key(&Origin::Decl(decl)),
-                purpose: sink_flow.purpose.as_ref().map(|p| p.value.clone()),
+                purpose: sink_flow.purpose.clone(),
                 recipient: sink_flow.recipient.clone(),
             });
         }

@@ -37,12 +37,12 @@ impl Serialize for BytesOf<'_> {
 
 /// The part of an encoded value the index and the flow's tables read (a function's signature, not its
 /// body): what is written of it when places are left out (`parse::shape`).
-pub trait Outline: Serialize + serde::de::DeserializeOwned + Default {
+pub trait Outlined: Serialize + serde::de::DeserializeOwned + Default {
     type Outline: Serialize + serde::de::DeserializeOwned + Default;
 }
 
 // Kept as the bytes they are (the on-disk cache stores summaries whole); without places, the outline.
-impl<T: Outline> Serialize for Encoded<T> {
+impl<T: Outlined> Serialize for Encoded<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if crate::diagnostic::places_left_out() {
             return self.decode_leading::<T::Outline>().serialize(serializer);

@@ -215,7 +215,7 @@ pub struct LoweredSignature {
     pub returns_type_param: bool,
 }
 
-impl super::flow_ir::Outline for LoweredFn {
+impl super::flow_ir::Outlined for LoweredFn {
     type Outline = LoweredSignature;
 }
 

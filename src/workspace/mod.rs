@@ -62,8 +62,11 @@ pub enum TargetKind {
     Test,
 }
 
+/// The packages, and each file's package and kind (`Workspace::layout`).
+pub type Layout = (Vec<Package>, Vec<(Option<PackageId>, FileKind)>);
+
 /// A crate root of a package.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     /// the name code uses for this crate (`-` replaced by `_`)
     pub crate_name: String,
@@ -71,7 +74,7 @@ pub struct Target {
     pub root: FileId,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
     pub name: String,
     pub dir: PathBuf,
@@ -90,6 +93,13 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// What the manifests say of the files: the packages, their targets and dependencies, and each
+    /// file's package and kind. The same files with the same layout make the same crates.
+    pub fn layout(&self) -> Layout {
+        let files = self.files.iter().map(|f| (f.package, f.kind)).collect();
+        (self.packages.clone(), files)
+    }
+
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
