@@ -47,8 +47,9 @@ pub struct ParseMemo {
 pub struct Edit {
     /// The files whose text changed.
     pub changed: Vec<FileId>,
-    /// Same files in the same places, and each changed one with its shape (`shape`): the index is the
-    /// one before but for the changed files' places and bodies.
+    /// Same files in the same places, and each changed one a source file with its shape (`shape`). With
+    /// the same manifests too (the pipeline checks), the index is the one before but for the changed
+    /// files' places and bodies.
     pub same_shape: bool,
 }
 
@@ -168,11 +169,8 @@ pub fn parse_workspace_reusing(
             .map(|i| FileId(i as u32))
             .collect(),
         same_shape: same_files
-            && shapes_before.iter().all(|(i, before)| {
-                workspace.files[*i].kind != crate::workspace::FileKind::Config
-                    && before.is_some()
-                    && *before == shape::outline(&summaries[*i])
-            }),
+            && (shapes_before.iter())
+                .all(|(i, before)| keeps_shape(&workspace.files[*i], before, &summaries[*i])),
     });
     memo.include_tests = options.include_tests;
     memo.entries = workspace
@@ -188,6 +186,18 @@ pub fn parse_workspace_reusing(
         })
         .collect();
     summaries
+}
+
+/// Whether a changed file keeps the shape it had (`before`): a config edit never does, as it can change
+/// what every file means.
+fn keeps_shape(
+    file: &crate::workspace::SourceFile,
+    before: &Option<Vec<u8>>,
+    now: &FileSummary,
+) -> bool {
+    file.kind != crate::workspace::FileKind::Config
+        && before.is_some()
+        && *before == shape::outline(now)
 }
 
 fn unreadable(file: FileId, message: String) -> FileSummary {
