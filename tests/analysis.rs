@@ -344,13 +344,37 @@ fn a_reanalysis_reusing_unchanged_files_equals_a_fresh_run() {
     );
 }
 
+/// Everything of a finding a re-analysis must give as a fresh run does: place, message, data, trace and
+/// fingerprint.
+fn described(findings: &[cargo_pii_lint::diagnostic::Finding]) -> Vec<String> {
+    (findings.iter())
+        .map(|f| {
+            let data = (f.data.iter()).map(|d| format!("{:?}", d.field));
+            let trace = (f.trace.iter()).map(|t| format!("{:?} {}", t.span, t.note));
+            let (data, trace) = (data.collect::<Vec<_>>(), trace.collect::<Vec<_>>());
+            format!(
+                "{:?} {} {data:?} {trace:?} {}",
+                f.span, f.message, f.fingerprint
+            )
+        })
+        .collect()
+}
+
+/// A run of the whole pipeline in `dir`.
+fn request_in(dir: &std::path::Path) -> cargo_pii_lint::pipeline::CheckRequest {
+    cargo_pii_lint::pipeline::CheckRequest {
+        cwd: dir.to_path_buf(),
+        ..Default::default()
+    }
+}
+
 /// After an edit that keeps every item and signature (a body edited, lines moved), the language server's
 /// re-analysis takes the evaluations that read nothing the edit changed, and still gives a fresh run's
 /// findings: when the edited function's summary moves, adds or loses data, and when a hand-written
 /// render changes (nothing is taken then), or a signature (nothing is taken either).
 #[test]
 fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_run() {
-    use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest, Memo};
+    use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
     let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub tier: u8,\n}\n\nimpl std::fmt::Display for Customer {\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        write!(f, \"{}\", self.tier)\n    }\n}\n";
     let orders = "pub fn phone_of(c: &crate::models::Customer) -> String {\n    c.phone.clone()\n}\n\npub fn tier_of(c: &crate::models::Customer) -> u8 {\n    c.tier\n}\n";
     let audit = "pub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", crate::orders::phone_of(c));\n    println!(\"{}\", c);\n    crate::sinks::emit(&c.phone);\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n";
@@ -365,23 +389,8 @@ fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_ru
         ("src/audit.rs", audit),
         ("src/sinks.rs", sinks),
     ]);
-    let request = CheckRequest {
-        cwd: dir.path().to_path_buf(),
-        ..CheckRequest::default()
-    };
-    let shown = |findings: &[cargo_pii_lint::diagnostic::Finding]| {
-        (findings.iter())
-            .map(|f| {
-                let data = (f.data.iter()).map(|d| format!("{:?}", d.field));
-                let trace = (f.trace.iter()).map(|t| format!("{:?} {}", t.span, t.note));
-                let (data, trace) = (data.collect::<Vec<_>>(), trace.collect::<Vec<_>>());
-                format!(
-                    "{:?} {} {data:?} {trace:?} {}",
-                    f.span, f.message, f.fingerprint
-                )
-            })
-            .collect::<Vec<_>>()
-    };
+    let request = request_in(dir.path());
+    let shown = described;
     let mut memo = Memo::kept();
     check_reusing(&request, &mut memo).expect("runs");
     let mut edit = |path: &str, text: String| {
@@ -441,7 +450,7 @@ fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_ru
 /// invocation makes them again, so the re-analysis still gives a fresh run's findings.
 #[test]
 fn a_reanalysis_expands_again_what_an_edit_of_a_macro_changed() {
-    use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest, Memo};
+    use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
     let rules = "#[macro_export]\nmacro_rules! record {\n    ($name:ident) => {\n        #[derive(Debug)]\n        pub struct $name {\n            pub tier: u8,\n        }\n    };\n}\n";
     let dir = common::workspace(&[
         (
@@ -455,15 +464,8 @@ fn a_reanalysis_expands_again_what_an_edit_of_a_macro_changed() {
             "pub fn audit(c: &crate::models::Contact) {\n    println!(\"{:?}\", c);\n}\n",
         ),
     ]);
-    let request = CheckRequest {
-        cwd: dir.path().to_path_buf(),
-        ..CheckRequest::default()
-    };
-    let shown = |findings: &[cargo_pii_lint::diagnostic::Finding]| {
-        (findings.iter())
-            .map(|f| format!("{:?} {} {}", f.span, f.message, f.fingerprint))
-            .collect::<Vec<_>>()
-    };
+    let request = request_in(dir.path());
+    let shown = described;
     let mut memo = Memo::kept();
     assert_eq!(
         shown(&check_reusing(&request, &mut memo).expect("runs").findings),
@@ -505,7 +507,7 @@ fn a_reanalysis_expands_again_what_an_edit_of_a_macro_changed() {
 /// call resolve. The re-analysis takes none of the evaluations and equals a fresh run.
 #[test]
 fn a_reanalysis_after_a_manifest_edit_equals_a_fresh_run() {
-    use cargo_pii_lint::pipeline::{check, check_reusing, CheckRequest, Memo};
+    use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
     let shop = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
     let dir = common::workspace(&[
         ("Cargo.toml", "[workspace]\nmembers = [\"shop\", \"payments\"]\n"),
@@ -523,15 +525,8 @@ fn a_reanalysis_after_a_manifest_edit_equals_a_fresh_run() {
             "#[pii_lint::sink(kind = \"log\")]\npub fn charge(text: &str) -> usize {\n    text.len()\n}\n",
         ),
     ]);
-    let request = CheckRequest {
-        cwd: dir.path().to_path_buf(),
-        ..CheckRequest::default()
-    };
-    let shown = |findings: &[cargo_pii_lint::diagnostic::Finding]| {
-        (findings.iter())
-            .map(|f| format!("{:?} {} {}", f.span, f.message, f.fingerprint))
-            .collect::<Vec<_>>()
-    };
+    let request = request_in(dir.path());
+    let shown = described;
     let mut memo = Memo::kept();
     let before = shown(&check_reusing(&request, &mut memo).expect("runs").findings);
     assert!(
