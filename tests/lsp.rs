@@ -112,13 +112,29 @@ fn start(
     BufReader<std::process::ChildStdout>,
     serde_json::Value,
 ) {
+    start_with(dir, &[])
+}
+
+/// `start`, with more arguments after `lsp`; the server's stderr is piped (it writes there only when an
+/// argument asks it to).
+fn start_with(
+    dir: &std::path::Path,
+    args: &[&str],
+) -> (
+    std::process::Child,
+    std::process::ChildStdin,
+    BufReader<std::process::ChildStdout>,
+    serde_json::Value,
+) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
         .arg("lsp")
+        .args(args)
         .current_dir(dir)
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("CARGO_BUILD_TARGET_DIR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("server starts");
     let mut stdin = child.stdin.take().expect("stdin");
@@ -224,28 +240,7 @@ fn a_save_after_a_body_edit_publishes_what_a_fresh_run_finds() {
         ("src/models.rs", models),
         ("src/audit.rs", audit),
     ]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-pii-lint"))
-        .args(["lsp", "--timings"])
-        .current_dir(dir.path())
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("CARGO_BUILD_TARGET_DIR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
-    let root = format!("file://{}", dir.path().display());
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": root}}),
-    );
-    receive(&mut reader);
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
-    );
+    let (mut child, mut stdin, mut reader, _) = start_with(dir.path(), &["--timings"]);
     let uri = format!("file://{}/src/audit.rs", dir.path().display());
     // The log leaks' lines in audit.rs, as the server publishes them and as a fresh run finds them.
     let published_leaks = |reader: &mut BufReader<std::process::ChildStdout>| loop {
