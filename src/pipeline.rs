@@ -89,7 +89,8 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
 }
 
 /// What a language server keeps from one analysis for the next: every file's summary, what the index
-/// expanded and resolved, and the flow's evaluations. `Memo::default()` keeps nothing (a one-off run pays nothing for it).
+/// expanded and resolved, and the flow's evaluations. `Memo::default()` keeps nothing (a one-off run
+/// pays nothing for it).
 #[derive(Default)]
 pub struct Memo {
     pub parse: parse::ParseMemo,
@@ -134,9 +135,10 @@ pub fn check_reusing(
             let mut workspace = workspace::discover(&located, &config.files)?;
             // A language server's memory holds every file after its first analysis: reading the
             // on-disk cache again (a pack of the whole workspace) would find nothing it lacks.
-            let cache = match memo.parse.has_run() {
-                true => None,
-                false => open_cache(request, &located, &mut workspace.notes),
+            let cache = if memo.parse.has_run() {
+                None
+            } else {
+                open_cache(request, &located, &mut workspace.notes)
             };
             Ok((workspace, config, config_source, levels, cache))
         })?;

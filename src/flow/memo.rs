@@ -1,10 +1,11 @@
 //! The evaluations of one analysis, kept for the next (a language server's next save). After an edit
-//! that keeps the index's shape (`parse::shape`: bodies edited, lines moved, no item or signature
-//! changed), the next analysis evaluates in the same order and takes a kept evaluation instead of
-//! redoing it when it is the same work: its function is written in no file the edit changed, the
-//! hand-written renders (read from bodies) are the same, and every summary it read then has the same
-//! fingerprint now. Its result is then what evaluating would give, so the findings are a cold run's.
-//! The flow's tables, the calls each body makes and the order they gave are taken the same way.
+//! that keeps the index's shape (`parse::shape`: bodies edited, lines moved, no item, signature or
+//! manifest changed), the next analysis evaluates in the same order and takes a kept evaluation
+//! instead of redoing it when it is the same work: its function is written in no file the edit
+//! changed, the hand-written renders (read from bodies) are the same, and every summary it read then
+//! has the same fingerprint now. Its result is then what evaluating would give, so the findings are a
+//! cold run's. The flow's tables, the calls each body makes and the order they gave are taken the
+//! same way.
 
 use super::eval::{FnFacts, Trail};
 use super::render::HandWritten;
