@@ -35,6 +35,8 @@ pub struct Timings {
     pub phases: Vec<(&'static str, Duration)>,
     /// How many files' summaries were read back from the on-disk cache, of how many, when it was used.
     pub cached: Option<(usize, usize)>,
+    /// How many macro expansions were taken from the on-disk cache or the analysis before, of how many.
+    pub expansions_taken: (usize, usize),
 }
 
 impl Timings {
@@ -68,6 +70,9 @@ pub fn timings_report(outcome: &CheckOutcome, last: Option<(&'static str, Durati
         out += &format!("timing: {phase:<8} {:>9.3} ms\n", ms(duration));
         if let ("parse", Some((read_back, files))) = (*phase, outcome.timings.cached) {
             out += &format!("timing:   {read_back} of {files} files read back from the cache\n");
+        }
+        if let ("index", (taken @ 1.., all)) = (*phase, outcome.timings.expansions_taken) {
+            out += &format!("timing:   {taken} of {all} macro expansions taken from before\n");
         }
         if *phase == "flow" {
             for (step, duration) in &outcome.flow.steps {
@@ -155,6 +160,8 @@ pub fn check_reusing(
     let summaries = timings.time("parse", || {
         parse::parse_workspace_reusing(&workspace, &options, &mut memo.parse, cache.as_ref())
     });
+    // The index's macro expansions are kept beside the summaries.
+    let expansions_pack = cache.as_ref().map(|c| c.side_pack("expansions.pack"));
     if let Some(cache) = cache {
         let rust_files = workspace
             .files
@@ -174,15 +181,26 @@ pub fn check_reusing(
         .cloned();
     let same_shape = same_shape_edit.is_some();
     let index = timings.time("index", || {
-        Index::build_reusing(
+        if let Some(pack) = &expansions_pack {
+            let written = pack.read().unwrap_or_default();
+            memo.index.load_expansions(&written, &workspace.files);
+        }
+        let index = Index::build_reusing(
             workspace,
             config,
             config_file,
             summaries,
             &mut memo.index,
             same_shape,
-        )
+        );
+        if let Some(pack) = expansions_pack {
+            if let Some(bytes) = memo.index.expansions_pack(&index.workspace.files) {
+                pack.write(&bytes);
+            }
+        }
+        index
     });
+    timings.expansions_taken = memo.index.expansions_taken();
     let previous = memo.flow.take();
     let flow = timings.time("flow", || {
         let changed = same_shape_edit.as_ref().map(|edit| &edit.changed[..]);

@@ -237,3 +237,81 @@ fn the_target_directory_is_found_as_cargo_finds_it() {
     assert!(!entries(&shop.path().join("elsewhere")).is_empty());
     assert!(!shop.path().join("target/pii-lint").exists());
 }
+
+/// `n of m` from the `--timings` line that contains `what`.
+fn counted(output: &Output, what: &str) -> (usize, usize) {
+    let line = stderr(output)
+        .lines()
+        .find(|l| l.contains(what))
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no `{what}` in:\n{}", stderr(output)));
+    let numbers: Vec<usize> = (line.split_whitespace())
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+/// Macro expansions are kept in the cache beside the summaries: a warm run takes them, and reports what
+/// a cold run does after a file added before the invoking one (its id moves), an edit of the rules, and
+/// a damaged pack.
+#[test]
+fn kept_macro_expansions_give_what_a_cold_run_does() {
+    let rules = "#[macro_export]\nmacro_rules! record {\n    ($name:ident) => {\n        #[derive(Debug)]\n        pub struct $name {\n            pub phone: String,\n        }\n    };\n}\n";
+    let dir = common::workspace(&[
+        (
+            "src/lib.rs",
+            "#[macro_use]\npub mod macros;\npub mod models;\npub mod audit;\n",
+        ),
+        ("src/macros.rs", rules),
+        ("src/models.rs", "record!(Contact);\nrecord!(Client);\n"),
+        (
+            "src/audit.rs",
+            "pub fn audit(c: &crate::models::Contact) {\n    println!(\"{:?}\", c);\n}\n",
+        ),
+    ]);
+    let target = dir.path().join("target");
+    let same_as_cold = |what: &str| {
+        let warm = run(dir.path(), Some(&target), &[]);
+        let cold = run(dir.path(), Some(&target), &["--no-cache"]);
+        assert_eq!(stdout(&warm), stdout(&cold), "{what}");
+        warm
+    };
+    let first = same_as_cold("first run");
+    assert!(
+        stdout(&first).contains("Contact.phone"),
+        "{}",
+        stdout(&first)
+    );
+    let warm = same_as_cold("nothing changed");
+    assert_eq!(counted(&warm, "macro expansions taken"), (2, 2));
+
+    common::write_files(
+        dir.path(),
+        &[
+            ("src/aaa.rs", "pub fn first() {}\n"),
+            (
+                "src/lib.rs",
+                "pub mod aaa;\n#[macro_use]\npub mod macros;\npub mod models;\npub mod audit;\n",
+            ),
+        ],
+    );
+    let warm = same_as_cold("a file added before the invocations");
+    assert_eq!(counted(&warm, "macro expansions taken"), (2, 2));
+
+    common::write_files(
+        dir.path(),
+        &[("src/macros.rs", &rules.replace("phone", "email"))],
+    );
+    let warm = same_as_cold("the rules edited");
+    assert!(stdout(&warm).contains("Contact.email"), "{}", stdout(&warm));
+
+    let pack = entries(&target)
+        .into_iter()
+        .find(|p| p.ends_with("expansions.pack"))
+        .expect("the expansions are kept");
+    let mut bytes = std::fs::read(&pack).expect("read");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&pack, &bytes).expect("damage");
+    same_as_cold("a damaged pack");
+}

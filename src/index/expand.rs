@@ -4,6 +4,7 @@
 
 use crate::diagnostic::Span;
 use crate::parse::{FileSummary, Item, ItemKind, MacroRules};
+use crate::workspace::{relative_to, FileId, SourceFile};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -24,6 +25,21 @@ pub struct ExpansionMemo {
     keep: bool,
     rules: HashMap<String, Vec<(String, String)>>,
     made: HashMap<Invocation, Vec<Item>>,
+    /// Whether the last analysis expanded anything anew, or left kept expansions unused: what it keeps
+    /// differs from what it was given.
+    changed: bool,
+    /// Of the last analysis' expansions, how many were taken from the memo, and how many there were.
+    taken: (usize, usize),
+}
+
+/// The expansions as the on-disk cache keeps them (`expansions.pack`): each invocation written relative
+/// to its file (see `workspace::relative_to`), under the file's path, so a file added or removed
+/// elsewhere leaves them valid.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Pack {
+    rules: Vec<(String, Vec<(String, String)>)>,
+    /// (file path, the invocation and its items, encoded relative to the file)
+    made: Vec<(String, Vec<u8>)>,
 }
 
 impl ExpansionMemo {
@@ -32,6 +48,60 @@ impl ExpansionMemo {
             keep: true,
             ..ExpansionMemo::default()
         }
+    }
+
+    /// What `pack` wrote, for the files as they are now (an invocation in a file no longer there, or
+    /// that does not read back, is dropped); it keeps what the next analysis expands.
+    pub fn from_pack(bytes: &[u8], files: &[SourceFile]) -> ExpansionMemo {
+        let Ok(pack) = postcard::from_bytes::<Pack>(bytes) else {
+            return ExpansionMemo::kept();
+        };
+        let ids: HashMap<&str, FileId> = (files.iter().enumerate())
+            .map(|(i, f)| (f.rel_path.as_str(), FileId(i as u32)))
+            .collect();
+        let made = (pack.made.par_iter())
+            .filter_map(|(path, bytes)| {
+                let file = *ids.get(path.as_str())?;
+                relative_to(file, || {
+                    postcard::from_bytes::<(Invocation, Vec<Item>)>(bytes).ok()
+                })
+                .filter(|((_, _, at), _)| at.file == file)
+            })
+            .collect();
+        ExpansionMemo {
+            keep: true,
+            rules: pack.rules.into_iter().collect(),
+            made,
+            changed: false,
+            taken: (0, 0),
+        }
+    }
+
+    /// Of the last analysis' expansions, how many were taken from it, and how many there were.
+    pub fn taken(&self) -> (usize, usize) {
+        self.taken
+    }
+
+    /// What it keeps, for `from_pack`; `None` when that is what it was given (nothing to write).
+    pub fn pack(&self, files: &[SourceFile]) -> Option<Vec<u8>> {
+        if !self.changed {
+            return None;
+        }
+        let mut rules: Vec<_> = (self.rules.iter())
+            .map(|(name, rules)| (name.clone(), rules.clone()))
+            .collect();
+        rules.sort();
+        let mut made: Vec<(String, Vec<u8>)> = (self.made.par_iter())
+            .filter_map(|(call, items)| {
+                let file = call.2.file;
+                let path = files.get(file.0 as usize)?.rel_path.clone();
+                let bytes = relative_to(file, || postcard::to_allocvec(&(call, items)).ok())?;
+                Some((path, bytes))
+            })
+            .collect();
+        // In a fixed order, so the same expansions make the same pack.
+        made.sort();
+        postcard::to_allocvec(&Pack { rules, made }).ok()
     }
 
     /// The items `call` made last time, if its macro's rules are the same.
@@ -61,6 +131,7 @@ impl Expansions {
             invocations(&summary.items, rules, &mut found);
         }
         let mut made: HashMap<Invocation, Vec<Item>> = HashMap::new();
+        let mut fresh = 0;
         for _ in 0..depth {
             found.sort();
             found.dedup();
@@ -70,18 +141,19 @@ impl Expansions {
             }
             // What this level's expansions invoke is the next level.
             let mut next = Vec::new();
-            let mut fresh = Vec::new();
+            let mut fresh_calls = Vec::new();
             for call in std::mem::take(&mut found) {
                 match memo.take(&call, rules) {
                     Some(items) => {
                         invocations(&items, rules, &mut next);
                         made.insert(call, items);
                     }
-                    None => fresh.push(call),
+                    None => fresh_calls.push(call),
                 }
             }
+            fresh += fresh_calls.len();
             // The rules hold proc-macro2 tokens, which stay on their thread: each worker lexes its own.
-            let expanded: Vec<(Invocation, Vec<Item>)> = fresh
+            let expanded: Vec<(Invocation, Vec<Item>)> = fresh_calls
                 .into_par_iter()
                 .map_init(HashMap::<String, MacroRules>::new, |lexed, call| {
                     let rules = lexed
@@ -98,7 +170,9 @@ impl Expansions {
             }
             found = next;
         }
+        memo.taken = (made.len() - fresh, made.len());
         if memo.keep {
+            memo.changed = fresh > 0 || !memo.made.is_empty() || memo.rules != *rules;
             memo.rules = rules.clone();
             memo.made = made.clone();
         }

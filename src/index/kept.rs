@@ -34,6 +34,23 @@ impl IndexMemo {
         }
     }
 
+    /// The macro expansions an earlier run left in the on-disk cache (`ExpansionMemo::pack`), taken by
+    /// this analysis; what it expands is kept too.
+    pub fn load_expansions(&mut self, pack: &[u8], files: &[crate::workspace::SourceFile]) {
+        self.expansions = ExpansionMemo::from_pack(pack, files);
+    }
+
+    /// Of this analysis' macro expansions, how many were taken (from the analysis before or the on-disk
+    /// cache), and how many there were.
+    pub fn expansions_taken(&self) -> (usize, usize) {
+        self.expansions.taken()
+    }
+
+    /// This analysis' expansions for the on-disk cache, when they are not those it loaded.
+    pub fn expansions_pack(&self, files: &[crate::workspace::SourceFile]) -> Option<Vec<u8>> {
+        self.expansions.pack(files)
+    }
+
     pub(super) fn keeps(&self) -> bool {
         self.keep
     }

@@ -180,20 +180,57 @@ impl DiskCache {
         }));
         // In key order, so the same files make the same pack whatever the threads did.
         kept.sort_unstable_by_key(|(key, _, _)| *key);
-        let Ok(bytes) = postcard::to_allocvec(&kept) else {
-            return;
-        };
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let temporary = self.dir.join(format!(
-            "{PACK}.{}-{}.tmp",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        if std::fs::write(&temporary, bytes).is_err()
-            || std::fs::rename(&temporary, self.dir.join(PACK)).is_err()
-        {
-            let _ = std::fs::remove_file(&temporary);
+        if let Ok(bytes) = postcard::to_allocvec(&kept) {
+            write_whole(&self.dir, PACK, &bytes);
         }
+    }
+
+    /// Another pack of this build's directory, read and written whole like the summaries' (the index
+    /// keeps its macro expansions in one).
+    pub fn side_pack(&self, name: &'static str) -> SidePack {
+        SidePack {
+            dir: self.dir.clone(),
+            name,
+        }
+    }
+}
+
+/// A pack beside the summaries', holding what another stage made; checksummed, so a damaged one is
+/// not read.
+pub struct SidePack {
+    dir: PathBuf,
+    name: &'static str,
+}
+
+impl SidePack {
+    /// What the last run wrote, if it reads back whole.
+    pub fn read(&self) -> Option<Vec<u8>> {
+        let bytes = std::fs::read(self.dir.join(self.name)).ok()?;
+        let (sum, contents): (u64, Vec<u8>) = postcard::from_bytes(&bytes).ok()?;
+        (checksum(&contents) == sum).then_some(contents)
+    }
+
+    /// Replaces the pack (a pack that cannot be written only costs the next run the work).
+    pub fn write(&self, contents: &[u8]) {
+        if let Ok(bytes) = postcard::to_allocvec(&(checksum(contents), contents)) {
+            write_whole(&self.dir, self.name, &bytes);
+        }
+    }
+}
+
+/// Writes `dir/name` under a temporary name renamed into place, so runs sharing the directory each read
+/// a whole file (the last to finish leaves its own).
+fn write_whole(dir: &Path, name: &str, bytes: &[u8]) {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let temporary = dir.join(format!(
+        "{name}.{}-{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    if std::fs::write(&temporary, bytes).is_err()
+        || std::fs::rename(&temporary, dir.join(name)).is_err()
+    {
+        let _ = std::fs::remove_file(&temporary);
     }
 }
 
