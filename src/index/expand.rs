@@ -17,9 +17,9 @@ pub struct Expansions {
     made: HashMap<Invocation, Vec<Item>>,
 }
 
-/// The expansions of one analysis, kept for the next (a language server's next save): an invocation in
-/// the same place with the same tokens, of a macro with the same rules, makes the same items.
-/// `ExpansionMemo::default()` keeps nothing.
+/// The expansions of one analysis, kept for the next (a language server's next save, or the next run
+/// through the on-disk cache: `pack`): an invocation in the same place with the same tokens, of a macro
+/// with the same rules, makes the same items. `ExpansionMemo::default()` keeps nothing.
 #[derive(Default)]
 pub struct ExpansionMemo {
     keep: bool,
