@@ -24,6 +24,24 @@ fn without_transparent_huge_pages() {
     }
 }
 
+/// mimalloc's `mi_option_purge_delay` (its position in `mi_option_e`, mimalloc.h, v2 and v3 alike).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+unsafe extern "C" {
+    /// mimalloc's own, linked with the allocator.
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// mimalloc holds freed pages 10 ms before it hands them back (100 ms for its arenas), so each phase
+/// finds the last one's pages still resident. Holding them 100 ms (1 s for arenas) lets the later phases
+/// reuse more of them: on hyperswitch the peak is 317–321 MiB instead of 330–347, in the same time
+/// (measured side by side with `MIMALLOC_PURGE_DELAY`; 0 lowers it to 305 MiB but costs 15 % more time).
+fn purge_later() {
+    // SAFETY: sets one of the allocator's options, as the `MIMALLOC_PURGE_DELAY` variable would; nothing
+    // is allocated or freed.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 100) }
+}
+
 const USAGE_ERROR: u8 = 2;
 
 /// Parsing and lowering recurse as deep as the code nests: generated code can nest thousands of levels.
@@ -31,6 +49,7 @@ const STACK_BYTES: usize = 512 << 20;
 
 fn main() -> ExitCode {
     without_transparent_huge_pages();
+    purge_later();
     // Rayon's workers and the main work get stacks large enough for deeply nested code (reserved, not used).
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_BYTES)
