@@ -34,8 +34,8 @@ unsafe extern "C" {
 
 /// mimalloc holds freed pages 10 ms before it hands them back (100 ms for its arenas), so each phase
 /// finds the last one's pages still resident. Holding them 100 ms (1 s for arenas) lets the later phases
-/// reuse more of them: on hyperswitch the peak is 317–321 MiB instead of 330–347, in the same time
-/// (measured side by side with `MIMALLOC_PURGE_DELAY`; 0 lowers it to 305 MiB but costs 15 % more time).
+/// reuse more of them: on hyperswitch the peak is 311–321 MiB instead of 321–347, for about 2 % more
+/// time (measured side by side; 0 lowers it to 305 MiB but costs 15 % more time).
 fn purge_later() {
     // SAFETY: sets one of the allocator's options, as the `MIMALLOC_PURGE_DELAY` variable would; nothing
     // is allocated or freed.

@@ -173,9 +173,9 @@ pub fn check_reusing(
     }
     // An edit that kept every file's shape and the manifests' layout: the index is the one before but
     // for the changed files' places and bodies (`parse::shape`).
-    let layout = workspace.layout();
-    let same_layout = memo.layout.as_ref() == Some(&layout);
-    memo.layout = memo.keep.then_some(layout);
+    let layout = memo.keep.then(|| workspace.layout());
+    let same_layout = layout.is_some() && memo.layout == layout;
+    memo.layout = layout;
     let same_shape_edit = (memo.parse.edit())
         .filter(|edit| edit.same_shape && same_layout)
         .cloned();
