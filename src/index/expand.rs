@@ -152,6 +152,8 @@ impl Expansions {
                 }
             }
             fresh += fresh_calls.len();
+            // Longest invocations first, so no core is left alone with a large one at the end.
+            fresh_calls.sort_by_key(|call| std::cmp::Reverse(call.1.len()));
             // The rules hold proc-macro2 tokens, which stay on their thread: each worker lexes its own.
             let expanded: Vec<(Invocation, Vec<Item>)> = fresh_calls
                 .into_par_iter()

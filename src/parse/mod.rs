@@ -128,18 +128,24 @@ pub fn parse_workspace_reusing(
             *kept = None;
         }
     }
-    let summaries: Vec<FileSummary> = workspace
-        .files
-        .par_iter()
-        .zip(reusable)
-        .enumerate()
-        .map(|(index, (source, reused))| {
-            if let Some(summary) = reused {
-                if let Some(cache) = cache {
-                    cache.had_elsewhere();
-                }
-                return summary;
-            }
+    // Largest files first: the last file parsed is then a small one, and neither core waits long on the
+    // other at the end (hyperswitch has a 370 KB file that alone takes 80 ms).
+    let mut to_parse: Vec<usize> = (0..workspace.files.len())
+        .filter(|&index| reusable[index].is_none())
+        .collect();
+    to_parse.sort_by_key(|&index| match &workspace.files[index].text {
+        FileText::Utf8(text) => std::cmp::Reverse(text.len()),
+        _ => std::cmp::Reverse(0),
+    });
+    if let Some(cache) = cache {
+        for _ in 0..workspace.files.len() - to_parse.len() {
+            cache.had_elsewhere();
+        }
+    }
+    let parsed: Vec<(usize, FileSummary)> = to_parse
+        .into_par_iter()
+        .map(|index| {
+            let source = &workspace.files[index];
             let file = FileId(index as u32);
             let summary = match &source.text {
                 _ if source.kind == crate::workspace::FileKind::Config => FileSummary::default(),
@@ -156,8 +162,15 @@ pub fn parse_workspace_reusing(
             };
             // Spans of this thread's files are no longer needed once lowered into our own `Span`s.
             proc_macro2::extra::invalidate_current_thread_spans();
-            summary
+            (index, summary)
         })
+        .collect();
+    for (index, summary) in parsed {
+        reusable[index] = Some(summary);
+    }
+    let summaries: Vec<FileSummary> = reusable
+        .into_iter()
+        .map(Option::unwrap_or_default)
         .collect();
     if !memo.keep {
         return summaries;
