@@ -33,6 +33,8 @@ pub struct CheckOutcome {
 #[derive(Debug, Default)]
 pub struct Timings {
     pub phases: Vec<(&'static str, Duration)>,
+    /// The CPU time the process spent in each phase (all threads), where the system tells it.
+    pub cpu: Vec<Option<Duration>>,
     /// How many files' summaries were read back from the on-disk cache, of how many, when it was used.
     pub cached: Option<(usize, usize)>,
     /// How many macro expansions were taken from the on-disk cache or the analysis before, of how many.
@@ -42,8 +44,14 @@ pub struct Timings {
 impl Timings {
     fn time<T>(&mut self, phase: &'static str, work: impl FnOnce() -> T) -> T {
         let start = Instant::now();
+        let cpu_start = process_cpu_time();
         let result = work();
         self.phases.push((phase, start.elapsed()));
+        self.cpu.push(
+            cpu_start
+                .zip(process_cpu_time())
+                .map(|(a, b)| b.saturating_sub(a)),
+        );
         if std::env::var_os("PII_LINT_TRACE_MEMORY").is_some() {
             eprintln!(
                 "memory after {phase}: {} MiB resident",
@@ -66,8 +74,18 @@ pub fn timings_report(outcome: &CheckOutcome, last: Option<(&'static str, Durati
     let total: Duration = phases.iter().map(|(_, d)| *d).sum();
     let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
     let mut out = String::new();
-    for (phase, duration) in &phases {
-        out += &format!("timing: {phase:<8} {:>9.3} ms\n", ms(duration));
+    for (i, (phase, duration)) in phases.iter().enumerate() {
+        // The CPU time beside the wall time shows how much of the phase ran on all cores.
+        match outcome.timings.cpu.get(i).copied().flatten() {
+            Some(cpu) => {
+                out += &format!(
+                    "timing: {phase:<8} {:>9.3} ms (cpu {:.0} ms)\n",
+                    ms(duration),
+                    ms(&cpu)
+                )
+            }
+            None => out += &format!("timing: {phase:<8} {:>9.3} ms\n", ms(duration)),
+        }
         if let ("parse", Some((read_back, files))) = (*phase, outcome.timings.cached) {
             out += &format!("timing:   {read_back} of {files} files read back from the cache\n");
         }
@@ -280,6 +298,26 @@ fn load_config(
 }
 
 /// Resident memory of this process (Linux), for profiling the phases.
+/// User and system time of every thread of the process so far.
+#[cfg(target_os = "linux")]
+fn process_cpu_time() -> Option<Duration> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: getrusage fills the struct it is given and touches nothing else.
+    let usage = unsafe {
+        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
+            return None;
+        }
+        usage.assume_init()
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Some(time(usage.ru_utime) + time(usage.ru_stime))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_cpu_time() -> Option<Duration> {
+    None
+}
+
 fn resident_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;

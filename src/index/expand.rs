@@ -6,7 +6,14 @@ use crate::diagnostic::Span;
 use crate::parse::{FileSummary, Item, ItemKind, MacroRules};
 use crate::workspace::{relative_to, FileId, SourceFile};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::HashMap;
+
+thread_local! {
+    /// The macros' rules lexed on this thread for the current level of expansions (proc-macro2 tokens
+    /// stay on the thread that made them); emptied when the level is done.
+    static LEXED: RefCell<HashMap<String, MacroRules>> = RefCell::new(HashMap::new());
+}
 
 /// An invocation: the macro's name, its tokens as text, and where it is (every span it makes is there).
 pub type Invocation = (String, String, Span);
@@ -152,20 +159,31 @@ impl Expansions {
                 }
             }
             fresh += fresh_calls.len();
-            // Longest invocations first, so no core is left alone with a large one at the end.
-            fresh_calls.sort_by_key(|call| std::cmp::Reverse(call.1.len()));
-            // The rules hold proc-macro2 tokens, which stay on their thread: each worker lexes its own.
+            // The largest expansions first, one invocation a task, so no core is left alone with a large
+            // one at the end (hyperswitch has an invocation that makes 10,000 impls): a repetition's
+            // expansion grows with the macro's transcribers and the invocation's separators.
+            fresh_calls.sort_by_cached_key(|call| {
+                let transcribed: usize = rules[&call.0].iter().map(|(_, body)| body.len()).sum();
+                let repeats = 1 + call.1.bytes().filter(|b| matches!(b, b',' | b';')).count();
+                std::cmp::Reverse(transcribed * repeats)
+            });
             let expanded: Vec<(Invocation, Vec<Item>)> = fresh_calls
                 .into_par_iter()
-                .map_init(HashMap::<String, MacroRules>::new, |lexed, call| {
-                    let rules = lexed
-                        .entry(call.0.clone())
-                        .or_insert_with(|| MacroRules::lex(&rules[&call.0]));
-                    let items = crate::parse::expand_items(rules, &call.1, call.2);
+                .with_max_len(1)
+                .map(|call| {
+                    let items = LEXED.with_borrow_mut(|lexed| {
+                        let rules = lexed
+                            .entry(call.0.clone())
+                            .or_insert_with(|| MacroRules::lex(&rules[&call.0]));
+                        crate::parse::expand_items(rules, &call.1, call.2)
+                    });
                     (call, items)
                 })
                 .collect();
-            rayon::broadcast(|_| proc_macro2::extra::invalidate_current_thread_spans());
+            rayon::broadcast(|_| {
+                LEXED.with_borrow_mut(HashMap::clear);
+                proc_macro2::extra::invalidate_current_thread_spans()
+            });
             for (call, items) in expanded {
                 invocations(&items, rules, &mut next);
                 made.insert(call, items);
