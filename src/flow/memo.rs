@@ -22,6 +22,8 @@ pub struct Evaluation {
     pub facts: Arc<FnFacts>,
     pub used_fields: Box<[String]>,
     pub rendered: Box<[TypeId]>,
+    /// The fingerprint of its function's summary when this evaluation alone made it.
+    first_summary: std::sync::OnceLock<u64>,
 }
 
 impl Evaluation {
@@ -33,7 +35,13 @@ impl Evaluation {
             facts,
             used_fields: trail.used_fields.into(),
             rendered: trail.rendered.into(),
+            first_summary: std::sync::OnceLock::new(),
         }
+    }
+
+    /// `summary`'s fingerprint, where `summary` is what this evaluation's facts alone make of an empty one.
+    pub fn first_summary_fingerprint(&self, summary: &super::value::Value) -> u64 {
+        *self.first_summary.get_or_init(|| summary.fingerprint())
     }
 }
 

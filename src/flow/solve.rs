@@ -228,6 +228,9 @@ pub fn compute_with(
         keep.then(|| FlowMemo::new(index, Arc::clone(&tables), calls.clone(), level.clone()));
     let mut facts: Vec<Arc<FnFacts>> = vec![Arc::default(); count];
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
+    // (callee, caller) pairs already in `callers`: a function called from thousands of places would
+    // otherwise search its list for each.
+    let mut known_callers: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
     // batch as its callee saw the callee's summary from before.
     let mut settle = |batch: Vec<(u32, Evaluated)>,
@@ -237,9 +240,8 @@ pub fn compute_with(
                       dirty: &mut Worklist| {
         for (id, (new_facts, _)) in &batch {
             for call in &new_facts.calls {
-                let known = &mut callers[call.callee.0 as usize];
-                if !known.contains(id) {
-                    known.push(*id);
+                if known_callers.insert((call.callee.0, *id)) {
+                    callers[call.callee.0 as usize].push(*id);
                 }
             }
         }
@@ -250,9 +252,16 @@ pub fn compute_with(
             .collect();
         let grown: Vec<(bool, Option<u64>)> = (summaries.par_iter_mut())
             .zip(&batch)
-            .map(|(summary, (_, (new_facts, _)))| {
+            .map(|(summary, (_, (new_facts, evaluation)))| {
+                let first = summary.items.is_empty() && summary.fields.is_empty();
                 let grew = summary.absorb(&new_facts.ret);
-                (grew, (grew && fingerprinted).then(|| summary.fingerprint()))
+                // A summary made by one evaluation alone is the same each time that evaluation is
+                // taken: its fingerprint is kept with it.
+                let fingerprint = (grew && fingerprinted).then(|| match evaluation {
+                    Some(evaluation) if first => evaluation.first_summary_fingerprint(summary),
+                    _ => summary.fingerprint(),
+                });
+                (grew, fingerprint)
             })
             .collect();
         for (((id, (new_facts, evaluation)), summary), (grew, fingerprint)) in
@@ -408,6 +417,9 @@ type Evaluated = (Arc<FnFacts>, Option<Arc<Evaluation>>);
 
 /// A kept evaluation taken instead of evaluating: its facts, and what it saw handed to `seen`.
 fn take_kept(before: &Arc<Evaluation>, seen: &std::sync::Mutex<Seen>, keep: bool) -> Evaluated {
+    if before.used_fields.is_empty() && before.rendered.is_empty() {
+        return (Arc::clone(&before.facts), keep.then(|| Arc::clone(before)));
+    }
     if let Ok(mut seen) = seen.lock() {
         for field in &before.used_fields {
             if !seen.used_fields.contains(field) {
