@@ -54,6 +54,7 @@ pub fn serve(request: CheckRequest, timings: bool) -> Result<bool, String> {
     // and evaluates again only what the edit can have changed.
     let mut memo = crate::pipeline::Memo::kept();
     publish(&connection, &request, &mut published, &mut memo, timings)?;
+    memo.prepare();
     let mut shut_down = false;
     for message in &connection.receiver {
         match message {
@@ -80,6 +81,7 @@ pub fn serve(request: CheckRequest, timings: bool) -> Result<bool, String> {
             Message::Notification(note) if note.method == "exit" => break,
             Message::Notification(note) if note.method == DidSaveTextDocument::METHOD => {
                 publish(&connection, &request, &mut published, &mut memo, timings)?;
+                memo.prepare();
             }
             _ => {}
         }

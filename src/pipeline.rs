@@ -135,6 +135,14 @@ impl Memo {
             keep: true,
         }
     }
+
+    /// Work for the time between two analyses (a language server calls it once it has answered): the
+    /// copies of the summaries and macro expansions the next analysis hands to the index, which
+    /// consumes them.
+    pub fn prepare(&mut self) {
+        self.parse.prepare();
+        self.index.prepare();
+    }
 }
 
 /// As `check`, parsing only the files whose text changed since the run that left `memo` (the language

@@ -447,9 +447,15 @@ fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_ru
 }
 
 /// The language server keeps the items workspace macros made; an edit of a macro's rules or of an
-/// invocation makes them again, so the re-analysis still gives a fresh run's findings.
+/// invocation makes them again, so the re-analysis still gives a fresh run's findings: with the copies
+/// the server makes between two saves (`Memo::prepare`), and without.
 #[test]
 fn a_reanalysis_expands_again_what_an_edit_of_a_macro_changed() {
+    reanalyse_after_macro_edits(false);
+    reanalyse_after_macro_edits(true);
+}
+
+fn reanalyse_after_macro_edits(prepared: bool) {
     use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
     let rules = "#[macro_export]\nmacro_rules! record {\n    ($name:ident) => {\n        #[derive(Debug)]\n        pub struct $name {\n            pub tier: u8,\n        }\n    };\n}\n";
     let dir = common::workspace(&[
@@ -473,6 +479,9 @@ fn a_reanalysis_expands_again_what_an_edit_of_a_macro_changed() {
     );
     let mut edit = |path: &str, text: String| {
         common::write_files(dir.path(), &[(path, text.as_str())]);
+        if prepared {
+            memo.prepare();
+        }
         let warm = shown(&check_reusing(&request, &mut memo).expect("runs").findings);
         assert_eq!(
             warm,

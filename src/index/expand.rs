@@ -12,7 +12,9 @@ use std::collections::HashMap;
 thread_local! {
     /// The macros' rules lexed on this thread for the current level of expansions (proc-macro2 tokens
     /// stay on the thread that made them); emptied when the level is done.
-    static LEXED: RefCell<HashMap<String, MacroRules>> = RefCell::new(HashMap::new());
+    /// Each with the text it was lexed from: two analyses in one process (tests) may share the threads.
+    static LEXED: RefCell<HashMap<String, (Vec<(String, String)>, MacroRules)>> =
+        RefCell::new(HashMap::new());
 }
 
 /// An invocation: the macro's name, its tokens as text, and where it is (every span it makes is there).
@@ -32,6 +34,9 @@ pub struct ExpansionMemo {
     keep: bool,
     rules: HashMap<String, Vec<(String, String)>>,
     made: HashMap<Invocation, Vec<Item>>,
+    /// A copy of `made` made between two analyses (`prepare`), handed to the builder (which consumes
+    /// what it is given) so the next analysis need not copy them.
+    spare: Option<HashMap<Invocation, Vec<Item>>>,
     /// Whether the last analysis expanded anything anew, or left kept expansions unused: what it keeps
     /// differs from what it was given.
     changed: bool,
@@ -79,8 +84,21 @@ impl ExpansionMemo {
             keep: true,
             rules: pack.rules.into_iter().collect(),
             made,
+            spare: None,
             changed: false,
             taken: (0, 0),
+        }
+    }
+
+    /// Copies the expansions the next analysis will hand to the builder, so it need not (work for the
+    /// time between two analyses).
+    pub fn prepare(&mut self) {
+        if self.keep && self.spare.is_none() {
+            self.spare = Some(
+                (self.made.par_iter())
+                    .map(|(call, items)| (call.clone(), items.clone()))
+                    .collect(),
+            );
         }
     }
 
@@ -111,7 +129,7 @@ impl ExpansionMemo {
         postcard::to_allocvec(&Pack { rules, made }).ok()
     }
 
-    /// The items `call` made last time, if its macro's rules are the same.
+    /// The items `call` made last time, if its macro's rules are the same (the memo keeps its own).
     fn take(
         &mut self,
         call: &Invocation,
@@ -120,7 +138,9 @@ impl ExpansionMemo {
         if self.rules.get(&call.0) != rules.get(&call.0) {
             return None;
         }
-        self.made.remove(call)
+        let kept = self.made.get(call)?;
+        let spare = self.spare.as_mut().and_then(|spare| spare.remove(call));
+        Some(spare.unwrap_or_else(|| kept.clone()))
     }
 }
 
@@ -138,7 +158,7 @@ impl Expansions {
             invocations(&summary.items, rules, &mut found);
         }
         let mut made: HashMap<Invocation, Vec<Item>> = HashMap::new();
-        let mut fresh = 0;
+        let mut fresh: Vec<Invocation> = Vec::new();
         for _ in 0..depth {
             found.sort();
             found.dedup();
@@ -158,7 +178,7 @@ impl Expansions {
                     None => fresh_calls.push(call),
                 }
             }
-            fresh += fresh_calls.len();
+            fresh.extend(fresh_calls.iter().cloned());
             // The largest expansions first, one invocation a task, so no core is left alone with a large
             // one at the end (hyperswitch has an invocation that makes 10,000 impls): a repetition's
             // expansion grows with the macro's transcribers and the invocation's separators.
@@ -172,10 +192,15 @@ impl Expansions {
                 .with_max_len(1)
                 .map(|call| {
                     let items = LEXED.with_borrow_mut(|lexed| {
-                        let rules = lexed
+                        let text = &rules[&call.0];
+                        let (lexed_from, lexed_rules) = lexed
                             .entry(call.0.clone())
-                            .or_insert_with(|| MacroRules::lex(&rules[&call.0]));
-                        crate::parse::expand_items(rules, &call.1, call.2)
+                            .or_insert_with(|| (text.clone(), MacroRules::lex(text)));
+                        if lexed_from != text {
+                            *lexed_from = text.clone();
+                            *lexed_rules = MacroRules::lex(text);
+                        }
+                        crate::parse::expand_items(lexed_rules, &call.1, call.2)
                     });
                     (call, items)
                 })
@@ -184,17 +209,28 @@ impl Expansions {
                 LEXED.with_borrow_mut(HashMap::clear);
                 proc_macro2::extra::invalidate_current_thread_spans()
             });
+            // A level rayon did not split ran here, on the caller's thread (whose spans the builder
+            // invalidates once done).
+            LEXED.with_borrow_mut(HashMap::clear);
             for (call, items) in expanded {
                 invocations(&items, rules, &mut next);
                 made.insert(call, items);
             }
             found = next;
         }
-        memo.taken = (made.len() - fresh, made.len());
+        let taken = made.len() - fresh.len();
+        memo.taken = (taken, made.len());
+        memo.spare = None;
         if memo.keep {
-            memo.changed = fresh > 0 || !memo.made.is_empty() || memo.rules != *rules;
+            // Kept expansions no invocation took now are dropped; fresh ones are kept (in place of any
+            // made by rules that changed since).
+            memo.changed = !fresh.is_empty() || memo.made.len() != taken || memo.rules != *rules;
+            memo.made.retain(|call, _| made.contains_key(call));
+            for call in fresh {
+                let items = made[&call].clone();
+                memo.made.insert(call, items);
+            }
             memo.rules = rules.clone();
-            memo.made = made.clone();
         }
         Expansions { made }
     }

@@ -40,6 +40,11 @@ impl IndexMemo {
         self.expansions = ExpansionMemo::from_pack(pack, files);
     }
 
+    /// Copies what the next analysis hands to the builder (see `ExpansionMemo::prepare`).
+    pub fn prepare(&mut self) {
+        self.expansions.prepare();
+    }
+
     /// Of this analysis' macro expansions, how many were taken (from the analysis before or the on-disk
     /// cache), and how many there were.
     pub fn expansions_taken(&self) -> (usize, usize) {

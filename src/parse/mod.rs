@@ -37,6 +37,10 @@ pub fn parse_workspace(workspace: &Workspace, options: &ParseOptions) -> Vec<Fil
 pub struct ParseMemo {
     keep: bool,
     entries: Vec<(String, String, FileSummary)>,
+    /// A second copy of `entries`' summaries, made while the server waits for the next save (`prepare`):
+    /// the index consumes the summaries it is given, and copying every file's takes longer than the rest
+    /// of parsing after an edit.
+    spares: Vec<Option<FileSummary>>,
     include_tests: bool,
     reused: usize,
     edit: Option<Edit>,
@@ -58,6 +62,16 @@ impl ParseMemo {
         ParseMemo {
             keep: true,
             ..ParseMemo::default()
+        }
+    }
+
+    /// Copies the summaries the next run will hand to the index, so it need not (work for the time
+    /// between two analyses).
+    pub fn prepare(&mut self) {
+        if self.keep && self.spares.len() != self.entries.len() {
+            self.spares = (self.entries.par_iter())
+                .map(|(_, _, summary)| Some(summary.clone()))
+                .collect();
         }
     }
 
@@ -117,17 +131,16 @@ pub fn parse_workspace_reusing(
     } else {
         Vec::new()
     };
-    // The summaries of unchanged files are moved out of the memo (it is made again below).
-    let mut reusable: Vec<Option<FileSummary>> = std::mem::take(&mut memo.entries)
-        .into_iter()
-        .map(|(_, _, summary)| Some(summary))
+    // The summaries of unchanged files: the spare copies `prepare` made, else copies made now; the memo
+    // keeps its own.
+    let mut spares = std::mem::take(&mut memo.spares);
+    spares.resize_with(workspace.files.len(), || None);
+    let mut reusable: Vec<Option<FileSummary>> = (spares.into_par_iter().enumerate())
+        .map(|(index, spare)| match unchanged[index] {
+            true => spare.or_else(|| Some(memo.entries[index].2.clone())),
+            false => None,
+        })
         .collect();
-    reusable.resize_with(workspace.files.len(), || None);
-    for (kept, same) in reusable.iter_mut().zip(&unchanged) {
-        if !same {
-            *kept = None;
-        }
-    }
     // Largest files first, a file a task: the last file parsed is then a small one, and neither core waits
     // long on the other at the end (hyperswitch has a 370 KB file that alone takes 80 ms).
     let mut to_parse: Vec<usize> = (0..workspace.files.len())
@@ -187,18 +200,26 @@ pub fn parse_workspace_reusing(
                 .all(|(i, before)| keeps_shape(&workspace.files[*i], before, &summaries[*i])),
     });
     memo.include_tests = options.include_tests;
-    memo.entries = workspace
-        .files
-        .par_iter()
-        .zip(&summaries)
-        .map(|(source, summary)| {
-            let text = match &source.text {
-                FileText::Utf8(text) => text.clone(),
-                _ => String::new(),
-            };
-            (source.rel_path.clone(), text, summary.clone())
-        })
-        .collect();
+    let entry = |(source, summary): (&crate::workspace::SourceFile, &FileSummary)| {
+        let text = match &source.text {
+            FileText::Utf8(text) => text.clone(),
+            _ => String::new(),
+        };
+        (source.rel_path.clone(), text, summary.clone())
+    };
+    if same_files {
+        // Only the changed files' entries are new.
+        for (index, same) in unchanged.iter().enumerate() {
+            if !same {
+                memo.entries[index] = entry((&workspace.files[index], &summaries[index]));
+            }
+        }
+    } else {
+        memo.entries = (workspace.files.par_iter())
+            .zip(&summaries)
+            .map(entry)
+            .collect();
+    }
     summaries
 }
 
