@@ -13,9 +13,11 @@ thread_local! {
     /// The macros' rules lexed on this thread for the current level of expansions (proc-macro2 tokens
     /// stay on the thread that made them); emptied when the level is done.
     /// Each with the text it was lexed from: two analyses in one process (tests) may share the threads.
-    static LEXED: RefCell<HashMap<String, (Vec<(String, String)>, MacroRules)>> =
-        RefCell::new(HashMap::new());
+    static LEXED: RefCell<HashMap<String, (RulesText, MacroRules)>> = RefCell::new(HashMap::new());
 }
+
+/// A macro's rules as written: (matcher, transcriber) pairs.
+type RulesText = Vec<(String, String)>;
 
 /// An invocation: the macro's name, its tokens as text, and where it is (every span it makes is there).
 pub type Invocation = (String, String, Span);
