@@ -116,6 +116,7 @@ pub fn check(request: &CheckRequest) -> Result<CheckOutcome, miette::Report> {
 /// pays nothing for it).
 #[derive(Default)]
 pub struct Memo {
+    discover: workspace::DiscoverMemo,
     pub parse: parse::ParseMemo,
     /// The workspace's layout at the last analysis (`Workspace::layout`): a manifest edit changes no
     /// source file but can change every crate.
@@ -128,6 +129,7 @@ pub struct Memo {
 impl Memo {
     pub fn kept() -> Memo {
         Memo {
+            discover: workspace::DiscoverMemo::kept(),
             parse: parse::ParseMemo::kept(),
             layout: None,
             index: crate::index::IndexMemo::kept(),
@@ -137,9 +139,10 @@ impl Memo {
     }
 
     /// Work for the time between two analyses (a language server calls it once it has answered): the
-    /// copies of the summaries and macro expansions the next analysis hands to the index, which
-    /// consumes them.
+    /// notes on packages outside the workspace, and the copies of the summaries and macro expansions
+    /// the next analysis hands to the index, which consumes them.
     pub fn prepare(&mut self) {
+        self.discover.prepare();
         self.parse.prepare();
         self.index.prepare();
     }
@@ -163,7 +166,8 @@ pub fn check_reusing(
             let (config, config_source) = load_config(request, &located)?;
             let levels = Levels::new(&config, &request.level_flags)
                 .map_err(|message| miette::miette!("{message}"))?;
-            let mut workspace = workspace::discover(&located, &config.files)?;
+            let mut workspace =
+                workspace::discover_reusing(&located, &config.files, &mut memo.discover)?;
             // A language server's memory holds every file after its first analysis: reading the
             // on-disk cache again (a pack of the whole workspace) would find nothing it lacks.
             let cache = if memo.parse.has_run() {

@@ -189,7 +189,7 @@ fn unreadable_text_is_recorded_not_fatal() {
             .map(|f| f.text.clone())
     };
     assert_eq!(text("src/bytes.rs"), Some(FileText::NotUtf8));
-    assert_eq!(text("src/empty.rs"), Some(FileText::Utf8(String::new())));
+    assert_eq!(text("src/empty.rs"), Some(FileText::Utf8("".into())));
 }
 
 #[cfg(unix)]

@@ -36,7 +36,7 @@ pub fn parse_workspace(workspace: &Workspace, options: &ParseOptions) -> Vec<Fil
 #[derive(Default)]
 pub struct ParseMemo {
     keep: bool,
-    entries: Vec<(String, String, FileSummary)>,
+    entries: Vec<(String, std::sync::Arc<str>, FileSummary)>,
     /// A second copy of `entries`' summaries, made while the server waits for the next save (`prepare`):
     /// the index consumes the summaries it is given, and copying every file's takes longer than the rest
     /// of parsing after an edit.
@@ -111,7 +111,8 @@ pub fn parse_workspace_reusing(
             let Some((path, text, _)) = memo.entries.get(index) else {
                 return false;
             };
-            matches!(&source.text, FileText::Utf8(current) if current == text)
+            matches!(&source.text, FileText::Utf8(current)
+                if std::sync::Arc::ptr_eq(current, text) || current == text)
                 && *path == source.rel_path
         })
         .collect();
@@ -203,7 +204,7 @@ pub fn parse_workspace_reusing(
     let entry = |(source, summary): (&crate::workspace::SourceFile, &FileSummary)| {
         let text = match &source.text {
             FileText::Utf8(text) => text.clone(),
-            _ => String::new(),
+            _ => "".into(),
         };
         (source.rel_path.clone(), text, summary.clone())
     };

@@ -22,7 +22,8 @@ pub struct PackageId(pub u32);
 /// Why a file's text could not be had.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileText {
-    Utf8(String),
+    /// Shared: a language server keeps the texts of one analysis for the next.
+    Utf8(std::sync::Arc<str>),
     NotUtf8,
     Unreadable(String),
 }
@@ -160,7 +161,7 @@ impl Workspace {
         self.files.push(SourceFile {
             rel_path,
             abs_path,
-            text: FileText::Utf8(text),
+            text: FileText::Utf8(text.into()),
             package: None,
             kind,
         });
@@ -253,6 +254,48 @@ fn enclosing_workspace(package: Manifest) -> Result<Manifest, WorkspaceError> {
 
 /// The packages and source files of a located workspace.
 pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, WorkspaceError> {
+    discover_reusing(located, filter, &mut DiscoverMemo::default())
+}
+
+/// What a language server keeps of one discovery for the next: the files' texts (a file is read again
+/// only when its size or modification time changed, see `TextMemo`), and the notes on packages outside
+/// the workspace, made again between two analyses (`prepare`) as they walk the whole tree.
+/// `DiscoverMemo::default()` keeps nothing.
+#[derive(Default)]
+pub struct DiscoverMemo {
+    texts: walk::TextMemo,
+    keep: bool,
+    /// The notes, with the root and member directories they are of.
+    unlinted: Option<(PathBuf, Vec<PathBuf>, Vec<String>)>,
+    /// The root and member directories of the last discovery, for `prepare`.
+    last: Option<(PathBuf, Vec<PathBuf>)>,
+}
+
+impl DiscoverMemo {
+    pub fn kept() -> DiscoverMemo {
+        DiscoverMemo {
+            texts: walk::TextMemo::kept(),
+            keep: true,
+            ..DiscoverMemo::default()
+        }
+    }
+
+    /// Work for the time between two analyses: the notes on packages outside the workspace, for the
+    /// next discovery to take if its root and members are the same.
+    pub fn prepare(&mut self) {
+        if let (true, None, Some((root, members))) = (self.keep, &self.unlinted, &self.last) {
+            let notes = unlinted_packages(root, members);
+            self.unlinted = Some((root.clone(), members.clone(), notes));
+        }
+    }
+}
+
+/// `discover`, taking what `memo` kept of the last discovery, and leaving this one's in it.
+pub fn discover_reusing(
+    located: &Located,
+    filter: &FilesConfig,
+    memo: &mut DiscoverMemo,
+) -> Result<Workspace, WorkspaceError> {
     let excludes = walk::Excludes::new(&filter.exclude)?;
     let mut walker = walk::Walker::new(&located.root, excludes);
     match &located.manifest {
@@ -303,12 +346,22 @@ pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, Wo
                 next += 1;
             }
             // Looking for packages that are not members walks the whole tree (hyperswitch's `postman/`
-            // alone is 9,000 directories): it runs beside the walk of the members' sources.
-            let (walker, unlinted) = rayon::join(
-                || walk_members(walker, &manifests, filter),
-                || unlinted_packages(&root.dir, &manifests),
-            );
-            let (files, mut notes) = walker.finish();
+            // alone is 9,000 directories): it runs beside the walk of the members' sources, or was run
+            // before this analysis (`DiscoverMemo::prepare`).
+            let member_dirs: Vec<PathBuf> = manifests.iter().map(|m| normalize(&m.dir)).collect();
+            let prepared = (memo.unlinted.take())
+                .filter(|(dir, members, _)| *dir == root.dir && *members == member_dirs);
+            let (walker, unlinted) = match prepared {
+                Some((_, _, notes)) => (walk_members(walker, &manifests, filter), notes),
+                None => rayon::join(
+                    || walk_members(walker, &manifests, filter),
+                    || unlinted_packages(&root.dir, &member_dirs),
+                ),
+            };
+            if memo.keep {
+                memo.last = Some((root.dir.clone(), member_dirs));
+            }
+            let (files, mut notes) = walker.finish(&mut memo.texts);
             notes.extend(root.unmatched_member_globs());
             notes.extend(unlinted);
             return Ok(build_workspace(
@@ -316,7 +369,7 @@ pub fn discover(located: &Located, filter: &FilesConfig) -> Result<Workspace, Wo
             ));
         }
     }
-    let (files, notes) = walker.finish();
+    let (files, notes) = walker.finish(&mut memo.texts);
     Ok(Workspace {
         root: located.root.clone(),
         packages: Vec::new(),
@@ -363,7 +416,7 @@ fn walk_members(
 
 /// Packages below the workspace root that are not its members (examples of other workspaces, vendored
 /// crates): not linted here, said in a note (lint one with `--manifest-path`).
-fn unlinted_packages(root: &Path, members: &[Manifest]) -> Vec<String> {
+fn unlinted_packages(root: &Path, member_dirs: &[PathBuf]) -> Vec<String> {
     let mut notes = Vec::new();
     // Directories and manifests only; a package's `src/` holds no package.
     let walker = walkdir::WalkDir::new(root).into_iter().filter_entry(|e| {
@@ -376,7 +429,7 @@ fn unlinted_packages(root: &Path, members: &[Manifest]) -> Vec<String> {
             continue;
         }
         let dir = normalize(entry.path().parent().unwrap_or(root));
-        if members.iter().any(|m| normalize(&m.dir) == dir) {
+        if member_dirs.contains(&dir) {
             continue;
         }
         let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
