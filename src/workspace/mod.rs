@@ -52,6 +52,8 @@ pub struct SourceFile {
     pub text: FileText,
     pub package: Option<PackageId>,
     pub kind: FileKind,
+    /// Where each line starts, made when a column is first converted (`Workspace::utf16_column`).
+    line_starts: std::sync::OnceLock<Box<[u32]>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +112,21 @@ impl Workspace {
     pub fn utf16_column(&self, file: FileId, line: u32, column: u32) -> u32 {
         let characters = column.saturating_sub(1) as usize;
         let text = self.text(file).unwrap_or_default();
-        let units = match text.lines().nth(line.saturating_sub(1) as usize) {
+        let starts = self.file(file).line_starts.get_or_init(|| {
+            let ends = text.match_indices('\n').map(|(at, _)| at as u32 + 1);
+            std::iter::once(0).chain(ends).collect()
+        });
+        // The line as `str::lines` gives it: without its `\n` or `\r\n`, and no line after a final `\n`.
+        let index = line.saturating_sub(1) as usize;
+        let line_text = match (starts.get(index), starts.get(index + 1)) {
+            (Some(&start), Some(&next)) => {
+                let line = &text[start as usize..next as usize - 1];
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            (Some(&start), None) if (start as usize) < text.len() => Some(&text[start as usize..]),
+            _ => None,
+        };
+        let units = match line_text {
             Some(line) => {
                 let within: u32 = line
                     .chars()
@@ -164,6 +180,7 @@ impl Workspace {
             text: FileText::Utf8(text.into()),
             package: None,
             kind,
+            line_starts: Default::default(),
         });
         id
     }
@@ -495,5 +512,60 @@ fn build_workspace(
         packages,
         files,
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The column `str::lines` gives: what `utf16_column` computed before it kept line starts.
+    fn by_lines(text: &str, line: u32, column: u32) -> u32 {
+        let characters = column.saturating_sub(1) as usize;
+        let units = match text.lines().nth(line.saturating_sub(1) as usize) {
+            Some(line) => {
+                let within: u32 = (line.chars().take(characters))
+                    .map(|c| c.len_utf16() as u32)
+                    .sum();
+                within + characters.saturating_sub(line.chars().count()) as u32
+            }
+            None => characters as u32,
+        };
+        units + 1
+    }
+
+    #[test]
+    fn utf16_columns_are_counted_on_the_lines_str_lines_gives() {
+        let texts = [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\r",
+            "a\rb\n",
+            "\n\n",
+            "é😀x\r\n\r\nz😀",
+            "x\r\r\n",
+        ];
+        for text in texts {
+            let mut workspace = Workspace {
+                root: PathBuf::new(),
+                packages: Vec::new(),
+                files: Vec::new(),
+                notes: Vec::new(),
+            };
+            let file =
+                workspace.add_file("a.rs".into(), "a.rs".into(), text.into(), FileKind::Loose);
+            for line in 0..6 {
+                for column in 0..8 {
+                    assert_eq!(
+                        workspace.utf16_column(file, line, column),
+                        by_lines(text, line, column),
+                        "{text:?} {line}:{column}"
+                    );
+                }
+            }
+        }
     }
 }

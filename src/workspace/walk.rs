@@ -118,6 +118,7 @@ impl Walker {
             text: FileText::NotUtf8,
             package,
             kind,
+            line_starts: Default::default(),
         };
         self.files.insert(rel_path, file);
     }
@@ -208,6 +209,7 @@ mod tests {
             text: FileText::NotUtf8,
             package: None,
             kind: FileKind::Source,
+            line_starts: Default::default(),
         }
     }
 
