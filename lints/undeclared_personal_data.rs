@@ -194,6 +194,21 @@ type Patterns = (
 /// The category a name suggests, when its words contain a personal word not followed by a qualifier
 /// (the first such pattern of `PERSONAL_WORDS`, wherever in the name it matches).
 pub fn suggested_category(name: &str) -> Option<&'static str> {
+    // Names repeat (`id`, `status`, `created_at` in most types), and a language server judges the same
+    // names on every save: each thread keeps the answers it gave.
+    thread_local! {
+        static ANSWERS: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Option<&'static str>>> =
+            Default::default();
+    }
+    if let Some(answer) = ANSWERS.with_borrow(|answers| answers.get(name).copied()) {
+        return answer;
+    }
+    let answer = suggested_category_uncached(name);
+    ANSWERS.with_borrow_mut(|answers| answers.insert(name.into(), answer));
+    answer
+}
+
+fn suggested_category_uncached(name: &str) -> Option<&'static str> {
     static PATTERNS: OnceLock<Patterns> = OnceLock::new();
     let (patterns, by_first_word) = PATTERNS.get_or_init(|| {
         let patterns: Vec<(Vec<&str>, &str)> = PERSONAL_WORDS
