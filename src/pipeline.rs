@@ -123,6 +123,8 @@ pub struct Memo {
     layout: Option<workspace::Layout>,
     index: crate::index::IndexMemo,
     flow: Option<crate::flow::FlowMemo>,
+    /// The evaluations the last analysis replaced, freed between analyses.
+    stale_flow: Option<crate::flow::FlowMemo>,
     keep: bool,
 }
 
@@ -134,14 +136,17 @@ impl Memo {
             layout: None,
             index: crate::index::IndexMemo::kept(),
             flow: None,
+            stale_flow: None,
             keep: true,
         }
     }
 
     /// Work for the time between two analyses (a language server calls it once it has answered): the
-    /// notes on packages outside the workspace, and the copies of the summaries and macro expansions
-    /// the next analysis hands to the index, which consumes them.
+    /// evaluations the last one replaced are freed; the notes on packages outside the workspace, and the
+    /// copies of the summaries and macro expansions the next analysis hands to the index (which
+    /// consumes them), are made.
     pub fn prepare(&mut self) {
+        self.stale_flow = None;
         self.discover.prepare();
         self.parse.prepare();
         self.index.prepare();
@@ -239,8 +244,8 @@ pub fn check_reusing(
         memo.flow = kept;
         flow
     });
-    // The evaluations before this edit are freed beside the lints (where no thread can be made, here).
-    let _ = std::thread::Builder::new().spawn(move || drop(previous));
+    // The evaluations before this edit are freed after the answer (`Memo::prepare`).
+    memo.stale_flow = previous;
     let findings = timings.time("lints", || {
         let mut findings = Vec::new();
         let context = crate::lints::LintContext {
