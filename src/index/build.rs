@@ -262,6 +262,7 @@ impl Builder<'_> {
             crate_root,
             defs: BTreeMap::new(),
             uses: Vec::new(),
+            use_index: Default::default(),
             extern_crates: BTreeMap::new(),
         });
         id
@@ -469,7 +470,7 @@ impl Builder<'_> {
                         None => self.load_module_file(child, &name, def.path_attr.as_deref(), dirs),
                     }
                 }
-                ItemKind::Use(entries) => self.tree.modules[module.0 as usize].uses.extend(entries),
+                ItemKind::Use(entries) => self.tree.modules[module.0 as usize].add_uses(entries),
                 ItemKind::MacroRules { invoked, .. } => {
                     self.macros.entry(item.name).or_default().extend(invoked);
                 }

@@ -66,9 +66,63 @@ pub struct Module {
     /// Items and child modules defined here, by name.
     pub defs: BTreeMap<String, Vec<Def>>,
     pub uses: Vec<UseEntry>,
+    /// `uses` by name, made at the first lookup (and again after `uses` changes: `imports_changed`).
+    pub(super) use_index: std::sync::OnceLock<UseIndex>,
     /// On crate roots: the crates this crate can name (workspace dependencies and, for bins, the
     /// package's lib).
     pub extern_crates: BTreeMap<String, ModuleId>,
+}
+
+/// Where in a module's `uses` each name is imported (in order), and where its glob imports are: a
+/// lookup reads the entries that can give the name, not every import of the module (hyperswitch's
+/// modules import dozens of names, and lookups are counted in millions).
+#[derive(Debug, Clone, Default)]
+pub(super) struct UseIndex {
+    by_alias: rustc_hash::FxHashMap<String, Vec<u32>>,
+    globs: Vec<u32>,
+}
+
+impl Module {
+    fn use_index(&self) -> &UseIndex {
+        self.use_index.get_or_init(|| {
+            let mut index = UseIndex::default();
+            for (at, entry) in self.uses.iter().enumerate() {
+                match &entry.alias {
+                    Some(alias) => index
+                        .by_alias
+                        .entry(alias.clone())
+                        .or_default()
+                        .push(at as u32),
+                    None => index.globs.push(at as u32),
+                }
+            }
+            index
+        })
+    }
+
+    /// The imports of `name`, in the order they are written.
+    fn imports_of<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a UseEntry> {
+        let at = self
+            .use_index()
+            .by_alias
+            .get(name)
+            .map_or(&[][..], Vec::as_slice);
+        at.iter().map(|&i| &self.uses[i as usize])
+    }
+
+    /// The glob imports, in the order they are written.
+    fn glob_imports(&self) -> impl Iterator<Item = &UseEntry> {
+        self.use_index()
+            .globs
+            .iter()
+            .map(|&i| &self.uses[i as usize])
+    }
+
+    /// Adds imports (the index is made again at the next lookup).
+    pub fn add_uses(&mut self, entries: Vec<UseEntry>) {
+        self.uses.extend(entries);
+        self.use_index = std::sync::OnceLock::new();
+    }
 }
 
 /// The result of resolving a path.
@@ -232,13 +286,11 @@ impl ModuleTree {
         // Several imports of one name are definitions behind different `#[cfg]`s (`#[cfg(feature =
         // "v1")] pub use v1::Customer;` beside a v2 one): the name stands for all of them.
         let mut imported: Vec<Def> = Vec::new();
-        for entry in &here.uses {
-            if entry.alias.as_deref() == Some(name) {
-                if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, seen) {
-                    for def in defs {
-                        if !imported.contains(&def) {
-                            imported.push(def);
-                        }
+        for entry in here.imports_of(name) {
+            if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, seen) {
+                for def in defs {
+                    if !imported.contains(&def) {
+                        imported.push(def);
                     }
                 }
             }
@@ -246,7 +298,7 @@ impl ModuleTree {
         if !imported.is_empty() {
             return Some(imported);
         }
-        for entry in here.uses.iter().filter(|e| e.alias.is_none()) {
+        for entry in here.glob_imports() {
             if let Resolution::Defs(defs) = self.resolve_at(module, &entry.path, seen) {
                 for def in defs {
                     if let Def::Module(target) = def {
@@ -268,11 +320,7 @@ impl ModuleTree {
         let Some((first, rest)) = segments.split_first() else {
             return Vec::new();
         };
-        let imported = self
-            .get(module)
-            .uses
-            .iter()
-            .find(|u| u.alias.as_deref() == Some(first.as_str()));
+        let imported = self.get(module).imports_of(first).next();
         match imported {
             Some(entry)
                 if !matches!(
