@@ -260,7 +260,7 @@ impl Builder<'_> {
             file,
             parent,
             crate_root,
-            defs: BTreeMap::new(),
+            defs: Default::default(),
             uses: Vec::new(),
             use_index: Default::default(),
             extern_crates: BTreeMap::new(),

@@ -64,7 +64,7 @@ pub struct Module {
     pub parent: Option<ModuleId>,
     pub crate_root: ModuleId,
     /// Items and child modules defined here, by name.
-    pub defs: BTreeMap<String, Vec<Def>>,
+    pub defs: rustc_hash::FxHashMap<String, Vec<Def>>,
     pub uses: Vec<UseEntry>,
     /// `uses` by name, made at the first lookup (and again after `uses` changes: `imports_changed`).
     pub(super) use_index: std::sync::OnceLock<UseIndex>,
@@ -176,7 +176,9 @@ impl ModuleTree {
 
     /// Resolves a path written in module `from` (a type, a `use` target, a call path).
     pub fn resolve(&self, from: ModuleId, segments: &[String]) -> Resolution {
-        self.resolve_at(from, segments, &mut Seen::default())
+        // Most queries look at a few dozen (module, name) pairs: one allocation, no growing.
+        let mut seen = Seen::with_capacity_and_hasher(32, Default::default());
+        self.resolve_at(from, segments, &mut seen)
     }
 
     fn resolve_at<'a>(
