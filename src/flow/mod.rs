@@ -20,7 +20,7 @@ mod solve;
 mod tables;
 mod types;
 mod value;
-mod walk;
+use crate::parse::ir_walk as walk;
 
 pub use catalog::SinkKind;
 pub use memo::FlowMemo;

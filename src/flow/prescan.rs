@@ -4,9 +4,8 @@
 //! never a fact (the solver follows the calls evaluation finds).
 
 use super::methods::{resolve_call, Callee, MethodTable};
-use super::walk::{block_children, children, Child};
 use crate::index::{FnId, Index};
-use crate::parse::flow_ir::{Expr, ExprKind};
+use crate::parse::WrittenCall;
 use rayon::prelude::*;
 
 /// A method called on anything but `self` is taken to reach every method of its name, when there are
@@ -28,52 +27,33 @@ pub fn callees(
             if let Some(found) = known(id) {
                 return found;
             }
-            let lowered = f.def.lowered.decode();
-            let Some(body) = &lowered.body else {
-                return Vec::new();
-            };
             let self_type = f
                 .owner
                 .and_then(|imp| index.impls[imp.0 as usize].self_type);
             let mut found: Vec<u32> = Vec::new();
             let mut add = |fns: &[FnId]| found.extend(fns.iter().map(|f| f.0));
-            let visit_expr = |expr: &Expr, add: &mut dyn FnMut(&[FnId])| match &expr.kind {
-                ExprKind::Call { func, .. } => {
-                    if let ExprKind::Path(segments) = &func.kind {
-                        let callee = resolve_call(index, methods, f.module, self_type, segments);
+            for call in f.def.lowered.calls() {
+                match call {
+                    WrittenCall::Path(segments) => {
+                        let callee = resolve_call(index, methods, f.module, self_type, &segments);
                         if let Callee::Fns(fns) = callee {
                             add(&fns);
                         }
                     }
-                }
-                ExprKind::MethodCall {
-                    receiver, method, ..
-                } => {
-                    let on_self = matches!(&receiver.kind, ExprKind::Path(p) if p.len() == 1 && p[0] == "self");
-                    let own = match self_type {
-                        Some(ty) if on_self => methods.of_type(ty, method),
-                        _ => &[],
-                    };
-                    if !own.is_empty() {
-                        add(own);
-                    } else {
-                        let named = methods.named(method);
-                        if named.len() <= NAMED_FANOUT {
-                            add(named);
+                    WrittenCall::Method { name, on_self } => {
+                        let own = match self_type {
+                            Some(ty) if on_self => methods.of_type(ty, &name),
+                            _ => &[],
+                        };
+                        if !own.is_empty() {
+                            add(own);
+                        } else {
+                            let named = methods.named(&name);
+                            if named.len() <= NAMED_FANOUT {
+                                add(named);
+                            }
                         }
                     }
-                }
-                _ => {}
-            };
-            let mut stack: Vec<Child> = Vec::new();
-            block_children(body, &mut |child| stack.push(child));
-            while let Some(child) = stack.pop() {
-                match child {
-                    Child::Expr(expr) => {
-                        visit_expr(expr, &mut add);
-                        children(expr, &mut |c| stack.push(c));
-                    }
-                    Child::Block(block) => block_children(block, &mut |c| stack.push(c)),
                 }
             }
             found.sort_unstable();

@@ -51,7 +51,17 @@ impl<T: Outlined> Serialize for Encoded<T> {
     }
 }
 
-impl<'de, T> Deserialize<'de> for Encoded<T> {
+/// Bytes read as one byte string: what `BytesOf` wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ByteString(pub Box<[u8]>);
+
+impl Serialize for ByteString {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        BytesOf(&self.0).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ByteString {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct BytesVisitor;
         impl<'de> serde::de::Visitor<'de> for BytesVisitor {
@@ -63,15 +73,13 @@ impl<'de, T> Deserialize<'de> for Encoded<T> {
                 Ok(bytes.into())
             }
         }
-        struct EncodedBytes(Box<[u8]>);
-        impl<'de> Deserialize<'de> for EncodedBytes {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer
-                    .deserialize_bytes(BytesVisitor)
-                    .map(EncodedBytes)
-            }
-        }
-        let (file, bytes): (FileId, EncodedBytes) = Deserialize::deserialize(deserializer)?;
+        deserializer.deserialize_bytes(BytesVisitor).map(ByteString)
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Encoded<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (file, bytes): (FileId, ByteString) = Deserialize::deserialize(deserializer)?;
         Ok(Encoded {
             bytes: bytes.0,
             file,

@@ -293,6 +293,7 @@ impl Lowerer<'_> {
             syn::ReturnType::Default => None,
             syn::ReturnType::Type(_, ty) => Some(with_bounds(lower_type(ty), &bounds)),
         };
+        let body = block.map(|b| lowerer.block(b));
         let def = FnDef {
             has_self,
             param_count: params.len() as u32,
@@ -302,7 +303,8 @@ impl Lowerer<'_> {
                     params,
                     output,
                     returns_type_param: returns_type_param(sig),
-                    body: block.map(|b| lowerer.block(b)),
+                    calls: body.as_ref().map(WrittenCall::in_body).unwrap_or_default(),
+                    body,
                     instrument: lowerer.instrument(attrs),
                 },
                 self.reader.file,

@@ -7,6 +7,7 @@ mod chunks;
 mod comments;
 mod depth;
 pub mod flow_ir;
+pub mod ir_walk;
 mod items;
 mod lexical;
 mod lower_body;

@@ -201,6 +201,9 @@ pub struct LoweredFn {
     /// The written output is one of the function's type parameters, alone or as the first type argument
     /// of its result (`-> T`, `-> Result<T, E>`, `-> Option<T>`).
     pub returns_type_param: bool,
+    /// The calls its body writes (`WrittenCall::in_body`), kept encoded: the flow's prescan reads them
+    /// without decoding the body, and decoding the body copies them without reading them.
+    pub calls: super::flow_ir::ByteString,
     /// `None` for a trait method without a default body.
     pub body: Option<super::flow_ir::Block>,
     pub instrument: Option<super::flow_ir::Instrument>,
@@ -219,9 +222,68 @@ impl super::flow_ir::Outlined for LoweredFn {
     type Outline = LoweredSignature;
 }
 
+/// The first fields of `LoweredFn`, in its order: its signature and the calls its body writes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LoweredCalls {
+    pub params: Vec<Param>,
+    pub output: Option<TypeRef>,
+    pub returns_type_param: bool,
+    pub calls: super::flow_ir::ByteString,
+}
+
 impl super::flow_ir::Encoded<LoweredFn> {
     pub fn signature(&self) -> LoweredSignature {
         self.decode_leading()
+    }
+
+    /// The calls the body writes, decoded without the body.
+    pub fn calls(&self) -> Vec<WrittenCall> {
+        let written = self.decode_leading::<LoweredCalls>().calls;
+        postcard::from_bytes(&written.0).unwrap_or_default()
+    }
+}
+
+/// A call a body writes: `path(..)`, or `receiver.method(..)` (`on_self` when the receiver is `self`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum WrittenCall {
+    Path(Vec<String>),
+    Method { name: Box<str>, on_self: bool },
+}
+
+impl WrittenCall {
+    /// Every call in `body`, nested ones included, each once, encoded for `Encoded::calls`.
+    pub fn in_body(body: &super::flow_ir::Block) -> super::flow_ir::ByteString {
+        use super::flow_ir::ExprKind;
+        use super::ir_walk::{block_children, children, Child};
+        let mut calls = Vec::new();
+        let mut stack: Vec<Child> = Vec::new();
+        block_children(body, &mut |child| stack.push(child));
+        while let Some(child) = stack.pop() {
+            match child {
+                Child::Expr(expr) => {
+                    match &expr.kind {
+                        ExprKind::Call { func, .. } => {
+                            if let ExprKind::Path(segments) = &func.kind {
+                                calls.push(WrittenCall::Path(segments.clone()));
+                            }
+                        }
+                        ExprKind::MethodCall {
+                            receiver, method, ..
+                        } => calls.push(WrittenCall::Method {
+                            name: method.clone(),
+                            on_self: matches!(&receiver.kind, ExprKind::Path(p) if p.len() == 1 && p[0] == "self"),
+                        }),
+                        _ => {}
+                    }
+                    children(expr, &mut |c| stack.push(c));
+                }
+                Child::Block(block) => block_children(block, &mut |c| stack.push(c)),
+            }
+        }
+        calls.sort_unstable();
+        calls.dedup();
+        // Plain data into a growing buffer: encoding cannot fail.
+        super::flow_ir::ByteString(postcard::to_allocvec(&calls).unwrap_or_default().into())
     }
 }
 
@@ -278,6 +340,36 @@ mod tests {
     use crate::workspace::FileId;
 
     #[test]
+    fn the_calls_a_body_writes_are_read_without_the_body() {
+        let text = "fn f(&self, c: &C) {\n    let n = crate::db::load(c.id);\n    if self.check(n) {\n        println!(\"{}\", c.name.trim());\n    }\n    helper(|x| x.save());\n}\n";
+        let summary = crate::parse::parse_file(
+            FileId(0),
+            text,
+            &crate::parse::ParseOptions {
+                include_tests: false,
+            },
+        );
+        let ItemKind::Fn(def) = &summary.items[0].kind else {
+            panic!("a function: {:?}", summary.items);
+        };
+        let path = |p: &[&str]| WrittenCall::Path(p.iter().map(|s| s.to_string()).collect());
+        let method = |name: &str, on_self| WrittenCall::Method {
+            name: name.into(),
+            on_self,
+        };
+        assert_eq!(
+            def.lowered.calls(),
+            vec![
+                path(&["crate", "db", "load"]),
+                path(&["helper"]),
+                method("check", true),
+                method("save", false),
+                method("trim", false),
+            ]
+        );
+    }
+
+    #[test]
     fn the_signature_is_read_without_the_body() {
         let file = FileId(3);
         let ty = |name: &str| TypeRef::Path {
@@ -297,6 +389,7 @@ mod tests {
             }],
             output: Some(ty("Payment")),
             returns_type_param: true,
+            calls: Default::default(),
             body: Some(Block::default()),
             instrument: None,
         };

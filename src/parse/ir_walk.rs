@@ -1,4 +1,5 @@
-//! Visiting the direct children of a flow-form expression.
+//! Visiting the direct children of a flow-form expression (the flow analysis walks bodies with it, and
+//! lowering lists the calls a body writes).
 
 use crate::parse::flow_ir::{Block, Expr, ExprKind, Stmt};
 
