@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod diagnostic;
 pub mod flow;

@@ -44,12 +44,12 @@ pub struct Timings {
 impl Timings {
     fn time<T>(&mut self, phase: &'static str, work: impl FnOnce() -> T) -> T {
         let start = Instant::now();
-        let cpu_start = process_cpu_time();
+        let cpu_start = crate::clock::process_cpu_time();
         let result = work();
         self.phases.push((phase, start.elapsed()));
         self.cpu.push(
             cpu_start
-                .zip(process_cpu_time())
+                .zip(crate::clock::process_cpu_time())
                 .map(|(a, b)| b.saturating_sub(a)),
         );
         if std::env::var_os("PII_LINT_TRACE_MEMORY").is_some() {
@@ -93,8 +93,17 @@ pub fn timings_report(outcome: &CheckOutcome, last: Option<(&'static str, Durati
             out += &format!("timing:   {taken} of {all} macro expansions taken from before\n");
         }
         if *phase == "flow" {
-            for (step, duration) in &outcome.flow.steps {
-                out += &format!("timing:   {step:<10} {:>7.3} ms\n", ms(duration));
+            for (step, duration, cpu) in &outcome.flow.steps {
+                match cpu {
+                    Some(cpu) => {
+                        out += &format!(
+                            "timing:   {step:<10} {:>7.3} ms (cpu {:.0} ms)\n",
+                            ms(duration),
+                            ms(cpu)
+                        )
+                    }
+                    None => out += &format!("timing:   {step:<10} {:>7.3} ms\n", ms(duration)),
+                }
             }
             if let (taken @ 1.., all) = outcome.flow.evaluations {
                 out += &format!(
@@ -315,26 +324,6 @@ fn load_config(
 }
 
 /// Resident memory of this process (Linux), for profiling the phases.
-/// User and system time of every thread of the process so far.
-#[cfg(target_os = "linux")]
-fn process_cpu_time() -> Option<Duration> {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
-    // SAFETY: getrusage fills the struct it is given and touches nothing else.
-    let usage = unsafe {
-        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
-            return None;
-        }
-        usage.assume_init()
-    };
-    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    Some(time(usage.ru_utime) + time(usage.ru_stime))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn process_cpu_time() -> Option<Duration> {
-    None
-}
-
 fn resident_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;

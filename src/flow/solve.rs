@@ -76,7 +76,8 @@ pub struct FlowFacts {
     /// Workspace types whose whole values are formatted or serialised somewhere.
     pub rendered_types: BTreeSet<TypeId>,
     /// How long each step of the solution took (`--timings`).
-    pub steps: Vec<(&'static str, Duration)>,
+    /// Each step's wall time, and the CPU time the process spent in it where the system tells it.
+    pub steps: Vec<(&'static str, Duration, Option<Duration>)>,
     /// Of the evaluations of the functions, how many were taken from the analysis before an edit
     /// instead of made (`FlowMemo`), and how many there were.
     pub evaluations: (usize, usize),
@@ -84,14 +85,14 @@ pub struct FlowFacts {
 
 /// Times consecutive steps.
 struct Stopwatch {
-    last: Instant,
-    laps: Vec<(&'static str, Duration)>,
+    last: (Instant, Option<Duration>),
+    laps: Vec<(&'static str, Duration, Option<Duration>)>,
 }
 
 impl Default for Stopwatch {
     fn default() -> Self {
         Stopwatch {
-            last: Instant::now(),
+            last: (Instant::now(), crate::clock::process_cpu_time()),
             laps: Vec::new(),
         }
     }
@@ -99,8 +100,12 @@ impl Default for Stopwatch {
 
 impl Stopwatch {
     fn lap(&mut self, step: &'static str) {
-        let now = Instant::now();
-        self.laps.push((step, now - self.last));
+        let now = (Instant::now(), crate::clock::process_cpu_time());
+        let cpu = now
+            .1
+            .zip(self.last.1)
+            .map(|(now, last)| now.saturating_sub(last));
+        self.laps.push((step, now.0 - self.last.0, cpu));
         self.last = now;
     }
 }
