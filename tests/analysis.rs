@@ -361,6 +361,23 @@ fn described(findings: &[cargo_pii_lint::diagnostic::Finding]) -> Vec<String> {
 }
 
 /// A run of the whole pipeline in `dir`.
+/// Sets the modification time of every file under `dir` to `ago` before now.
+fn date_back(dir: &std::path::Path, ago: std::time::Duration) {
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .expect("opened");
+            file.set_modified(std::time::SystemTime::now() - ago)
+                .expect("dated");
+        }
+    }
+}
+
 fn request_in(dir: &std::path::Path) -> cargo_pii_lint::pipeline::CheckRequest {
     cargo_pii_lint::pipeline::CheckRequest {
         cwd: dir.to_path_buf(),
@@ -371,9 +388,15 @@ fn request_in(dir: &std::path::Path) -> cargo_pii_lint::pipeline::CheckRequest {
 /// After an edit that keeps every item and signature (a body edited, lines moved), the language server's
 /// re-analysis takes the evaluations that read nothing the edit changed, and still gives a fresh run's
 /// findings: when the edited function's summary moves, adds or loses data, and when a hand-written
-/// render changes (nothing is taken then), or a signature (nothing is taken either).
+/// render changes (nothing is taken then), or a signature (nothing is taken either). With the copies
+/// the server makes between two saves (`Memo::prepare`), and without.
 #[test]
 fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_run() {
+    reanalyse_after_body_edits(false);
+    reanalyse_after_body_edits(true);
+}
+
+fn reanalyse_after_body_edits(prepared: bool) {
     use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
     let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub tier: u8,\n}\n\nimpl std::fmt::Display for Customer {\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        write!(f, \"{}\", self.tier)\n    }\n}\n";
     let orders = "pub fn phone_of(c: &crate::models::Customer) -> String {\n    c.phone.clone()\n}\n\npub fn tier_of(c: &crate::models::Customer) -> u8 {\n    c.tier\n}\n";
@@ -389,12 +412,18 @@ fn a_reanalysis_after_a_body_edit_takes_what_the_edit_left_and_equals_a_fresh_ru
         ("src/audit.rs", audit),
         ("src/sinks.rs", sinks),
     ]);
+    // Files last changed a minute ago: the server takes their texts from its memory, and reads an edited
+    // one (a new time) again.
+    date_back(dir.path(), std::time::Duration::from_secs(60));
     let request = request_in(dir.path());
     let shown = described;
     let mut memo = Memo::kept();
     check_reusing(&request, &mut memo).expect("runs");
     let mut edit = |path: &str, text: String| {
         common::write_files(dir.path(), &[(path, text.as_str())]);
+        if prepared {
+            memo.prepare();
+        }
         let warm = check_reusing(&request, &mut memo).expect("runs");
         let cold = check(&request).expect("runs");
         assert_eq!(
