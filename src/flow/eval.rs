@@ -22,7 +22,7 @@ pub struct Shared<'a> {
     pub methods: &'a MethodTable,
     pub overloads: &'a super::overloads::Overloads,
     /// Each function's return value, in terms of its parameters (the summaries so far).
-    pub returns: &'a [Value],
+    pub returns: &'a [std::sync::Arc<Value>],
     /// What every function evaluated so far read and rendered, gathered here rather than kept per function.
     pub seen: &'a Mutex<Seen>,
     pub consents: &'a ConsentTable,

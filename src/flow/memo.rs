@@ -10,6 +10,7 @@
 use super::eval::{FnFacts, Trail};
 use super::render::HandWritten;
 use super::tables::Tables;
+use super::value::Value;
 use crate::index::{Index, TypeId};
 use crate::workspace::FileId;
 use std::sync::Arc;
@@ -22,8 +23,9 @@ pub struct Evaluation {
     pub facts: Arc<FnFacts>,
     pub used_fields: Box<[String]>,
     pub rendered: Box<[TypeId]>,
-    /// The fingerprint of its function's summary when this evaluation alone made it.
-    first_summary: std::sync::OnceLock<u64>,
+    /// Its function's summary when this evaluation alone made it, whether that added anything to an
+    /// empty one, and its fingerprint.
+    first_summary: std::sync::OnceLock<(Arc<Value>, bool, u64)>,
 }
 
 impl Evaluation {
@@ -39,9 +41,16 @@ impl Evaluation {
         }
     }
 
-    /// `summary`'s fingerprint, where `summary` is what this evaluation's facts alone make of an empty one.
-    pub fn first_summary_fingerprint(&self, summary: &super::value::Value) -> u64 {
-        *self.first_summary.get_or_init(|| summary.fingerprint())
+    /// What its facts alone make of an empty summary (`ret`, their return value, joined into one), whether
+    /// that grew, and the fingerprint: made once, shared by every analysis that takes it.
+    pub fn first_summary(&self, ret: &Value) -> (Arc<Value>, bool, u64) {
+        let (summary, grew, fingerprint) = self.first_summary.get_or_init(|| {
+            let mut summary = Value::default();
+            let grew = summary.absorb(ret);
+            let fingerprint = summary.fingerprint();
+            (Arc::new(summary), grew, fingerprint)
+        });
+        (Arc::clone(summary), *grew, *fingerprint)
     }
 }
 

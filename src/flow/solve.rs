@@ -182,7 +182,9 @@ pub fn compute_with(
         consents,
     } = &*tables;
     let count = index.fns.len();
-    let mut returns = vec![Value::default(); count];
+    // Shared: a summary made by one kept evaluation alone is that evaluation's (`Evaluation::first_summary`).
+    let nothing = Arc::new(Value::default());
+    let mut returns: Vec<Arc<Value>> = vec![Arc::clone(&nothing); count];
     let seen = std::sync::Mutex::new(Seen::default());
     // Only kept and reused evaluations need them: each summary's fingerprint, updated as it grows.
     let fingerprinted = keep || reuse.is_some();
@@ -190,7 +192,7 @@ pub fn compute_with(
         vec![Value::default().fingerprint(); if fingerprinted { count } else { 0 }];
     let reused = std::sync::atomic::AtomicUsize::new(0);
     clock.lap("tables");
-    let evaluate = |ids: &[u32], returns: &[Value], fingerprints: &[u64]| -> Vec<Evaluated> {
+    let evaluate = |ids: &[u32], returns: &[Arc<Value>], fingerprints: &[u64]| -> Vec<Evaluated> {
         let shared = Shared {
             index,
             catalog,
@@ -240,7 +242,7 @@ pub fn compute_with(
     // batch as its callee saw the callee's summary from before.
     let mut settle = |batch: Vec<(u32, Evaluated)>,
                       facts: &mut Vec<Arc<FnFacts>>,
-                      returns: &mut Vec<Value>,
+                      returns: &mut Vec<Arc<Value>>,
                       fingerprints: &mut Vec<u64>,
                       dirty: &mut Worklist| {
         for (id, (new_facts, _)) in &batch {
@@ -252,21 +254,26 @@ pub fn compute_with(
         }
         // Summaries only grow, so the fixed point is reached however the evaluations interleave. The
         // batch's functions are distinct: their summaries are joined (and fingerprinted) in parallel.
-        let mut summaries: Vec<Value> = (batch.iter())
-            .map(|(id, _)| std::mem::take(&mut returns[*id as usize]))
+        let mut summaries: Vec<Arc<Value>> = (batch.iter())
+            .map(|(id, _)| std::mem::replace(&mut returns[*id as usize], Arc::clone(&nothing)))
             .collect();
         let grown: Vec<(bool, Option<u64>)> = (summaries.par_iter_mut())
             .zip(&batch)
             .map(|(summary, (_, (new_facts, evaluation)))| {
                 let first = summary.items.is_empty() && summary.fields.is_empty();
-                let grew = summary.absorb(&new_facts.ret);
-                // A summary made by one evaluation alone is the same each time that evaluation is
-                // taken: its fingerprint is kept with it.
-                let fingerprint = (grew && fingerprinted).then(|| match evaluation {
-                    Some(evaluation) if first => evaluation.first_summary_fingerprint(summary),
-                    _ => summary.fingerprint(),
-                });
-                (grew, fingerprint)
+                match evaluation {
+                    // A summary made by one evaluation alone is the same each time that evaluation is
+                    // taken: it is kept with it, fingerprinted.
+                    Some(evaluation) if first => {
+                        let (made, grew, fingerprint) = evaluation.first_summary(&new_facts.ret);
+                        *summary = made;
+                        (grew, (grew && fingerprinted).then_some(fingerprint))
+                    }
+                    _ => {
+                        let grew = Arc::make_mut(summary).absorb(&new_facts.ret);
+                        (grew, (grew && fingerprinted).then(|| summary.fingerprint()))
+                    }
+                }
             })
             .collect();
         for (((id, (new_facts, evaluation)), summary), (grew, fingerprint)) in
