@@ -357,9 +357,11 @@ pub fn compute_with(
         ..FlowFacts::default()
     };
     clock.lap("callers");
+    // A few functions hold most of the sinks: small tasks, so they do not end up queued on one core.
     let per_function: Vec<(Vec<DataRead>, Vec<SinkFlow>, Vec<TypeId>)> = facts
         .into_par_iter()
         .enumerate()
+        .with_max_len(64)
         .map(|(function, function_facts)| {
             let id = FnId(function as u32);
             let reads = data_reads(consents, id, &function_facts.reads, entry[function]);
