@@ -203,21 +203,33 @@ pub fn compute_with(
             seen: &seen,
             consents,
         };
-        ids.par_iter()
+        // Kept evaluations are taken here, in order (taking one costs less than handing it to another
+        // thread); the others are evaluated in parallel.
+        let mut done: Vec<Option<Evaluated>> = (ids.iter())
             .map(|i| {
-                if let Some(before) = reuse.as_ref().and_then(|r| r.find(*i, fingerprints)) {
-                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    return take_kept(before, &seen, keep);
-                }
+                let before = reuse.as_ref().and_then(|r| r.find(*i, fingerprints))?;
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Some(take_kept(before, &seen, keep))
+            })
+            .collect();
+        let missing: Vec<usize> = (0..ids.len()).filter(|&at| done[at].is_none()).collect();
+        let evaluated: Vec<Evaluated> = missing
+            .par_iter()
+            .map(|&at| {
+                let id = FnId(ids[at]);
                 if !keep {
-                    return (Arc::new(eval::run(&shared, FnId(*i)).compacted()), None);
+                    return (Arc::new(eval::run(&shared, id).compacted()), None);
                 }
-                let (facts, trail) = eval::run_recorded(&shared, FnId(*i));
+                let (facts, trail) = eval::run_recorded(&shared, id);
                 let facts = Arc::new(facts.compacted());
                 let evaluation = Arc::new(Evaluation::new(Arc::clone(&facts), trail, fingerprints));
                 (facts, Some(evaluation))
             })
-            .collect()
+            .collect();
+        for (at, evaluated) in missing.into_iter().zip(evaluated) {
+            done[at] = Some(evaluated);
+        }
+        done.into_iter().flatten().collect()
     };
     // Every function, callees before callers as their bodies' calls say, so most are evaluated once; then
     // the callers of functions whose summary grew after they were evaluated (a call the order missed, a
@@ -235,9 +247,9 @@ pub fn compute_with(
         keep.then(|| FlowMemo::new(index, Arc::clone(&tables), calls.clone(), level.clone()));
     let mut facts: Vec<Arc<FnFacts>> = vec![Arc::default(); count];
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
-    // (callee, caller) pairs already in `callers`: a function called from thousands of places would
-    // otherwise search its list for each.
-    let mut known_callers: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
+    // Per function, the callees whose `callers` it is in (sorted): a function called from thousands of
+    // places would otherwise search its list for each.
+    let mut callees_of: Vec<Vec<u32>> = vec![Vec::new(); count];
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
     // batch as its callee saw the callee's summary from before.
     let mut settle = |batch: Vec<(u32, Evaluated)>,
@@ -246,10 +258,21 @@ pub fn compute_with(
                       fingerprints: &mut Vec<u64>,
                       dirty: &mut Worklist| {
         for (id, (new_facts, _)) in &batch {
-            for call in &new_facts.calls {
-                if known_callers.insert((call.callee.0, *id)) {
-                    callers[call.callee.0 as usize].push(*id);
+            let mut now: Vec<u32> = new_facts.calls.iter().map(|call| call.callee.0).collect();
+            now.sort_unstable();
+            now.dedup();
+            let known = &mut callees_of[*id as usize];
+            for callee in &now {
+                if known.binary_search(callee).is_err() {
+                    callers[*callee as usize].push(*id);
                 }
+            }
+            if known.is_empty() {
+                *known = now;
+            } else {
+                known.extend(now);
+                known.sort_unstable();
+                known.dedup();
             }
         }
         // Summaries only grow, so the fixed point is reached however the evaluations interleave. The
