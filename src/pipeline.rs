@@ -74,18 +74,13 @@ pub fn timings_report(outcome: &CheckOutcome, last: Option<(&'static str, Durati
     let total: Duration = phases.iter().map(|(_, d)| *d).sum();
     let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
     let mut out = String::new();
+    // The CPU time beside the wall time shows how much of a phase ran on all cores.
+    let cpu = |cpu: Option<Duration>| {
+        cpu.map_or_else(String::new, |c| format!(" (cpu {:.0} ms)", ms(&c)))
+    };
     for (i, (phase, duration)) in phases.iter().enumerate() {
-        // The CPU time beside the wall time shows how much of the phase ran on all cores.
-        match outcome.timings.cpu.get(i).copied().flatten() {
-            Some(cpu) => {
-                out += &format!(
-                    "timing: {phase:<8} {:>9.3} ms (cpu {:.0} ms)\n",
-                    ms(duration),
-                    ms(&cpu)
-                )
-            }
-            None => out += &format!("timing: {phase:<8} {:>9.3} ms\n", ms(duration)),
-        }
+        let phase_cpu = cpu(outcome.timings.cpu.get(i).copied().flatten());
+        out += &format!("timing: {phase:<8} {:>9.3} ms{phase_cpu}\n", ms(duration));
         if let ("parse", Some((read_back, files))) = (*phase, outcome.timings.cached) {
             out += &format!("timing:   {read_back} of {files} files read back from the cache\n");
         }
@@ -93,17 +88,9 @@ pub fn timings_report(outcome: &CheckOutcome, last: Option<(&'static str, Durati
             out += &format!("timing:   {taken} of {all} macro expansions taken from before\n");
         }
         if *phase == "flow" {
-            for (step, duration, cpu) in &outcome.flow.steps {
-                match cpu {
-                    Some(cpu) => {
-                        out += &format!(
-                            "timing:   {step:<10} {:>7.3} ms (cpu {:.0} ms)\n",
-                            ms(duration),
-                            ms(cpu)
-                        )
-                    }
-                    None => out += &format!("timing:   {step:<10} {:>7.3} ms\n", ms(duration)),
-                }
+            for (step, duration, step_cpu) in &outcome.flow.steps {
+                let step_cpu = cpu(*step_cpu);
+                out += &format!("timing:   {step:<10} {:>7.3} ms{step_cpu}\n", ms(duration));
             }
             if let (taken @ 1.., all) = outcome.flow.evaluations {
                 out += &format!(

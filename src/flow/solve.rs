@@ -182,7 +182,8 @@ pub fn compute_with(
         consents,
     } = &*tables;
     let count = index.fns.len();
-    // Shared: a summary made by one kept evaluation alone is that evaluation's (`Evaluation::first_summary`).
+    // Shared: a summary made by one kept evaluation alone is that evaluation's
+    // (`Evaluation::first_summary`).
     let nothing = Arc::new(Value::default());
     let mut returns: Vec<Arc<Value>> = vec![Arc::clone(&nothing); count];
     let seen = std::sync::Mutex::new(Seen::default());

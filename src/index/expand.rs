@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 thread_local! {
     /// The macros' rules lexed on this thread for the current level of expansions (proc-macro2 tokens
-    /// stay on the thread that made them); emptied when the level is done.
-    /// Each with the text it was lexed from: two analyses in one process (tests) may share the threads.
+    /// stay on the thread that made them), emptied when the level is done; each with the text it was
+    /// lexed from, as two analyses in one process (tests) may share the threads.
     static LEXED: RefCell<HashMap<String, (RulesText, MacroRules)>> = RefCell::new(HashMap::new());
 }
 

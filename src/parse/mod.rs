@@ -138,9 +138,9 @@ pub fn parse_workspace_reusing(
     let mut spares = std::mem::take(&mut memo.spares);
     spares.resize_with(workspace.files.len(), || None);
     let mut reusable: Vec<Option<FileSummary>> = (spares.into_par_iter().enumerate())
-        .map(|(index, spare)| match unchanged[index] {
-            true => spare.or_else(|| Some(memo.entries[index].2.clone())),
-            false => None,
+        .map(|(index, spare)| {
+            let same = unchanged[index];
+            same.then(|| spare.unwrap_or_else(|| memo.entries[index].2.clone()))
         })
         .collect();
     // Largest files first, a file a task: the last file parsed is then a small one, and neither core waits

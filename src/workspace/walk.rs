@@ -223,6 +223,19 @@ mod tests {
         file.set_modified(SystemTime::now() - ago).expect("dated");
     }
 
+    /// Writes `text` (of the same size) and sets the time the file had back.
+    fn rewrite_keeping_its_time(path: &Path, text: &str) {
+        let modified = std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .expect("time");
+        std::fs::write(path, text).expect("written");
+        let file = std::fs::File::options()
+            .write(true)
+            .open(path)
+            .expect("opened");
+        file.set_modified(modified).expect("dated");
+    }
+
     /// Reads `path` through `memo` and keeps what it read, as `finish` does.
     fn read(memo: &mut TextMemo, path: &Path) -> FileText {
         let mut file = source(path);
@@ -239,15 +252,7 @@ mod tests {
         write(&path, "fn a() {}\n", Duration::from_secs(60));
         assert_eq!(read(&mut memo, &path), FileText::Utf8("fn a() {}\n".into()));
         // Same size, same time: taken from the memo (what is on disk now is not read).
-        let modified = std::fs::metadata(&path)
-            .and_then(|m| m.modified())
-            .expect("time");
-        std::fs::write(&path, "fn b() {}\n").expect("written");
-        let file = std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .expect("opened");
-        file.set_modified(modified).expect("dated");
+        rewrite_keeping_its_time(&path, "fn b() {}\n");
         assert_eq!(read(&mut memo, &path), FileText::Utf8("fn a() {}\n".into()));
         // Another time: read again.
         write(&path, "fn c() {}\n", Duration::from_secs(30));
@@ -267,15 +272,7 @@ mod tests {
         write(&path, "fn a() {}\n", Duration::ZERO);
         assert_eq!(read(&mut memo, &path), FileText::Utf8("fn a() {}\n".into()));
         // An edit in the same instant keeps the size and maybe the time: the memo does not trust it.
-        let modified = std::fs::metadata(&path)
-            .and_then(|m| m.modified())
-            .expect("time");
-        std::fs::write(&path, "fn b() {}\n").expect("written");
-        let file = std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .expect("opened");
-        file.set_modified(modified).expect("dated");
+        rewrite_keeping_its_time(&path, "fn b() {}\n");
         assert_eq!(read(&mut memo, &path), FileText::Utf8("fn b() {}\n".into()));
     }
 }
