@@ -8,7 +8,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 /// The level of each function, given each function's callees.
 pub fn levels(callees: &[Vec<u32>]) -> Vec<u32> {
-    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(callees.len(), 0);
+    let edges = callees.iter().map(Vec::len).sum();
+    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(callees.len(), edges);
     for _ in callees {
         graph.add_node(());
     }
