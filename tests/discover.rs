@@ -284,3 +284,47 @@ fn path_dependencies_inside_the_root_are_implicit_members_and_other_packages_a_n
         ["package in tools/gen/ is not a member of this workspace and is not linted (lint it with --manifest-path tools/gen/Cargo.toml)"]
     );
 }
+
+/// A language server's discovery (`DiscoverMemo`: the texts it kept, the notes made between two
+/// analyses) gives what a fresh one gives, and sees a package added outside the workspace once it has
+/// prepared again.
+#[test]
+fn a_kept_discovery_gives_what_a_fresh_one_gives() {
+    use cargo_pii_lint::workspace::{discover_reusing, DiscoverMemo};
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\n"),
+            ("app/Cargo.toml", &package("app")),
+            ("app/src/lib.rs", "pub fn f() {}\n"),
+            ("tools/gen/Cargo.toml", &package("gen")),
+            ("tools/gen/src/main.rs", "fn main() {}\n"),
+        ],
+    );
+    let located = locate(None, dir.path(), &[]).expect("located");
+    let filter = FilesConfig::default();
+    let mut memo = DiscoverMemo::kept();
+    let shown = |w: &Workspace| format!("{:?} {:?}", paths(w), w.notes);
+    let fresh = || shown(&discover(&located, &filter).expect("discovered"));
+    let kept = |memo: &mut DiscoverMemo| {
+        shown(&discover_reusing(&located, &filter, memo).expect("discovered"))
+    };
+    assert_eq!(kept(&mut memo), fresh());
+    memo.prepare();
+    assert_eq!(kept(&mut memo), fresh());
+    write(
+        dir.path(),
+        &[
+            ("app/src/more.rs", "pub fn g() {}\n"),
+            ("vendor/x/Cargo.toml", &package("x")),
+        ],
+    );
+    memo.prepare();
+    let now = kept(&mut memo);
+    assert_eq!(now, fresh());
+    assert!(
+        now.contains("app/src/more.rs") && now.contains("vendor/x/"),
+        "{now}"
+    );
+}

@@ -66,7 +66,7 @@ pub struct Module {
     /// Items and child modules defined here, by name.
     pub defs: rustc_hash::FxHashMap<String, Vec<Def>>,
     pub uses: Vec<UseEntry>,
-    /// `uses` by name, made at the first lookup (and again after `uses` changes: `imports_changed`).
+    /// `uses` by name, made at the first lookup (and again after `add_uses`: change `uses` through it).
     pub(super) use_index: std::sync::OnceLock<UseIndex>,
     /// On crate roots: the crates this crate can name (workspace dependencies and, for bins, the
     /// package's lib).
