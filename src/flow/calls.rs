@@ -216,7 +216,7 @@ impl Eval<'_> {
         let stepped: Option<Vec<Value>> = reads_args.then(|| {
             given
                 .iter()
-                .map(|a| a.stepped(span, StepNote::Passed(callee)))
+                .map(|a| a.stepped(span, StepNote::Passed(sh.names.of(callee))))
                 .collect()
         });
         let args: &[Value] = stepped.as_deref().unwrap_or(given);
@@ -246,8 +246,8 @@ impl Eval<'_> {
             kept,
             consents,
         });
-        let mut result =
-            substitute(index, sh.types, summary, args).stepped(span, StepNote::Returned(callee));
+        let mut result = substitute(index, sh.types, summary, args)
+            .stepped(span, StepNote::Returned(sh.names.of(callee)));
         if let Some(source) = self.consent_check(callee, span) {
             result.join(&source);
         }
@@ -260,7 +260,7 @@ impl Eval<'_> {
             .flatten()
         {
             let declared = Value::one(Origin::Decl(*decl), Trace::default());
-            result.join(&declared.stepped(span, StepNote::Returned(callee)));
+            result.join(&declared.stepped(span, StepNote::Returned(sh.names.of(callee))));
         }
         if encrypt {
             let plain = args.iter().fold(result, |v, a| v.joined(a));

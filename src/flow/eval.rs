@@ -26,6 +26,7 @@ pub struct Shared<'a> {
     /// What every function evaluated so far read and rendered, gathered here rather than kept per function.
     pub seen: &'a Mutex<Seen>,
     pub consents: &'a ConsentTable,
+    pub names: &'a super::value::FnNames,
 }
 
 #[derive(Debug, Default)]

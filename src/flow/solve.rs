@@ -11,7 +11,7 @@ use super::order;
 use super::render::{materialize, HandWritten};
 use super::tables::Tables;
 use super::types::TypeFacts;
-use super::value::{Origin, StepNote, Value};
+use super::value::{FnNames, Origin, StepNote, Value};
 use crate::diagnostic::{Span, TraceStep};
 use crate::index::{DeclId, FnId, Index, TypeId};
 use crate::parse::flow_ir::Render;
@@ -192,6 +192,7 @@ pub fn compute_with(
     let mut fingerprints =
         vec![Value::default().fingerprint(); if fingerprinted { count } else { 0 }];
     let reused = std::sync::atomic::AtomicUsize::new(0);
+    let names = FnNames::new(index);
     clock.lap("tables");
     let evaluate = |ids: &[u32], returns: &[Arc<Value>], fingerprints: &[u64]| -> Vec<Evaluated> {
         let shared = Shared {
@@ -203,6 +204,7 @@ pub fn compute_with(
             returns,
             seen: &seen,
             consents,
+            names: &names,
         };
         // Kept evaluations are taken here, in order (taking one costs less than handing it to another
         // thread); the others are evaluated in parallel.
@@ -359,7 +361,7 @@ pub fn compute_with(
                 if !needed[callee][i] || (again && !arg.mentions_params()) {
                     continue;
                 }
-                let passed = arg.stepped(call.span, StepNote::Passed(call.callee));
+                let passed = arg.stepped(call.span, StepNote::Passed(names.of(call.callee)));
                 let concrete = with_params(index, types, &passed, &params[caller]);
                 if params[callee][i].absorb(&concrete) && !queued[callee] {
                     queued[callee] = true;
@@ -426,7 +428,14 @@ pub fn compute_with(
                         .items
                         .into_iter()
                         .map(|(o, steps)| {
-                            (o, steps.steps().iter().map(|s| s.render(index)).collect())
+                            (
+                                o,
+                                steps
+                                    .steps()
+                                    .iter()
+                                    .map(|s| s.render(index, &names))
+                                    .collect(),
+                            )
                         })
                         .collect(),
                 });

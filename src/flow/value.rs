@@ -51,12 +51,52 @@ pub struct Step {
 pub enum StepNote {
     /// Bound by a pattern; the name is the text at the step's span.
     Bound,
-    Passed(FnId),
-    Returned(FnId),
+    Passed(FnName),
+    Returned(FnName),
+}
+
+/// A function's name, as a step says it: a hash of the text, not the `FnId`, so a value's traces (and
+/// its fingerprint) stay the same when an edit renumbers the functions (`FlowMemo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FnName(u64);
+
+impl FnName {
+    pub fn of(name: &str) -> FnName {
+        use std::hash::{Hash, Hasher};
+        // SipHash: names that differ practically never share a hash.
+        let mut hasher = std::hash::DefaultHasher::new();
+        name.hash(&mut hasher);
+        FnName(hasher.finish())
+    }
+}
+
+/// Every function's `FnName`, by id, and the names back from them (for rendering steps).
+pub struct FnNames {
+    by_id: Vec<FnName>,
+    text: std::collections::HashMap<FnName, FnId>,
+}
+
+impl FnNames {
+    pub fn new(index: &Index) -> FnNames {
+        use rayon::prelude::*;
+        let by_id: Vec<FnName> = index.fns.par_iter().map(|f| FnName::of(&f.name)).collect();
+        let text = (by_id.iter().enumerate())
+            .map(|(id, name)| (*name, FnId(id as u32)))
+            .collect();
+        FnNames { by_id, text }
+    }
+
+    pub fn of(&self, function: FnId) -> FnName {
+        self.by_id[function.0 as usize]
+    }
+
+    fn text<'a>(&self, index: &'a Index, name: FnName) -> &'a str {
+        self.text.get(&name).map_or("_", |f| &index.func(*f).name)
+    }
 }
 
 impl Step {
-    pub fn render(&self, index: &Index) -> TraceStep {
+    pub fn render(&self, index: &Index, names: &FnNames) -> TraceStep {
         let note = match self.note {
             StepNote::Bound => {
                 let name = index
@@ -66,8 +106,8 @@ impl Step {
                     .unwrap_or("_");
                 format!("bound to `{name}`")
             }
-            StepNote::Passed(f) => format!("passed to `{}`", index.func(f).name),
-            StepNote::Returned(f) => format!("returned from `{}`", index.func(f).name),
+            StepNote::Passed(f) => format!("passed to `{}`", names.text(index, f)),
+            StepNote::Returned(f) => format!("returned from `{}`", names.text(index, f)),
         };
         TraceStep {
             span: self.span,
