@@ -3,6 +3,9 @@
 //! before. Edits one file as `bench/lsp.py` does, then puts it back.
 //!
 //!     cargo run --release --example warm_equals_cold -- <checkout> <file to edit> [body|item]
+//!     cargo run --release --example warm_equals_cold -- <checkout> <file to edit> replace <text> <by>
+//!
+//! (`replace` replaces the first occurrence of a text in the file, to try other edits.)
 
 use cargo_pii_lint::pipeline::{check, check_reusing, CheckOutcome, CheckRequest, Memo};
 use std::path::PathBuf;
@@ -11,14 +14,22 @@ use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [checkout, edited, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: warm_equals_cold <checkout> <file to edit> [body|item]");
+        eprintln!(
+            "usage: warm_equals_cold <checkout> <file to edit> [body|item|replace <text> <by>]"
+        );
         std::process::exit(2);
     };
     let mode = rest.first().map_or("body", String::as_str);
     let edited = PathBuf::from(edited);
     let original = std::fs::read_to_string(&edited).expect("the file to edit reads");
-    let Some(changed) = edit(&original, mode) else {
-        eprintln!("{}: no function body to edit", edited.display());
+    let changed = match rest {
+        [_, text, by] if mode == "replace" => original
+            .contains(text.as_str())
+            .then(|| original.replacen(text.as_str(), by, 1)),
+        _ => edit(&original, mode),
+    };
+    let Some(changed) = changed else {
+        eprintln!("{}: nothing to edit", edited.display());
         std::process::exit(2);
     };
     let request = CheckRequest {

@@ -207,10 +207,12 @@ pub fn check_reusing(
     let layout = memo.keep.then(|| workspace.layout());
     let same_layout = layout.is_some() && memo.layout == layout;
     memo.layout = layout;
-    let same_shape_edit = (memo.parse.edit())
-        .filter(|edit| edit.same_shape && same_layout)
+    // An edit of bodies and functions only, with the same layout: the flow can take evaluations from
+    // before (`flow::FlowMemo`).
+    let functions_edit = (memo.parse.edit())
+        .filter(|edit| edit.changed_functions.is_some() && same_layout)
         .cloned();
-    let same_shape = same_shape_edit.is_some();
+    let same_shape = functions_edit.as_ref().is_some_and(|edit| edit.same_shape);
     let index = timings.time("index", || {
         if let Some(pack) = &expansions_pack {
             let written = pack.read().unwrap_or_default();
@@ -234,8 +236,7 @@ pub fn check_reusing(
     timings.expansions_taken = memo.index.expansions_taken();
     let previous = memo.flow.take();
     let flow = timings.time("flow", || {
-        let changed = same_shape_edit.as_ref().map(|edit| &edit.changed[..]);
-        let previous = previous.as_ref().zip(changed);
+        let previous = previous.as_ref().zip(functions_edit.as_ref());
         let (flow, kept) = crate::flow::compute_with(&index, previous, memo.keep);
         memo.flow = kept;
         flow

@@ -1,18 +1,23 @@
-//! The evaluations of one analysis, kept for the next (a language server's next save). After an edit
-//! that keeps the index's shape (`parse::shape`: bodies edited, lines moved, no item, signature or
-//! manifest changed), the next analysis evaluates in the same order and takes a kept evaluation
-//! instead of redoing it when it is the same work: its function is written in no file the edit
-//! changed, the hand-written renders (read from bodies) are the same, and every summary it read then
-//! has the same fingerprint now. Its result is then what evaluating would give, so the findings are a
-//! cold run's. The flow's tables, the calls each body makes and the order they gave are taken the
-//! same way.
+//! The evaluations of one analysis, kept for the next (a language server's next save). The next
+//! analysis evaluates in its own order and takes a kept evaluation instead of redoing it when it is the
+//! same work: its function is written in no file the edit changed, the hand-written renders (read from
+//! bodies) are the same, and every summary it read then has the same fingerprint now. Its result is then
+//! what evaluating would give, so the findings are a cold run's.
+//!
+//! After an edit that keeps the index's shape (`parse::shape`: bodies edited, lines moved) the functions
+//! keep their ids, and the flow's tables, the calls each body makes and the order they gave are taken
+//! too. After an edit that only added, removed or changed functions (`shape::changed_functions`), the
+//! functions after them in the index are renumbered: a kept evaluation is renumbered with them, and is
+//! taken only if its function's body names none of the changed functions (what else it reads is the
+//! same items as before); the tables and the order are made again.
 
-use super::eval::{FnFacts, Trail};
+use super::eval::{CallSite, FnFacts, Trail};
 use super::render::HandWritten;
 use super::tables::Tables;
 use super::value::Value;
-use crate::index::{Index, TypeId};
-use crate::workspace::FileId;
+use crate::index::{FnId, Index, TypeId};
+use crate::parse::Edit;
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// One evaluation of a function: what it read, what it gave.
@@ -52,11 +57,50 @@ impl Evaluation {
         });
         (Arc::clone(summary), *grew, *fingerprint)
     }
+
+    /// The same evaluation with the functions it names renumbered (`new_id` by old id); `None` if one of
+    /// them is gone. Only the ids of calls and of the summaries read: values name functions by their
+    /// names (`FnName`).
+    fn renumbered(self: &Arc<Self>, new_id: &[Option<u32>]) -> Option<Arc<Evaluation>> {
+        let moved = |f: u32| new_id[f as usize] != Some(f);
+        let read: Box<[(u32, u64)]> = (self.read.iter())
+            .map(|(f, fingerprint)| Some((new_id[*f as usize]?, *fingerprint)))
+            .collect::<Option<_>>()?;
+        let calls_moved = self.facts.calls.iter().any(|c| moved(c.callee.0));
+        if !calls_moved && !self.read.iter().any(|(f, _)| moved(*f)) {
+            return Some(Arc::clone(self));
+        }
+        let facts = if calls_moved {
+            let calls = (self.facts.calls.iter())
+                .map(|call| {
+                    Some(CallSite {
+                        callee: FnId(new_id[call.callee.0 as usize]?),
+                        ..call.clone()
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Arc::new(FnFacts {
+                ret: self.facts.ret.clone(),
+                sinks: self.facts.sinks.clone(),
+                calls,
+                reads: self.facts.reads.clone(),
+            })
+        } else {
+            Arc::clone(&self.facts)
+        };
+        Some(Arc::new(Evaluation {
+            read,
+            facts,
+            used_fields: self.used_fields.clone(),
+            rendered: self.rendered.clone(),
+            first_summary: self.first_summary.clone(),
+        }))
+    }
 }
 
 pub struct FlowMemo {
-    /// Which functions the ids were (`identity`): a second check that the index is the one before.
-    functions: u64,
+    /// Which function each id was (`function_keys`).
+    keys: Vec<u64>,
     /// Per function (`FnId` order), its evaluations in the order they were made.
     evaluations: Vec<Vec<Arc<Evaluation>>>,
     tables: Arc<Tables>,
@@ -73,7 +117,7 @@ impl FlowMemo {
         level: Vec<u32>,
     ) -> FlowMemo {
         FlowMemo {
-            functions: identity(index),
+            keys: function_keys(index),
             evaluations: vec![Vec::new(); callees.len()],
             tables,
             callees,
@@ -86,73 +130,204 @@ impl FlowMemo {
     }
 }
 
+/// Per function, a hash of its name, module, file and impl block: the same function after an edit that
+/// changed only functions (the modules, files and impl blocks keep their ids then).
+fn function_keys(index: &Index) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    (index.fns.par_iter())
+        .map(|f| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (&f.name, f.module, f.file, f.owner).hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect()
+}
+
 /// A kept memo, as the analysis after an edit may use it.
 pub struct Reuse<'a> {
     memo: &'a FlowMemo,
-    /// Per function: written in a file the edit changed, so always evaluated again.
+    /// Per function: written in a file the edit changed (or, after a renumbering, new or naming a changed
+    /// function), so always evaluated again.
     edited: Vec<bool>,
+    /// After a renumbering: per function (new ids), its kept evaluations and callees renumbered.
+    renumbered: Option<Renumbered>,
 }
 
-/// A hash of every function's name, module, file and impl block, in id order.
-fn identity(index: &Index) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    for f in &index.fns {
-        (&f.name, f.module, f.file, f.owner).hash(&mut hasher);
-    }
-    hasher.finish()
+struct Renumbered {
+    evaluations: Vec<Vec<Arc<Evaluation>>>,
+    callees: Vec<Option<Vec<u32>>>,
 }
 
 impl<'a> Reuse<'a> {
-    /// `None` when the memo is of another index (other functions under the ids) or the renders differ.
+    /// `None` when the edit changed more than bodies and functions, the renders differ, or the
+    /// functions' order changed.
     pub fn new(
         memo: &'a FlowMemo,
         index: &Index,
         hand_written: &HandWritten,
-        changed: &[FileId],
+        edit: &Edit,
     ) -> Option<Reuse<'a>> {
-        let same_functions =
-            memo.evaluations.len() == index.fns.len() && memo.functions == identity(index);
-        if !same_functions || memo.tables.types.hand != *hand_written {
+        let changed_functions = edit.changed_functions.as_ref()?;
+        if memo.tables.types.hand != *hand_written {
             return None;
         }
         let mut changed_file = vec![false; index.workspace.files.len()];
-        for file in changed {
+        for file in &edit.changed {
             changed_file[file.0 as usize] = true;
         }
         // A function made by a macro is in the file of the invocation, where its spans are.
-        let edited = (index.fns.iter())
-            .map(|f| changed_file[f.file.0 as usize])
+        let in_changed_file = |f: usize| changed_file[index.fns[f].file.0 as usize];
+        let keys = function_keys(index);
+        if keys == memo.keys {
+            let edited = (0..index.fns.len()).map(in_changed_file).collect();
+            return Some(Reuse {
+                memo,
+                edited,
+                renumbered: None,
+            });
+        }
+        if changed_functions.is_empty() {
+            return None;
+        }
+        let old_id = old_ids(&memo.keys, &keys)?;
+        let mut new_id = vec![None; memo.keys.len()];
+        for (new, old) in old_id.iter().enumerate() {
+            if let Some(old) = old {
+                new_id[*old as usize] = Some(new as u32);
+            }
+        }
+        let names = with_aliases(index, changed_functions);
+        let finders: Vec<memchr::memmem::Finder> = (names.iter())
+            .map(|name| memchr::memmem::Finder::new(name.as_bytes()))
             .collect();
-        Some(Reuse { memo, edited })
+        let edited: Vec<bool> = (0..index.fns.len())
+            .into_par_iter()
+            .map(|f| {
+                let body = index.fns[f].def.lowered.bytes();
+                old_id[f].is_none()
+                    || in_changed_file(f)
+                    || finders.iter().any(|name| name.find(body).is_some())
+            })
+            .collect();
+        let (evaluations, callees) = (0..index.fns.len())
+            .into_par_iter()
+            .map(|f| match old_id[f] {
+                Some(old) if !edited[f] => {
+                    let old = old as usize;
+                    let evaluations = (memo.evaluations[old].iter())
+                        .filter_map(|e| e.renumbered(&new_id))
+                        .collect();
+                    let callees = (memo.callees[old].iter())
+                        .map(|c| new_id[*c as usize])
+                        .collect();
+                    (evaluations, callees)
+                }
+                _ => (Vec::new(), None),
+            })
+            .unzip();
+        Some(Reuse {
+            memo,
+            edited,
+            renumbered: Some(Renumbered {
+                evaluations,
+                callees,
+            }),
+        })
     }
 
-    /// The tables of the analysis before: the same items and renders give the same tables.
-    pub fn tables(&self) -> Arc<Tables> {
-        Arc::clone(&self.memo.tables)
+    /// The tables of the analysis before, unless the functions were renumbered: the same items and
+    /// renders give the same tables.
+    pub fn tables(&self) -> Option<Arc<Tables>> {
+        self.renumbered
+            .is_none()
+            .then(|| Arc::clone(&self.memo.tables))
     }
 
-    /// What `function`'s body calls, as found before the edit, unless the edit changed its file.
+    /// What `function`'s body calls, as found before the edit, unless the edit can have changed it.
     pub fn callees(&self, function: usize) -> Option<Vec<u32>> {
-        (!self.edited[function]).then(|| self.memo.callees[function].clone())
+        if self.edited[function] {
+            return None;
+        }
+        match &self.renumbered {
+            Some(renumbered) => renumbered.callees[function].clone(),
+            None => Some(self.memo.callees[function].clone()),
+        }
     }
 
-    /// The levels found before the edit, if the calls are the same now.
+    /// The levels found before the edit, if the functions and their calls are the same now.
     pub fn level(&self, callees: &[Vec<u32>]) -> Option<Vec<u32>> {
-        let same = (self.edited.iter().enumerate())
-            .all(|(f, edited)| !edited || self.memo.callees[f] == callees[f]);
+        let same = self.renumbered.is_none()
+            && (self.edited.iter().enumerate())
+                .all(|(f, edited)| !edited || self.memo.callees[f] == callees[f]);
         same.then(|| self.memo.level.clone())
     }
 
     /// A kept evaluation of `function` that read summaries with the fingerprints they have now.
-    pub fn find(&self, function: u32, fingerprints: &[u64]) -> Option<&'a Arc<Evaluation>> {
+    pub fn find(&self, function: u32, fingerprints: &[u64]) -> Option<&Arc<Evaluation>> {
         if self.edited[function as usize] {
             return None;
         }
-        self.memo.evaluations[function as usize].iter().find(|e| {
+        let kept = match &self.renumbered {
+            Some(renumbered) => &renumbered.evaluations[function as usize],
+            None => &self.memo.evaluations[function as usize],
+        };
+        kept.iter().find(|e| {
             e.read
                 .iter()
                 .all(|(read, then)| fingerprints[*read as usize] == *then)
         })
+    }
+}
+
+/// Per function now, its id before (`keys` before and now), if it was there; `None` when the functions
+/// kept are not in the order they had (a function moved: the order of calls to them could differ).
+fn old_ids(before: &[u64], now: &[u64]) -> Option<Vec<Option<u32>>> {
+    // The same key twice (functions of one name in one module and impl, under different `cfg`s) is
+    // told apart by its place among them.
+    let mut seen: rustc_hash::FxHashMap<u64, u32> = Default::default();
+    let mut by_key: rustc_hash::FxHashMap<(u64, u32), u32> = Default::default();
+    for (id, key) in before.iter().enumerate() {
+        let nth = seen.entry(*key).or_default();
+        by_key.insert((*key, *nth), id as u32);
+        *nth += 1;
+    }
+    seen.clear();
+    let mut last = None;
+    let mut old_id = Vec::with_capacity(now.len());
+    for key in now {
+        let nth = seen.entry(*key).or_default();
+        let old = by_key.get(&(*key, *nth)).copied();
+        *nth += 1;
+        if let Some(old) = old {
+            if last.is_some_and(|last| old <= last) {
+                return None;
+            }
+            last = Some(old);
+        }
+        old_id.push(old);
+    }
+    Some(old_id)
+}
+
+/// The names and every name a `use` gives one of them (`use a::save as store`): a body that names the
+/// function may name it so.
+fn with_aliases(index: &Index, names: &[String]) -> Vec<String> {
+    let mut all: std::collections::BTreeSet<String> = names.iter().cloned().collect();
+    loop {
+        let mut grew = false;
+        for module in &index.modules.modules {
+            for entry in &module.uses {
+                let named = entry.path.iter().rev().find(|s| *s != "self");
+                if let (Some(alias), Some(named)) = (&entry.alias, named) {
+                    if all.contains(named) && !all.contains(alias) {
+                        all.insert(alias.clone());
+                        grew = true;
+                    }
+                }
+            }
+        }
+        if !grew {
+            return all.into_iter().collect();
+        }
     }
 }

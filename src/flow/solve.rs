@@ -16,7 +16,6 @@ use crate::diagnostic::{Span, TraceStep};
 use crate::index::{DeclId, FnId, Index, TypeId};
 use crate::parse::flow_ir::Render;
 use crate::parse::Named;
-use crate::workspace::FileId;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -164,14 +163,14 @@ pub fn compute(index: &Index) -> FlowFacts {
 /// of this one, for the next.
 pub fn compute_with(
     index: &Index,
-    previous: Option<(&FlowMemo, &[FileId])>,
+    previous: Option<(&FlowMemo, &crate::parse::Edit)>,
     keep: bool,
 ) -> (FlowFacts, Option<FlowMemo>) {
     let mut clock = Stopwatch::default();
     let hand = HandWritten::collect(index);
-    let reuse = previous.and_then(|(memo, changed)| Reuse::new(memo, index, &hand, changed));
-    let tables = match &reuse {
-        Some(reuse) => reuse.tables(),
+    let reuse = previous.and_then(|(memo, edit)| Reuse::new(memo, index, &hand, edit));
+    let tables = match reuse.as_ref().and_then(Reuse::tables) {
+        Some(tables) => tables,
         None => Arc::new(Tables::build(index, hand)),
     };
     let Tables {

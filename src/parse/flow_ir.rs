@@ -94,6 +94,13 @@ impl<T> std::fmt::Debug for Encoded<T> {
     }
 }
 
+impl<T> Encoded<T> {
+    /// The encoding: names in it are their bytes (what `flow::FlowMemo` searches for a changed name).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 impl<T: Serialize + serde::de::DeserializeOwned + Default> Encoded<T> {
     /// `value`, made of `file`.
     pub fn encode(value: &T, file: FileId) -> Encoded<T> {

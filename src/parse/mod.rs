@@ -56,6 +56,9 @@ pub struct Edit {
     /// the same manifests too (the pipeline checks), the index is the one before but for the changed
     /// files' places and bodies.
     pub same_shape: bool,
+    /// Same files in the same places, and each changed one a source file whose edit changed only
+    /// functions (`shape::changed_functions`): those functions' names (none when `same_shape`).
+    pub changed_functions: Option<Vec<String>>,
 }
 
 impl ParseMemo {
@@ -192,14 +195,24 @@ pub fn parse_workspace_reusing(
         return summaries;
     }
     memo.reused = unchanged.iter().filter(|same| **same).count();
-    memo.edit = had_run.then(|| Edit {
-        changed: (0..workspace.files.len())
-            .filter(|i| !unchanged[*i])
-            .map(|i| FileId(i as u32))
-            .collect(),
-        same_shape: same_files
+    memo.edit = had_run.then(|| {
+        let same_shape = same_files
             && (shapes_before.iter())
-                .all(|(i, before)| keeps_shape(&workspace.files[*i], before, &summaries[*i])),
+                .all(|(i, before)| keeps_shape(&workspace.files[*i], before, &summaries[*i]));
+        Edit {
+            changed: (0..workspace.files.len())
+                .filter(|i| !unchanged[*i])
+                .map(|i| FileId(i as u32))
+                .collect(),
+            same_shape,
+            changed_functions: if same_shape {
+                Some(Vec::new())
+            } else if same_files {
+                functions_changed(workspace, &unchanged, &memo.entries, &summaries)
+            } else {
+                None
+            },
+        }
     });
     memo.include_tests = options.include_tests;
     let entry = |(source, summary): (&crate::workspace::SourceFile, &FileSummary)| {
@@ -223,6 +236,26 @@ pub fn parse_workspace_reusing(
             .collect();
     }
     summaries
+}
+
+/// The names of the functions the edit added, removed or changed, if it changed only functions in source
+/// files (`shape::changed_functions`); `entries` are the summaries before the edit.
+fn functions_changed(
+    workspace: &Workspace,
+    unchanged: &[bool],
+    entries: &[(String, std::sync::Arc<str>, FileSummary)],
+    summaries: &[FileSummary],
+) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for (i, _) in unchanged.iter().enumerate().filter(|(_, same)| !**same) {
+        if workspace.files[i].kind == crate::workspace::FileKind::Config {
+            return None;
+        }
+        names.extend(shape::changed_functions(&entries[i].2, &summaries[i])?);
+    }
+    names.sort_unstable();
+    names.dedup();
+    Some(names)
 }
 
 /// Whether a changed file keeps the shape it had (`before`): a config edit never does, as it can change

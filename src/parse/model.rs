@@ -53,6 +53,20 @@ pub struct Item {
     pub kind: ItemKind,
 }
 
+impl Item {
+    /// Its name, places, visibility and attributes, without what its kind holds (`Other`).
+    pub fn clone_without_kind(&self) -> Item {
+        Item {
+            name: self.name.clone(),
+            name_span: self.name_span,
+            item_span: self.item_span,
+            is_pub: self.is_pub,
+            annotations: self.annotations.clone(),
+            kind: ItemKind::Other,
+        }
+    }
+}
+
 /// A trait: its methods (with their default bodies, if any) and the traits it extends, as written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TraitDef {

@@ -3,12 +3,112 @@
 //! moved), the index is the one before but for those places and bodies, so a language server can take
 //! the evaluations of its last analysis that read nothing the edit changed (`flow::FlowMemo`).
 
+use super::model::{ImplDef, Item, ItemKind, ModDef};
 use super::FileSummary;
 use crate::diagnostic::without_places;
 
 /// The summary's items written without places and bodies (`None` if they cannot be written).
 pub fn outline(summary: &FileSummary) -> Option<Vec<u8>> {
     without_places(|| postcard::to_allocvec(&summary.items).ok())
+}
+
+/// When an edit changed only functions of a file (added, removed, their signatures changed), the names of
+/// those functions; `None` when it changed anything else. Only free functions and the methods of inherent
+/// impls count, without `pii_lint` attributes: what another function can see of them is their name, so the
+/// flow may keep the evaluations of the functions that name none of them (`flow::FlowMemo`). A trait
+/// impl's methods are called without their name being written (`?`, `{}`, `.into()`), and an attribute
+/// declares data, sinks or consent checks, so a change to either is a change of shape.
+pub fn changed_functions(before: &FileSummary, after: &FileSummary) -> Option<Vec<String>> {
+    let mut functions_before = Vec::new();
+    let mut functions_after = Vec::new();
+    let rest_before = without_functions(&before.items, &[], &mut functions_before)?;
+    let rest_after = without_functions(&after.items, &[], &mut functions_after)?;
+    if rest_before != rest_after {
+        return None;
+    }
+    functions_before.sort_unstable();
+    functions_after.sort_unstable();
+    let mut names: Vec<String> = Vec::new();
+    let (mut b, mut a) = (0, 0);
+    while b < functions_before.len() || a < functions_after.len() {
+        let order = match (functions_before.get(b), functions_after.get(a)) {
+            (Some(before), Some(after)) => (&before.0, &before.1).cmp(&(&after.0, &after.1)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Equal => (a, b) = (a + 1, b + 1),
+            std::cmp::Ordering::Less => {
+                names.push(functions_before[b].2.clone());
+                b += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                names.push(functions_after[a].2.clone());
+                a += 1;
+            }
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    Some(names)
+}
+
+/// A function taken out of its file's items: where it was (the positions of the items holding it), its
+/// outline, and its name.
+type TakenFunction = (Vec<u32>, Vec<u8>, String);
+
+/// The outline of `items` without the functions `changed_functions` follows, which go to `taken`.
+fn without_functions(
+    items: &[Item],
+    at: &[u32],
+    taken: &mut Vec<TakenFunction>,
+) -> Option<Vec<u8>> {
+    let rest = rest_of(items, at, taken)?;
+    without_places(|| postcard::to_allocvec(&rest).ok())
+}
+
+fn rest_of(items: &[Item], at: &[u32], taken: &mut Vec<TakenFunction>) -> Option<Vec<Item>> {
+    let mut rest = Vec::with_capacity(items.len());
+    for item in items {
+        let here = || [at, &[rest.len() as u32]].concat();
+        match &item.kind {
+            ItemKind::Fn(_) if item.annotations.is_empty() => {
+                let outline = without_places(|| postcard::to_allocvec(item).ok())?;
+                taken.push((at.to_vec(), outline, item.name.clone()));
+                continue;
+            }
+            ItemKind::Mod(ModDef {
+                inline: Some(inner),
+                path_attr,
+            }) => {
+                let inner = rest_of(inner, &here(), taken)?;
+                rest.push(Item {
+                    kind: ItemKind::Mod(ModDef {
+                        inline: Some(inner),
+                        path_attr: path_attr.clone(),
+                    }),
+                    ..item.clone_without_kind()
+                });
+            }
+            ItemKind::Impl(ImplDef {
+                self_ty,
+                trait_path: None,
+                items: methods,
+            }) => {
+                let methods = rest_of(methods, &here(), taken)?;
+                rest.push(Item {
+                    kind: ItemKind::Impl(ImplDef {
+                        self_ty: self_ty.clone(),
+                        trait_path: None,
+                        items: methods,
+                    }),
+                    ..item.clone_without_kind()
+                });
+            }
+            _ => rest.push(item.clone()),
+        }
+    }
+    Some(rest)
 }
 
 #[cfg(test)]
