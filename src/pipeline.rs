@@ -212,7 +212,7 @@ pub fn check_reusing(
     let functions_edit = (memo.parse.edit())
         .filter(|edit| edit.changed_functions.is_some() && same_layout)
         .cloned();
-    let same_shape = functions_edit.as_ref().is_some_and(|edit| edit.same_shape);
+
     let index = timings.time("index", || {
         if let Some(pack) = &expansions_pack {
             let written = pack.read().unwrap_or_default();
@@ -224,7 +224,7 @@ pub fn check_reusing(
             config_file,
             summaries,
             &mut memo.index,
-            same_shape,
+            (functions_edit.as_ref()).and_then(|edit| edit.changed_functions.as_deref()),
         );
         if let Some(pack) = expansions_pack {
             if let Some(bytes) = memo.index.expansions_pack(&index.workspace.files) {

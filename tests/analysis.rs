@@ -467,12 +467,73 @@ fn reanalyse_after_body_edits(prepared: bool) {
     let (reused, findings) = edit("src/models.rs", models.replace("self.tier", "self.phone"));
     assert_eq!(reused, 0, "a render read from a body changed");
     assert_eq!(leaks(&findings), 2, "{findings:#?}");
-    // A signature changes: nothing is taken.
+    // A field is added: the index's shape changed, nothing is taken.
     let (reused, _) = edit(
-        "src/orders.rs",
-        orders.replace("-> u8 {\n    c.tier", "-> u16 {\n    c.tier as u16"),
+        "src/models.rs",
+        models.replace("pub tier: u8,", "pub tier: u8,\n    pub rank: u8,"),
     );
     assert_eq!(reused, 0, "the index's shape changed");
+}
+
+/// After an edit that only adds, removes or changes functions, the functions after them are renumbered;
+/// the re-analysis takes the evaluations of the functions that name none of the changed ones (by their
+/// name or by a `use` alias), and still gives a fresh run's findings.
+#[test]
+fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
+    use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
+    let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub tier: u8,\n}\n";
+    let orders = "pub fn masked(_phone: &str) -> String {\n    String::new()\n}\n\npub fn tier_of(c: &crate::models::Customer) -> u8 {\n    c.tier\n}\n";
+    let audit = "use crate::orders::masked as hide;\n\npub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", hide(&c.phone));\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n";
+    let dir = common::workspace(&[
+        (
+            "src/lib.rs",
+            "pub mod audit;\npub mod models;\npub mod orders;\n",
+        ),
+        ("src/models.rs", models),
+        ("src/orders.rs", orders),
+        ("src/audit.rs", audit),
+    ]);
+    date_back(dir.path(), std::time::Duration::from_secs(60));
+    let request = request_in(dir.path());
+    let mut memo = Memo::kept();
+    check_reusing(&request, &mut memo).expect("runs");
+    let mut edit = |text: String| {
+        common::write_files(dir.path(), &[("src/orders.rs", text.as_str())]);
+        memo.prepare();
+        let warm = check_reusing(&request, &mut memo).expect("runs");
+        let cold = check(&request).expect("runs");
+        assert_eq!(
+            described(&warm.findings),
+            described(&cold.findings),
+            "after:\n{text}"
+        );
+        let facts = |flow: &cargo_pii_lint::flow::FlowFacts| {
+            format!("{:?} {:?} {:?}", flow.sink_flows, flow.reads, flow.purposes)
+        };
+        assert_eq!(facts(&warm.flow), facts(&cold.flow), "after:\n{text}");
+        let leaks = (cold.findings.iter())
+            .filter(|f| f.message.contains("log sink"))
+            .count();
+        (warm.flow.evaluations.0, leaks)
+    };
+    // A function first in the file: every function after it is renumbered, and taken.
+    let first = format!("pub fn first() -> u8 {{\n    1\n}}\n\n{orders}");
+    let (reused, leaks) = edit(first.clone());
+    assert!(reused >= 2, "{reused} taken");
+    assert_eq!(leaks, 0);
+    // `masked` is renamed: `hide` names nothing in the workspace now, so `audit` (in an unchanged file,
+    // naming it only by its alias) prints the phone it is given.
+    let (reused, leaks) = edit(first.replace("fn masked", "fn masked_v2"));
+    assert!(reused >= 1, "`count` is taken");
+    assert_eq!(leaks, 1);
+    let (_, leaks) = edit(first.clone());
+    assert_eq!(leaks, 0);
+    // A signature changes: `count`, which calls it, is evaluated again; `audit` is taken.
+    let (reused, _) = edit(first.replace("-> u8 {\n    c.tier", "-> u16 {\n    c.tier as u16"));
+    assert!(reused >= 1, "`audit` is taken");
+    // A struct is added: the index's shape changed, nothing is taken.
+    let (reused, _) = edit(format!("{first}\npub struct Ledger;\n"));
+    assert_eq!(reused, 0);
 }
 
 /// The language server keeps the items workspace macros made; an edit of a macro's rules or of an

@@ -14,6 +14,7 @@
 use super::eval::{CallSite, FnFacts, Trail};
 use super::render::HandWritten;
 use super::tables::Tables;
+use super::types::TypeFacts;
 use super::value::Value;
 use crate::index::{FnId, Index, TypeId};
 use crate::parse::Edit;
@@ -156,6 +157,9 @@ pub struct Reuse<'a> {
 struct Renumbered {
     evaluations: Vec<Vec<Arc<Evaluation>>>,
     callees: Vec<Option<Vec<u32>>>,
+    /// Per function now, its id before; per function before, its id now.
+    old_id: Vec<Option<u32>>,
+    new_id: Vec<Option<u32>>,
 }
 
 impl<'a> Reuse<'a> {
@@ -186,7 +190,8 @@ impl<'a> Reuse<'a> {
                 renumbered: None,
             });
         }
-        if changed_functions.is_empty() {
+        // A type or trait of a changed function's name may resolve otherwise now.
+        if changed_functions.is_empty() || !index.modules.names_only_functions(changed_functions) {
             return None;
         }
         let old_id = old_ids(&memo.keys, &keys)?;
@@ -231,6 +236,8 @@ impl<'a> Reuse<'a> {
             renumbered: Some(Renumbered {
                 evaluations,
                 callees,
+                old_id,
+                new_id,
             }),
         })
     }
@@ -241,6 +248,11 @@ impl<'a> Reuse<'a> {
         self.renumbered
             .is_none()
             .then(|| Arc::clone(&self.memo.tables))
+    }
+
+    /// The type facts of the analysis before: the edit changed no type, and the renders are the same.
+    pub fn type_facts(&self) -> Arc<TypeFacts> {
+        Arc::clone(&self.memo.tables.types)
     }
 
     /// What `function`'s body calls, as found before the edit, unless the edit can have changed it.
@@ -254,12 +266,40 @@ impl<'a> Reuse<'a> {
         }
     }
 
-    /// The levels found before the edit, if the functions and their calls are the same now.
+    /// The levels found before the edit, if the calls are the same now (`order::levels` of them).
     pub fn level(&self, callees: &[Vec<u32>]) -> Option<Vec<u32>> {
-        let same = self.renumbered.is_none()
-            && (self.edited.iter().enumerate())
+        let Some(renumbered) = &self.renumbered else {
+            let same = (self.edited.iter().enumerate())
                 .all(|(f, edited)| !edited || self.memo.callees[f] == callees[f]);
-        same.then(|| self.memo.level.clone())
+            return same.then(|| self.memo.level.clone());
+        };
+        // After a renumbering: the functions there before call what they called, renumbered, and the new
+        // ones call only those (or themselves). No function there before calls a new one then, so each
+        // keeps its level, and a new one is a level above its highest callee.
+        let mut level = vec![0; callees.len()];
+        for (f, old) in renumbered.old_id.iter().enumerate() {
+            let Some(old) = old else { continue };
+            let before = self.memo.callees[*old as usize].iter();
+            let same = before
+                .map(|c| renumbered.new_id[*c as usize])
+                .eq(callees[f].iter().map(|c| Some(*c)));
+            if !same {
+                return None;
+            }
+            level[f] = self.memo.level[*old as usize];
+        }
+        for (f, old) in renumbered.old_id.iter().enumerate() {
+            if old.is_some() {
+                continue;
+            }
+            let mut highest = None;
+            for callee in callees[f].iter().filter(|c| **c as usize != f) {
+                renumbered.old_id[*callee as usize]?;
+                highest = highest.max(Some(level[*callee as usize] + 1));
+            }
+            level[f] = highest.unwrap_or(0);
+        }
+        Some(level)
     }
 
     /// A kept evaluation of `function` that read summaries with the fingerprints they have now.

@@ -171,7 +171,11 @@ pub fn compute_with(
     let reuse = previous.and_then(|(memo, edit)| Reuse::new(memo, index, &hand, edit));
     let tables = match reuse.as_ref().and_then(Reuse::tables) {
         Some(tables) => tables,
-        None => Arc::new(Tables::build(index, hand)),
+        None => Arc::new(Tables::build(
+            index,
+            hand,
+            reuse.as_ref().map(Reuse::type_facts),
+        )),
     };
     let Tables {
         catalog,
@@ -480,38 +484,48 @@ fn take_kept(before: &Arc<Evaluation>, seen: &std::sync::Mutex<Seen>, keep: bool
 /// Functions to evaluate, by level: each at most once in it, so a function whose summary grew adds each
 /// of its (maybe thousands of) callers in constant time when they are waiting already.
 struct Worklist {
-    waiting: BTreeSet<(u32, u32)>,
+    /// Per level, the functions waiting there, in no particular order.
+    waiting: Vec<Vec<u32>>,
+    /// No level below this one has a function waiting.
+    lowest: usize,
     queued: Vec<bool>,
 }
 
 impl Worklist {
     /// Every function, at its level.
     fn all(level: &[u32]) -> Worklist {
+        let levels = level
+            .iter()
+            .max()
+            .map_or(0, |highest| *highest as usize + 1);
+        let mut waiting = vec![Vec::new(); levels];
+        for (id, at) in level.iter().enumerate() {
+            waiting[*at as usize].push(id as u32);
+        }
         Worklist {
-            waiting: (0..level.len() as u32)
-                .map(|id| (level[id as usize], id))
-                .collect(),
+            waiting,
+            lowest: 0,
             queued: vec![true; level.len()],
         }
     }
 
     fn push(&mut self, level: u32, id: u32) {
         if !std::mem::replace(&mut self.queued[id as usize], true) {
-            self.waiting.insert((level, id));
+            // A call the prescan missed can make a caller's level lower than its callee's.
+            self.waiting[level as usize].push(id);
+            self.lowest = self.lowest.min(level as usize);
         }
     }
 
     /// The waiting functions of the lowest level, in id order.
     fn pop_lowest_level(&mut self) -> Option<Vec<u32>> {
-        let &(lowest, _) = self.waiting.first()?;
-        let mut batch = Vec::new();
-        while let Some(&(level, id)) = self.waiting.first() {
-            if level != lowest {
-                break;
-            }
-            self.waiting.pop_first();
-            self.queued[id as usize] = false;
-            batch.push(id);
+        while self.waiting.get(self.lowest)?.is_empty() {
+            self.lowest += 1;
+        }
+        let mut batch = std::mem::take(&mut self.waiting[self.lowest]);
+        batch.sort_unstable();
+        for id in &batch {
+            self.queued[*id as usize] = false;
         }
         Some(batch)
     }

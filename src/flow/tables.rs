@@ -1,7 +1,8 @@
 //! What the flow builds from the index before evaluating anything: sinks and sources, type facts,
 //! methods by type and name, conversions' shapes, consent checks. They depend on the items only, but
 //! for the hand-written renders (read from `Debug`/`Display`/`Serialize` bodies), so a language server
-//! keeps them for an edit that keeps the index's shape and the renders (`FlowMemo`).
+//! keeps them for an edit that keeps the index's shape and the renders, and the type facts for an edit
+//! that changed only functions (`FlowMemo`).
 
 use super::catalog::Catalog;
 use super::guards::ConsentTable;
@@ -13,19 +14,27 @@ use crate::index::Index;
 
 pub struct Tables {
     pub catalog: Catalog,
-    pub types: TypeFacts,
+    /// Shared with the analysis after an edit that changed only functions: they depend on the types.
+    pub types: std::sync::Arc<TypeFacts>,
     pub methods: MethodTable,
     pub overloads: Overloads,
     pub consents: ConsentTable,
 }
 
 impl Tables {
-    pub fn build(index: &Index, hand: HandWritten) -> Tables {
+    /// The tables of `index`, with the type facts `types` when given (those of an index with the same
+    /// types, config and renders).
+    pub fn build(
+        index: &Index,
+        hand: HandWritten,
+        types: Option<std::sync::Arc<TypeFacts>>,
+    ) -> Tables {
         let catalog = Catalog::builtin()
             .with_config(&index.config)
             .with_workspace_macros(index);
         Tables {
-            types: TypeFacts::build(index, &catalog, hand),
+            types: types
+                .unwrap_or_else(|| std::sync::Arc::new(TypeFacts::build(index, &catalog, hand))),
             catalog,
             methods: MethodTable::build(index),
             overloads: Overloads::new(index),

@@ -78,7 +78,7 @@ pub fn build(
     config_file: Option<FileId>,
     mut summaries: Vec<FileSummary>,
     memo: &mut super::IndexMemo,
-    same_shape: bool,
+    changed_functions: Option<&[String]>,
 ) -> Index {
     let (
         tree,
@@ -128,7 +128,11 @@ pub fn build(
             builder.impls.len(),
             builder.traits.len(),
         );
-        let resolved = memo.take_resolved(same_shape, counts);
+        // Types and traits resolve by name as before when only functions changed, unless another item
+        // shares a changed function's name.
+        let same_items =
+            changed_functions.is_some_and(|names| builder.tree.names_only_functions(names));
+        let resolved = memo.take_resolved(same_items, counts);
         let carried_fields = match resolved {
             Some(resolved) => {
                 builder.take_resolved(&resolved);

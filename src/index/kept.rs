@@ -1,7 +1,8 @@
 //! What a language server keeps of one index for the next analysis: the macro expansions, and what was
 //! resolved from the items alone (impls' types and traits, supertraits, fields carrying personal-data
-//! types). After an edit that keeps every file's shape (`parse::shape`) the items resolve as before, so
-//! that is taken instead of resolved again. `IndexMemo::default()` keeps nothing.
+//! types). After an edit that keeps every file's shape (`parse::shape`), or changes only functions whose
+//! names no other item has, the types and traits resolve as before, so that is taken instead of resolved
+//! again. `IndexMemo::default()` keeps nothing.
 
 use super::expand::ExpansionMemo;
 use super::{FieldData, TraitId, TypeId};
@@ -60,17 +61,18 @@ impl IndexMemo {
         self.keep
     }
 
-    /// What the last index resolved, when the edit since kept the shape and the items are as many.
+    /// What the last index resolved, when the edit since kept the types, traits and impls (`same_items`)
+    /// and they are as many.
     pub(super) fn take_resolved(
         &mut self,
-        same_shape: bool,
+        same_items: bool,
         (types, impls, traits): (usize, usize, usize),
     ) -> Option<Resolved> {
         let resolved = self.resolved.take()?;
         let fits = resolved.types == types
             && resolved.impl_types.len() == impls
             && resolved.supertraits.len() == traits;
-        (same_shape && fits).then_some(resolved)
+        (same_items && fits).then_some(resolved)
     }
 
     /// Kept for the next analysis (only when it keeps: `keeps`).

@@ -148,21 +148,29 @@ impl Index {
             config_file,
             summaries,
             &mut IndexMemo::default(),
-            false,
+            None,
         )
     }
 
-    /// `build`, taking what `memo` kept of the last index (the macro expansions; with `same_shape`, an
-    /// edit since that kept every file's shape, its resolutions) and leaving this one's.
+    /// `build`, taking what `memo` kept of the last index (the macro expansions; with `changed_functions`,
+    /// an edit since that changed only the functions named, or nothing but bodies, its resolutions) and
+    /// leaving this one's.
     pub fn build_reusing(
         workspace: Workspace,
         config: Config,
         config_file: Option<FileId>,
         summaries: Vec<crate::parse::FileSummary>,
         memo: &mut IndexMemo,
-        same_shape: bool,
+        changed_functions: Option<&[String]>,
     ) -> Index {
-        build::build(workspace, config, config_file, summaries, memo, same_shape)
+        build::build(
+            workspace,
+            config,
+            config_file,
+            summaries,
+            memo,
+            changed_functions,
+        )
     }
 
     /// What a path written in `module` names; each (module, path) is resolved once per run.

@@ -147,6 +147,18 @@ pub struct ModuleTree {
 }
 
 impl ModuleTree {
+    /// Whether every item called by one of `names` is a function: then a change to those functions
+    /// changes how no type or trait resolves.
+    pub fn names_only_functions(&self, names: &[String]) -> bool {
+        (self.modules.iter()).all(|module| {
+            (names
+                .iter()
+                .flat_map(|name| module.defs.get(name))
+                .flatten())
+            .all(|def| matches!(def, Def::Fn(_)))
+        })
+    }
+
     pub fn get(&self, id: ModuleId) -> &Module {
         &self.modules[id.0 as usize]
     }

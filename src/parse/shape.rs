@@ -113,15 +113,69 @@ fn rest_of(items: &[Item], at: &[u32], taken: &mut Vec<TakenFunction>) -> Option
 
 #[cfg(test)]
 mod tests {
-    use super::outline;
-    use crate::parse::{parse_file, ParseOptions};
+    use super::{changed_functions, outline};
+    use crate::parse::{parse_file, FileSummary, ParseOptions};
     use crate::workspace::FileId;
 
-    fn shape_of(text: &str) -> Option<Vec<u8>> {
+    fn parsed(text: &str) -> FileSummary {
         let options = ParseOptions {
             include_tests: false,
         };
-        outline(&parse_file(FileId(0), text, &options))
+        parse_file(FileId(0), text, &options)
+    }
+
+    fn shape_of(text: &str) -> Option<Vec<u8>> {
+        outline(&parsed(text))
+    }
+
+    #[test]
+    fn functions_added_removed_or_changed_are_named() {
+        let before = "struct User { email: String }\nfn save(u: &User) -> u32 { 1 }\nimpl User {\n    fn mail(&self) {}\n}\nmod inner {\n    fn deep() {}\n}\n";
+        let changed = |after: &str| changed_functions(&parsed(before), &parsed(after));
+        assert_eq!(changed(before), Some(vec![]));
+        // Bodies edited and lines moved change no function.
+        assert_eq!(
+            changed(
+                &before
+                    .replace("{ 1 }", "{\n    2\n}")
+                    .replace("struct", "\n\nstruct")
+            ),
+            Some(vec![])
+        );
+        for (after, names) in [
+            (format!("{before}fn more() {{}}\n"), vec!["more"]),
+            (
+                before.replace("fn save(u: &User) -> u32 { 1 }\n", ""),
+                vec!["save"],
+            ),
+            (before.replace("-> u32", "-> u64"), vec!["save"]),
+            (before.replace("fn save", "fn store"), vec!["save", "store"]),
+            (
+                before.replace(
+                    "    fn mail(&self) {}\n",
+                    "    fn mail(&self) {}\n    fn new() {}\n",
+                ),
+                vec!["new"],
+            ),
+            (
+                before.replace("fn deep() {}", "fn deep(x: u8) {}"),
+                vec!["deep"],
+            ),
+        ] {
+            let names: Vec<String> = names.into_iter().map(String::from).collect();
+            assert_eq!(changed(&after), Some(names), "{after}");
+        }
+        // Anything else is more than functions: a field, a trait impl's method, an attribute, an item.
+        for after in [
+            before.replace("email: String", "email: String, phone: String"),
+            format!(
+                "{before}impl Clone for User {{\n    fn clone(&self) -> Self {{ todo!() }}\n}}\n"
+            ),
+            before.replace("fn save", "#[pii_lint::sink(kind = \"log\")]\nfn save"),
+            format!("{before}struct Order;\n"),
+        ] {
+            assert_eq!(changed(&after), None, "{after}");
+        }
     }
 
     #[test]
