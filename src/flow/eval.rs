@@ -29,10 +29,12 @@ pub struct Shared<'a> {
     pub names: &'a super::value::FnNames,
 }
 
+/// Hashed, not ordered: tens of thousands of evaluations add to them (a language server's taken ones each
+/// look up every field they read), and only the run's end needs them in order.
 #[derive(Debug, Default)]
 pub struct Seen {
-    pub used_fields: BTreeSet<String>,
-    pub rendered: BTreeSet<TypeId>,
+    pub used_fields: rustc_hash::FxHashSet<String>,
+    pub rendered: rustc_hash::FxHashSet<TypeId>,
 }
 
 #[derive(Debug, Clone)]

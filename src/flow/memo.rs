@@ -27,8 +27,9 @@ pub struct Evaluation {
     /// The functions whose summaries it read, with those summaries' fingerprints then.
     read: Box<[(u32, u64)]>,
     pub facts: Arc<FnFacts>,
-    pub used_fields: Box<[String]>,
-    pub rendered: Box<[TypeId]>,
+    /// Shared by the evaluation renumbered from it.
+    pub used_fields: Arc<[String]>,
+    pub rendered: Arc<[TypeId]>,
     /// Its function's summary when this evaluation alone made it, whether that added anything to an
     /// empty one, and its fingerprint.
     first_summary: std::sync::OnceLock<(Arc<Value>, bool, u64)>,
@@ -92,8 +93,8 @@ impl Evaluation {
         Some(Arc::new(Evaluation {
             read,
             facts,
-            used_fields: self.used_fields.clone(),
-            rendered: self.rendered.clone(),
+            used_fields: Arc::clone(&self.used_fields),
+            rendered: Arc::clone(&self.rendered),
             first_summary: self.first_summary.clone(),
         }))
     }
@@ -150,16 +151,22 @@ pub struct Reuse<'a> {
     /// Per function: written in a file the edit changed (or, after a renumbering, new or naming a changed
     /// function), so always evaluated again.
     edited: Vec<bool>,
-    /// After a renumbering: per function (new ids), its kept evaluations and callees renumbered.
+    /// After a renumbering: per function (new ids), its kept evaluations renumbered, and the ids.
     renumbered: Option<Renumbered>,
 }
 
 struct Renumbered {
-    evaluations: Vec<Vec<Arc<Evaluation>>>,
-    callees: Vec<Option<Vec<u32>>>,
+    evaluations: Vec<Kept>,
     /// Per function now, its id before; per function before, its id now.
     old_id: Vec<Option<u32>>,
     new_id: Vec<Option<u32>>,
+}
+
+/// A function's kept evaluations after a renumbering.
+enum Kept {
+    /// Those of the function's id before, which name no function whose id changed.
+    Before(u32),
+    Renumbered(Vec<Arc<Evaluation>>),
 }
 
 impl<'a> Reuse<'a> {
@@ -214,28 +221,32 @@ impl<'a> Reuse<'a> {
                     || finders.iter().any(|name| name.find(body).is_some())
             })
             .collect();
-        let (evaluations, callees) = (0..index.fns.len())
+        let evaluations = (0..index.fns.len())
             .into_par_iter()
             .map(|f| match old_id[f] {
                 Some(old) if !edited[f] => {
-                    let old = old as usize;
-                    let evaluations = (memo.evaluations[old].iter())
+                    let before = &memo.evaluations[old as usize];
+                    let renumbered: Vec<Arc<Evaluation>> = before
+                        .iter()
                         .filter_map(|e| e.renumbered(&new_id))
                         .collect();
-                    let callees = (memo.callees[old].iter())
-                        .map(|c| new_id[*c as usize])
-                        .collect();
-                    (evaluations, callees)
+                    let same = renumbered.len() == before.len()
+                        && (renumbered.iter().zip(before))
+                            .all(|(now, then)| Arc::ptr_eq(now, then));
+                    if same {
+                        Kept::Before(old)
+                    } else {
+                        Kept::Renumbered(renumbered)
+                    }
                 }
-                _ => (Vec::new(), None),
+                _ => Kept::Renumbered(Vec::new()),
             })
-            .unzip();
+            .collect();
         Some(Reuse {
             memo,
             edited,
             renumbered: Some(Renumbered {
                 evaluations,
-                callees,
                 old_id,
                 new_id,
             }),
@@ -261,7 +272,12 @@ impl<'a> Reuse<'a> {
             return None;
         }
         match &self.renumbered {
-            Some(renumbered) => renumbered.callees[function].clone(),
+            Some(renumbered) => {
+                let old = renumbered.old_id[function]? as usize;
+                (self.memo.callees[old].iter())
+                    .map(|callee| renumbered.new_id[*callee as usize])
+                    .collect()
+            }
             None => Some(self.memo.callees[function].clone()),
         }
     }
@@ -308,7 +324,10 @@ impl<'a> Reuse<'a> {
             return None;
         }
         let kept = match &self.renumbered {
-            Some(renumbered) => &renumbered.evaluations[function as usize],
+            Some(renumbered) => match &renumbered.evaluations[function as usize] {
+                Kept::Before(old) => &self.memo.evaluations[*old as usize],
+                Kept::Renumbered(evaluations) => evaluations,
+            },
             None => &self.memo.evaluations[function as usize],
         };
         kept.iter().find(|e| {
@@ -322,21 +341,30 @@ impl<'a> Reuse<'a> {
 /// Per function now, its id before (`keys` before and now), if it was there; `None` when the functions
 /// kept are not in the order they had (a function moved: the order of calls to them could differ).
 fn old_ids(before: &[u64], now: &[u64]) -> Option<Vec<Option<u32>>> {
+    // An edit changes the functions of a few files: the ids before the first change and after the last
+    // are matched in place, those between by key.
+    let prefix = (before.iter().zip(now)).take_while(|(b, n)| b == n).count();
+    let longest = before.len().min(now.len()) - prefix;
+    let suffix = (before.iter().rev().zip(now.iter().rev()))
+        .take(longest)
+        .take_while(|(b, n)| b == n)
+        .count();
+    let (middle_before, middle_now) = (prefix..before.len() - suffix, prefix..now.len() - suffix);
     // The same key twice (functions of one name in one module and impl, under different `cfg`s) is
     // told apart by its place among them.
     let mut seen: rustc_hash::FxHashMap<u64, u32> = Default::default();
     let mut by_key: rustc_hash::FxHashMap<(u64, u32), u32> = Default::default();
-    for (id, key) in before.iter().enumerate() {
-        let nth = seen.entry(*key).or_default();
-        by_key.insert((*key, *nth), id as u32);
+    for id in middle_before {
+        let nth = seen.entry(before[id]).or_default();
+        by_key.insert((before[id], *nth), id as u32);
         *nth += 1;
     }
     seen.clear();
-    let mut last = None;
-    let mut old_id = Vec::with_capacity(now.len());
-    for key in now {
-        let nth = seen.entry(*key).or_default();
-        let old = by_key.get(&(*key, *nth)).copied();
+    let mut old_id: Vec<Option<u32>> = (0..prefix as u32).map(Some).collect();
+    let mut last = prefix.checked_sub(1).map(|id| id as u32);
+    for id in middle_now {
+        let nth = seen.entry(now[id]).or_default();
+        let old = by_key.get(&(now[id], *nth)).copied();
         *nth += 1;
         if let Some(old) = old {
             if last.is_some_and(|last| old <= last) {
@@ -346,6 +374,8 @@ fn old_ids(before: &[u64], now: &[u64]) -> Option<Vec<Option<u32>>> {
         }
         old_id.push(old);
     }
+    let shift = before.len() - suffix;
+    old_id.extend((0..suffix).map(|at| Some((shift + at) as u32)));
     Some(old_id)
 }
 
@@ -369,5 +399,30 @@ fn with_aliases(index: &Index, names: &[String]) -> Vec<String> {
         if !grew {
             return all.into_iter().collect();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::old_ids;
+
+    #[test]
+    fn functions_are_matched_by_key_in_order() {
+        let same = |ids: &[u32]| ids.iter().map(|id| Some(*id)).collect::<Vec<_>>();
+        assert_eq!(old_ids(&[1, 2, 3], &[1, 2, 3]), Some(same(&[0, 1, 2])));
+        // One added in the middle, one removed.
+        assert_eq!(
+            old_ids(&[1, 2, 3], &[1, 9, 2, 3]),
+            Some(vec![Some(0), None, Some(1), Some(2)])
+        );
+        assert_eq!(old_ids(&[1, 2, 3], &[1, 3]), Some(same(&[0, 2])));
+        // Two functions of one key (under different `cfg`s) keep their order; one of them goes.
+        assert_eq!(
+            old_ids(&[1, 5, 5, 3], &[1, 5, 7, 5, 3]),
+            Some(vec![Some(0), Some(1), None, Some(2), Some(3)])
+        );
+        assert_eq!(old_ids(&[5, 4, 5], &[5, 5]), Some(same(&[0, 2])));
+        // A function moved after another: the order of calls to them could differ.
+        assert_eq!(old_ids(&[1, 2, 3, 4], &[1, 3, 2, 4]), None);
     }
 }

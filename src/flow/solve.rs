@@ -379,8 +379,8 @@ pub fn compute_with(
     let graph = CallGraph::new(&facts);
     let entry = graph.entry_consents();
     let mut flow = FlowFacts {
-        used_fields: seen.used_fields,
-        rendered_types: seen.rendered,
+        used_fields: seen.used_fields.into_iter().collect(),
+        rendered_types: seen.rendered.into_iter().collect(),
         purposes: graph.purposes(index),
         erased_types: erased_types(index, &facts),
         ..FlowFacts::default()
@@ -471,7 +471,7 @@ fn take_kept(before: &Arc<Evaluation>, seen: &std::sync::Mutex<Seen>, keep: bool
         return (Arc::clone(&before.facts), keep.then(|| Arc::clone(before)));
     }
     if let Ok(mut seen) = seen.lock() {
-        for field in &before.used_fields {
+        for field in before.used_fields.iter() {
             if !seen.used_fields.contains(field) {
                 seen.used_fields.insert(field.clone());
             }
