@@ -344,9 +344,11 @@ pub fn compute_with(
     // nothing changes (a worklist; a call's arguments are substituted again only when they depend on
     // the caller's parameters and those grew).
     clock.lap("summaries");
-    let arity = |id: usize| {
-        index.fns[id].def.param_count as usize + usize::from(index.fns[id].def.has_self)
-    };
+    // Read for every call site: kept apart from the functions' other facts, in one small array.
+    let arities: Vec<u32> = (index.fns.iter())
+        .map(|f| f.def.param_count + u32::from(f.def.has_self))
+        .collect();
+    let arity = |id: usize| arities[id] as usize;
     let needed = needed_params(&facts, &callers, arity);
     let mut params: Vec<Vec<Value>> = (0..count)
         .map(|i| vec![Value::default(); arity(i)])
@@ -358,7 +360,8 @@ pub fn compute_with(
         let caller = caller as usize;
         queued[caller] = false;
         let again = std::mem::replace(&mut visited[caller], true);
-        for call in &facts[caller].calls {
+        // Most calls keep no arguments.
+        for call in facts[caller].calls.iter().filter(|c| !c.args().is_empty()) {
             let callee = call.callee.0 as usize;
             for (i, arg) in call.args().iter().enumerate().take(arity(callee)) {
                 if !needed[callee][i] || (again && !arg.mentions_params()) {
