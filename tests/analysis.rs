@@ -483,7 +483,9 @@ fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
     use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
     let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub tier: u8,\n}\n";
     let orders = "pub fn masked(_phone: &str) -> String {\n    String::new()\n}\n\npub fn tier_of(c: &crate::models::Customer) -> u8 {\n    c.tier\n}\n";
-    let audit = "use crate::orders::masked as hide;\n\npub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", hide(&c.phone));\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n";
+    let audit = "use crate::orders::masked as hide;\n\npub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", hide(&c.phone));\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n\npub fn rank(c: &crate::models::Customer) {\n    println!(\"{}\", c.tier);\n}\n";
+    // The return value of `token` (not written yet) is declared before `tier`.
+    let config = "[[data]]\npath = \"shop::orders::token\"\nreturns = true\ncategory = \"name\"\npurpose = \"service\"\n\n[[data]]\npath = \"shop::models::Customer.tier\"\ncategory = \"phone\"\npurpose = \"service\"\n";
     let dir = common::workspace(&[
         (
             "src/lib.rs",
@@ -492,6 +494,7 @@ fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
         ("src/models.rs", models),
         ("src/orders.rs", orders),
         ("src/audit.rs", audit),
+        ("pii-lint.toml", config),
     ]);
     date_back(dir.path(), std::time::Duration::from_secs(60));
     let request = request_in(dir.path());
@@ -520,20 +523,73 @@ fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
     let first = format!("pub fn first() -> u8 {{\n    1\n}}\n\n{orders}");
     let (reused, leaks) = edit(first.clone());
     assert!(reused >= 2, "{reused} taken");
-    assert_eq!(leaks, 0);
+    assert_eq!(leaks, 1, "`rank` prints the tier");
     // `masked` is renamed: `hide` names nothing in the workspace now, so `audit` (in an unchanged file,
     // naming it only by its alias) prints the phone it is given.
     let (reused, leaks) = edit(first.replace("fn masked", "fn masked_v2"));
     assert!(reused >= 1, "`count` is taken");
-    assert_eq!(leaks, 1);
+    assert_eq!(leaks, 2);
     let (_, leaks) = edit(first.clone());
-    assert_eq!(leaks, 0);
+    assert_eq!(leaks, 1);
+    // `token` is written: its return value is declared, and the tier's declaration is numbered after it,
+    // so nothing is taken (`rank`'s kept facts name the tier by its number before).
+    let (reused, leaks) = edit(format!(
+        "{first}\npub fn token() -> String {{\n    String::new()\n}}\n"
+    ));
+    assert_eq!(reused, 0, "the declarations were numbered anew");
+    assert_eq!(leaks, 1);
+    let (reused, _) = edit(first.clone());
+    assert_eq!(reused, 0);
     // A signature changes: `count`, which calls it, is evaluated again; `audit` is taken.
     let (reused, _) = edit(first.replace("-> u8 {\n    c.tier", "-> u16 {\n    c.tier as u16"));
     assert!(reused >= 1, "`audit` is taken");
     // A struct is added: the index's shape changed, nothing is taken.
     let (reused, _) = edit(format!("{first}\npub struct Ledger;\n"));
     assert_eq!(reused, 0);
+}
+
+/// Consents are numbered as checks name them: a function a `[[consent_checks]]` entry names, written
+/// before the others, numbers them anew, and the re-analysis takes nothing (kept facts name consents by
+/// number).
+#[test]
+fn a_reanalysis_after_a_consent_check_is_written_equals_a_fresh_run() {
+    use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
+    let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n";
+    let orders = "pub fn check_b(_c: &crate::models::Customer) -> bool {\n    true\n}\n";
+    let audit = "pub fn notify(c: &crate::models::Customer) {\n    if crate::orders::check_b(c) {\n        println!(\"{}\", c.phone);\n    }\n}\n";
+    let config = "[[consent_checks]]\npath = \"shop::orders::check_a\"\nconsent = \"alpha\"\n\n[[consent_checks]]\npath = \"shop::orders::check_b\"\nconsent = \"beta\"\n";
+    let dir = common::workspace(&[
+        (
+            "src/lib.rs",
+            "pub mod audit;\npub mod models;\npub mod orders;\n",
+        ),
+        ("src/models.rs", models),
+        ("src/orders.rs", orders),
+        ("src/audit.rs", audit),
+        ("pii-lint.toml", config),
+    ]);
+    date_back(dir.path(), std::time::Duration::from_secs(60));
+    let request = request_in(dir.path());
+    let mut memo = Memo::kept();
+    check_reusing(&request, &mut memo).expect("runs");
+    let written = format!(
+        "pub fn check_a(_c: &crate::models::Customer) -> bool {{\n    true\n}}\n\n{orders}"
+    );
+    common::write_files(dir.path(), &[("src/orders.rs", written.as_str())]);
+    let warm = check_reusing(&request, &mut memo).expect("runs");
+    let cold = check(&request).expect("runs");
+    assert_eq!(described(&warm.findings), described(&cold.findings));
+    let facts = |flow: &cargo_pii_lint::flow::FlowFacts| format!("{:?}", flow.sink_flows);
+    assert_eq!(facts(&warm.flow), facts(&cold.flow));
+    assert!(
+        facts(&cold.flow).contains("\"beta\""),
+        "{}",
+        facts(&cold.flow)
+    );
+    assert_eq!(
+        warm.flow.evaluations.0, 0,
+        "the consents were numbered anew"
+    );
 }
 
 /// The language server keeps the items workspace macros made; an edit of a macro's rules or of an

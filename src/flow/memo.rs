@@ -103,6 +103,8 @@ impl Evaluation {
 pub struct FlowMemo {
     /// Which function each id was (`function_keys`).
     keys: Vec<u64>,
+    /// What the declarations were (`declarations_key`).
+    declarations: u64,
     /// Per function (`FnId` order), its evaluations in the order they were made.
     evaluations: Vec<Vec<Arc<Evaluation>>>,
     tables: Arc<Tables>,
@@ -120,6 +122,7 @@ impl FlowMemo {
     ) -> FlowMemo {
         FlowMemo {
             keys: function_keys(index),
+            declarations: declarations_key(index),
             evaluations: vec![Vec::new(); callees.len()],
             tables,
             callees,
@@ -143,6 +146,35 @@ fn function_keys(index: &Index) -> Vec<u64> {
             hasher.finish()
         })
         .collect()
+}
+
+/// A hash of the declarations in `DeclId` order, without places and function ids: a `[[data]]` entry
+/// for a function's return value or parameter declares one datum per function it names, so adding or
+/// removing such a function numbers the declarations after it anew (values name declarations by id).
+fn declarations_key(index: &Index) -> u64 {
+    use crate::index::catalogue::DeclTarget;
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    for decl in &index.catalogue.decls {
+        match &decl.target {
+            DeclTarget::Type(ty) => (0u8, ty.0).hash(&mut hasher),
+            DeclTarget::Param(_, name) => (1u8, name).hash(&mut hasher),
+            DeclTarget::Returns(_) => 2u8.hash(&mut hasher),
+            DeclTarget::Foreign(path) => (3u8, path).hash(&mut hasher),
+        }
+        (
+            &decl.type_name,
+            decl.field,
+            &decl.field_name,
+            &decl.category.value,
+        )
+            .hash(&mut hasher);
+        for purpose in &decl.purposes {
+            purpose.value.hash(&mut hasher);
+        }
+        (decl.sensitive_flag, decl.protected, &decl.retention).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// A kept memo, as the analysis after an edit may use it.
@@ -197,8 +229,12 @@ impl<'a> Reuse<'a> {
                 renumbered: None,
             });
         }
-        // A type or trait of a changed function's name may resolve otherwise now.
-        if changed_functions.is_empty() || !index.modules.names_only_functions(changed_functions) {
+        // A type or trait of a changed function's name may resolve otherwise now; declarations of a
+        // function's data may be numbered otherwise.
+        if changed_functions.is_empty()
+            || !index.modules.names_only_functions(changed_functions)
+            || declarations_key(index) != memo.declarations
+        {
             return None;
         }
         let old_id = old_ids(&memo.keys, &keys)?;
@@ -259,6 +295,12 @@ impl<'a> Reuse<'a> {
         self.renumbered
             .is_none()
             .then(|| Arc::clone(&self.memo.tables))
+    }
+
+    /// Whether the consents have the bits they had (values name consents by bit): a function a
+    /// `[[consent_checks]]` entry names can bring a consent no other check or declaration named.
+    pub fn same_consents(&self, tables: &Tables) -> bool {
+        tables.consents.names == self.memo.tables.consents.names
     }
 
     /// The type facts of the analysis before: the edit changed no type, and the renders are the same.

@@ -168,7 +168,7 @@ pub fn compute_with(
 ) -> (FlowFacts, Option<FlowMemo>) {
     let mut clock = Stopwatch::default();
     let hand = HandWritten::collect(index);
-    let reuse = previous.and_then(|(memo, edit)| Reuse::new(memo, index, &hand, edit));
+    let mut reuse = previous.and_then(|(memo, edit)| Reuse::new(memo, index, &hand, edit));
     let tables = match reuse.as_ref().and_then(Reuse::tables) {
         Some(tables) => tables,
         None => Arc::new(Tables::build(
@@ -177,6 +177,7 @@ pub fn compute_with(
             reuse.as_ref().map(Reuse::type_facts),
         )),
     };
+    reuse = reuse.filter(|reuse| reuse.same_consents(&tables));
     let Tables {
         catalog,
         types,
