@@ -481,9 +481,9 @@ fn reanalyse_after_body_edits(prepared: bool) {
 #[test]
 fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
     use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
-    let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub tier: u8,\n}\n";
-    let orders = "pub fn masked(_phone: &str) -> String {\n    String::new()\n}\n\npub fn tier_of(c: &crate::models::Customer) -> u8 {\n    c.tier\n}\n";
-    let audit = "use crate::orders::masked as hide;\n\npub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", hide(&c.phone));\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n\npub fn rank(c: &crate::models::Customer) {\n    println!(\"{}\", c.tier);\n}\n";
+    let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub tier: u8,\n}\n\npub struct Ledger {\n    pub phone: String,\n}\n";
+    let orders = "pub fn masked(_phone: &str) -> String {\n    String::new()\n}\n\npub fn tier_of(c: &crate::models::Customer) -> u8 {\n    c.tier\n}\n\npub fn load() -> crate::models::Customer {\n    todo!()\n}\n\nimpl crate::models::Customer {\n    pub fn contact(c: &crate::models::Customer) -> String {\n        c.phone.clone()\n    }\n}\n";
+    let audit = "pub fn shout(text: &str) {\n    let x = serde_json::from_str(text).unwrap();\n    println!(\"{}\", x.contact());\n}\n\npub fn dump() {\n    let c = crate::orders::load();\n    println!(\"{}\", c.phone);\n}\n\nuse crate::orders::masked as hide;\n\npub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", hide(&c.phone));\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n\npub fn rank(c: &crate::models::Customer) {\n    println!(\"{}\", c.tier);\n}\n";
     // The return value of `token` (not written yet) is declared before `tier`.
     let config = "[[data]]\npath = \"shop::orders::token\"\nreturns = true\ncategory = \"name\"\npurpose = \"service\"\n\n[[data]]\npath = \"shop::models::Customer.tier\"\ncategory = \"phone\"\npurpose = \"service\"\n";
     let dir = common::workspace(&[
@@ -523,21 +523,36 @@ fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
     let first = format!("pub fn first() -> u8 {{\n    1\n}}\n\n{orders}");
     let (reused, leaks) = edit(first.clone());
     assert!(reused >= 2, "{reused} taken");
-    assert_eq!(leaks, 1, "`rank` prints the tier");
+    assert_eq!(leaks, 2, "`rank` prints the tier, `dump` the phone");
+    // `load` returns another type now, with the same (empty) summary: `dump`, which names it, prints a
+    // field of no personal data; the function keeps its id.
+    let (reused, leaks) =
+        edit(first.replace("-> crate::models::Customer", "-> crate::models::Ledger"));
+    assert!(reused >= 2, "{reused} taken");
+    assert_eq!(leaks, 1, "`dump` prints a ledger's phone");
+    // `contact` becomes a method, the only one of its name: `shout`'s call on a value of unknown type
+    // goes to it now (the methods are filed anew), and prints the phone it returns.
+    let method = first.replace(
+        "contact(c: &crate::models::Customer) -> String {\n        c.phone",
+        "contact(&self) -> String {\n        self.phone",
+    );
+    let (reused, leaks) = edit(method);
+    assert!(reused >= 2, "{reused} taken");
+    assert_eq!(leaks, 3, "`shout` prints the phone");
     // `masked` is renamed: `hide` names nothing in the workspace now, so `audit` (in an unchanged file,
     // naming it only by its alias) prints the phone it is given.
     let (reused, leaks) = edit(first.replace("fn masked", "fn masked_v2"));
     assert!(reused >= 1, "`count` is taken");
-    assert_eq!(leaks, 2);
+    assert_eq!(leaks, 3);
     let (_, leaks) = edit(first.clone());
-    assert_eq!(leaks, 1);
+    assert_eq!(leaks, 2);
     // `token` is written: its return value is declared, and the tier's declaration is numbered after it,
     // so nothing is taken (`rank`'s kept facts name the tier by its number before).
     let (reused, leaks) = edit(format!(
         "{first}\npub fn token() -> String {{\n    String::new()\n}}\n"
     ));
     assert_eq!(reused, 0, "the declarations were numbered anew");
-    assert_eq!(leaks, 1);
+    assert_eq!(leaks, 2);
     let (reused, _) = edit(first.clone());
     assert_eq!(reused, 0);
     // A signature changes: `count`, which calls it, is evaluated again; `audit` is taken.

@@ -221,7 +221,11 @@ impl<'a> Reuse<'a> {
         // A function made by a macro is in the file of the invocation, where its spans are.
         let in_changed_file = |f: usize| changed_file[index.fns[f].file.0 as usize];
         let keys = function_keys(index);
-        if keys == memo.keys {
+        if edit.same_shape {
+            // The same items with the same signatures: the same ids, checked again.
+            if keys != memo.keys {
+                return None;
+            }
             let edited = (0..index.fns.len()).map(in_changed_file).collect();
             return Some(Reuse {
                 memo,
@@ -229,8 +233,10 @@ impl<'a> Reuse<'a> {
                 renumbered: None,
             });
         }
-        // A type or trait of a changed function's name may resolve otherwise now; declarations of a
-        // function's data may be numbered otherwise.
+        // Functions changed, maybe without their ids moving (a signature changed): their callers are
+        // evaluated again, and the tables made again (methods are filed by their signatures). A type or
+        // trait of a changed function's name may resolve otherwise now; declarations of a function's data
+        // may be numbered otherwise.
         if changed_functions.is_empty()
             || !index.modules.names_only_functions(changed_functions)
             || declarations_key(index) != memo.declarations
