@@ -224,7 +224,9 @@ pub fn check_reusing(
             config_file,
             summaries,
             &mut memo.index,
-            (functions_edit.as_ref()).and_then(|edit| edit.changed_functions.as_deref()),
+            (functions_edit.as_ref())
+                .and_then(|edit| edit.changed_functions.as_ref())
+                .map(|functions| &functions.names[..]),
         );
         if let Some(pack) = expansions_pack {
             if let Some(bytes) = memo.index.expansions_pack(&index.workspace.files) {

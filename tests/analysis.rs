@@ -563,6 +563,57 @@ fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
     assert_eq!(reused, 0);
 }
 
+/// A method added to an impl of a workspace trait is an edit of functions: the functions that call a method
+/// of that name are evaluated again, the others taken. A method of an impl of a trait from outside (called
+/// by Rust where no name is written) makes the flow computed in full.
+#[test]
+fn a_reanalysis_after_a_trait_impl_gains_a_method_equals_a_fresh_run() {
+    use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
+    let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n\npub trait Store {\n    fn put(&self, c: &Customer) -> String;\n    fn peek(&self, _c: &Customer) -> String {\n        String::new()\n    }\n}\n\npub struct Ledger;\n";
+    let orders = "pub struct Db;\n\nimpl crate::models::Store for Db {\n    fn put(&self, _c: &crate::models::Customer) -> String {\n        String::new()\n    }\n}\n\nimpl From<u8> for crate::models::Ledger {\n    fn from(_n: u8) -> Self {\n        crate::models::Ledger\n    }\n}\n";
+    let audit = "pub fn show(db: &dyn crate::models::Store, c: &crate::models::Customer) {\n    println!(\"{}\", db.peek(c));\n}\n\npub fn keep(db: &dyn crate::models::Store, c: &crate::models::Customer) -> String {\n    db.put(c)\n}\n";
+    let dir = common::workspace(&[
+        (
+            "src/lib.rs",
+            "pub mod audit;\npub mod models;\npub mod orders;\n",
+        ),
+        ("src/models.rs", models),
+        ("src/orders.rs", orders),
+        ("src/audit.rs", audit),
+    ]);
+    date_back(dir.path(), std::time::Duration::from_secs(60));
+    let request = request_in(dir.path());
+    let mut memo = Memo::kept();
+    check_reusing(&request, &mut memo).expect("runs");
+    let mut edit = |text: String| {
+        common::write_files(dir.path(), &[("src/orders.rs", text.as_str())]);
+        let warm = check_reusing(&request, &mut memo).expect("runs");
+        let cold = check(&request).expect("runs");
+        assert_eq!(
+            described(&warm.findings),
+            described(&cold.findings),
+            "after:\n{text}"
+        );
+        let facts = |flow: &cargo_pii_lint::flow::FlowFacts| format!("{:?}", flow.sink_flows);
+        assert_eq!(facts(&warm.flow), facts(&cold.flow), "after:\n{text}");
+        let leaks = (cold.findings.iter())
+            .filter(|f| f.message.contains("log sink"))
+            .count();
+        (warm.flow.evaluations.0, leaks)
+    };
+    // `Db` overrides `peek` with one that returns the phone: `show` prints it.
+    let peeks = orders.replace(
+        "        String::new()\n    }\n}\n\nimpl From",
+        "        String::new()\n    }\n\n    fn peek(&self, c: &crate::models::Customer) -> String {\n        c.phone.clone()\n    }\n}\n\nimpl From",
+    );
+    let (reused, leaks) = edit(peeks.clone());
+    assert!(reused >= 1, "`keep` is taken");
+    assert_eq!(leaks, 1, "`show` prints the phone");
+    // `from` of `From`, a trait from outside, takes another parameter type: nothing is taken.
+    let (reused, _) = edit(peeks.replace("from(_n: u8)", "from(_n: u16)"));
+    assert_eq!(reused, 0, "a method of a trait from outside changed");
+}
+
 /// Consents are numbered as checks name them: a function a `[[consent_checks]]` entry names, written
 /// before the others, numbers them anew, and the re-analysis takes nothing (kept facts name consents by
 /// number).

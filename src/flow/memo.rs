@@ -177,6 +177,21 @@ fn declarations_key(index: &Index) -> u64 {
     hasher.finish()
 }
 
+/// Whether every impl in the changed files of a trait named `traits` implements a workspace trait: the
+/// functions the workspace calls by a trait's method name (`x.method()`, `Trait::method(x)`, through
+/// `dyn Trait`) write that name. A trait from outside is another matter: Rust or a framework calls its
+/// methods where no name is written (`?` and `.into()` call `from`, `{}` calls `fmt`, an extractor's
+/// `from_request` runs before a handler).
+fn of_workspace_traits(index: &Index, changed_file: &[bool], traits: &[String]) -> bool {
+    (index.impls.iter())
+        .filter(|imp| changed_file[imp.span.file.0 as usize])
+        .filter(|imp| {
+            let name = imp.trait_path.as_ref().and_then(|path| path.last());
+            name.is_some_and(|name| traits.contains(name))
+        })
+        .all(|imp| imp.trait_id.is_some())
+}
+
 /// A kept memo, as the analysis after an edit may use it.
 pub struct Reuse<'a> {
     memo: &'a FlowMemo,
@@ -210,7 +225,8 @@ impl<'a> Reuse<'a> {
         hand_written: &HandWritten,
         edit: &Edit,
     ) -> Option<Reuse<'a>> {
-        let changed_functions = edit.changed_functions.as_ref()?;
+        let functions = edit.changed_functions.as_ref()?;
+        let changed_functions = &functions.names;
         if memo.tables.types.hand != *hand_written {
             return None;
         }
@@ -239,6 +255,7 @@ impl<'a> Reuse<'a> {
         // may be numbered otherwise.
         if changed_functions.is_empty()
             || !index.modules.names_only_functions(changed_functions)
+            || !of_workspace_traits(index, &changed_file, &functions.traits)
             || declarations_key(index) != memo.declarations
         {
             return None;

@@ -57,8 +57,9 @@ pub struct Edit {
     /// files' places and bodies.
     pub same_shape: bool,
     /// Same files in the same places, and each changed one a source file whose edit changed only
-    /// functions (`shape::changed_functions`): those functions' names (none when `same_shape`).
-    pub changed_functions: Option<Vec<String>>,
+    /// functions (`shape::changed_functions`): those functions' names, and the traits of the impls
+    /// holding some of them (none when `same_shape`).
+    pub changed_functions: Option<shape::FunctionEdit>,
 }
 
 impl ParseMemo {
@@ -206,7 +207,7 @@ pub fn parse_workspace_reusing(
                 .collect(),
             same_shape,
             changed_functions: if same_shape {
-                Some(Vec::new())
+                Some(shape::FunctionEdit::default())
             } else if same_files {
                 functions_changed(workspace, &unchanged, &memo.entries, &summaries)
             } else {
@@ -238,24 +239,28 @@ pub fn parse_workspace_reusing(
     summaries
 }
 
-/// The names of the functions the edit added, removed or changed, if it changed only functions in source
-/// files (`shape::changed_functions`); `entries` are the summaries before the edit.
+/// What the edit changed of functions, if it changed only functions in source files
+/// (`shape::changed_functions`); `entries` are the summaries before the edit.
 fn functions_changed(
     workspace: &Workspace,
     unchanged: &[bool],
     entries: &[(String, std::sync::Arc<str>, FileSummary)],
     summaries: &[FileSummary],
-) -> Option<Vec<String>> {
-    let mut names = Vec::new();
+) -> Option<shape::FunctionEdit> {
+    let mut edit = shape::FunctionEdit::default();
     for (i, _) in unchanged.iter().enumerate().filter(|(_, same)| !**same) {
         if workspace.files[i].kind == crate::workspace::FileKind::Config {
             return None;
         }
-        names.extend(shape::changed_functions(&entries[i].2, &summaries[i])?);
+        let file = shape::changed_functions(&entries[i].2, &summaries[i])?;
+        edit.names.extend(file.names);
+        edit.traits.extend(file.traits);
     }
-    names.sort_unstable();
-    names.dedup();
-    Some(names)
+    for list in [&mut edit.names, &mut edit.traits] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    Some(edit)
 }
 
 /// Whether a changed file keeps the shape it had (`before`): a config edit never does, as it can change
