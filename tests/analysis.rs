@@ -475,49 +475,85 @@ fn reanalyse_after_body_edits(prepared: bool) {
     assert_eq!(reused, 0, "the index's shape changed");
 }
 
+/// A crate of three modules, `models`, `orders` and `audit` (and a config), analysed once by a language
+/// server's memory; each `edit` rewrites `src/orders.rs`, analyses again taking what it can, and checks the
+/// outcome against a fresh run (findings, and the flow's facts).
+struct OrdersEdits {
+    dir: tempfile::TempDir,
+    request: cargo_pii_lint::pipeline::CheckRequest,
+    memo: cargo_pii_lint::pipeline::Memo,
+}
+
+/// What a re-analysis after an edit gave.
+struct Reanalysed {
+    /// Evaluations taken from the analysis before.
+    reused: usize,
+    /// Findings of personal data reaching a log sink.
+    leaks: usize,
+    /// The fresh run's flow facts, as `Debug` writes them.
+    facts: String,
+}
+
+impl OrdersEdits {
+    fn new(models: &str, orders: &str, audit: &str, config: Option<&str>) -> OrdersEdits {
+        let mut files = vec![
+            (
+                "src/lib.rs",
+                "pub mod audit;\npub mod models;\npub mod orders;\n",
+            ),
+            ("src/models.rs", models),
+            ("src/orders.rs", orders),
+            ("src/audit.rs", audit),
+        ];
+        files.extend(config.map(|config| ("pii-lint.toml", config)));
+        let dir = common::workspace(&files);
+        // Files last changed a minute ago: the server takes their texts from its memory.
+        date_back(dir.path(), std::time::Duration::from_secs(60));
+        let request = request_in(dir.path());
+        let mut memo = cargo_pii_lint::pipeline::Memo::kept();
+        cargo_pii_lint::pipeline::check_reusing(&request, &mut memo).expect("runs");
+        OrdersEdits { dir, request, memo }
+    }
+
+    fn edit(&mut self, orders: &str) -> Reanalysed {
+        use cargo_pii_lint::pipeline::{check, check_reusing};
+        common::write_files(self.dir.path(), &[("src/orders.rs", orders)]);
+        self.memo.prepare();
+        let warm = check_reusing(&self.request, &mut self.memo).expect("runs");
+        let cold = check(&self.request).expect("runs");
+        assert_eq!(
+            described(&warm.findings),
+            described(&cold.findings),
+            "after:\n{orders}"
+        );
+        let facts = |flow: &cargo_pii_lint::flow::FlowFacts| {
+            format!("{:?} {:?} {:?}", flow.sink_flows, flow.reads, flow.purposes)
+        };
+        assert_eq!(facts(&warm.flow), facts(&cold.flow), "after:\n{orders}");
+        Reanalysed {
+            reused: warm.flow.evaluations.0,
+            leaks: (cold.findings.iter())
+                .filter(|f| f.message.contains("log sink"))
+                .count(),
+            facts: facts(&cold.flow),
+        }
+    }
+}
+
 /// After an edit that only adds, removes or changes functions, the functions after them are renumbered;
 /// the re-analysis takes the evaluations of the functions that name none of the changed ones (by their
 /// name or by a `use` alias), and still gives a fresh run's findings.
 #[test]
 fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
-    use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
     let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n    pub tier: u8,\n}\n\npub struct Ledger {\n    pub phone: String,\n}\n";
     let orders = "pub fn masked(_phone: &str) -> String {\n    String::new()\n}\n\npub fn tier_of(c: &crate::models::Customer) -> u8 {\n    c.tier\n}\n\npub fn load() -> crate::models::Customer {\n    todo!()\n}\n\nimpl crate::models::Customer {\n    pub fn contact(c: &crate::models::Customer) -> String {\n        c.phone.clone()\n    }\n}\n";
     let audit = "pub fn shout(text: &str) {\n    let x = serde_json::from_str(text).unwrap();\n    println!(\"{}\", x.contact());\n}\n\npub fn dump() {\n    let c = crate::orders::load();\n    println!(\"{}\", c.phone);\n}\n\nuse crate::orders::masked as hide;\n\npub fn audit(c: &crate::models::Customer) {\n    println!(\"{}\", hide(&c.phone));\n}\n\npub fn count(c: &crate::models::Customer) -> u8 {\n    crate::orders::tier_of(c) + 1\n}\n\npub fn rank(c: &crate::models::Customer) {\n    println!(\"{}\", c.tier);\n}\n";
     // The return value of `token` (not written yet) is declared before `tier`.
     let config = "[[data]]\npath = \"shop::orders::token\"\nreturns = true\ncategory = \"name\"\npurpose = \"service\"\n\n[[data]]\npath = \"shop::models::Customer.tier\"\ncategory = \"phone\"\npurpose = \"service\"\n";
-    let dir = common::workspace(&[
-        (
-            "src/lib.rs",
-            "pub mod audit;\npub mod models;\npub mod orders;\n",
-        ),
-        ("src/models.rs", models),
-        ("src/orders.rs", orders),
-        ("src/audit.rs", audit),
-        ("pii-lint.toml", config),
-    ]);
-    date_back(dir.path(), std::time::Duration::from_secs(60));
-    let request = request_in(dir.path());
-    let mut memo = Memo::kept();
-    check_reusing(&request, &mut memo).expect("runs");
+    let mut server = OrdersEdits::new(models, orders, audit, Some(config));
     let mut edit = |text: String| {
-        common::write_files(dir.path(), &[("src/orders.rs", text.as_str())]);
-        memo.prepare();
-        let warm = check_reusing(&request, &mut memo).expect("runs");
-        let cold = check(&request).expect("runs");
-        assert_eq!(
-            described(&warm.findings),
-            described(&cold.findings),
-            "after:\n{text}"
-        );
-        let facts = |flow: &cargo_pii_lint::flow::FlowFacts| {
-            format!("{:?} {:?} {:?}", flow.sink_flows, flow.reads, flow.purposes)
-        };
-        assert_eq!(facts(&warm.flow), facts(&cold.flow), "after:\n{text}");
-        let leaks = (cold.findings.iter())
-            .filter(|f| f.message.contains("log sink"))
-            .count();
-        (warm.flow.evaluations.0, leaks)
+        let reanalysed = server.edit(&text);
+        (reanalysed.reused, reanalysed.leaks)
     };
     // A function first in the file: every function after it is renumbered, and taken.
     let first = format!("pub fn first() -> u8 {{\n    1\n}}\n\n{orders}");
@@ -568,38 +604,13 @@ fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
 /// by Rust where no name is written) makes the flow computed in full.
 #[test]
 fn a_reanalysis_after_a_trait_impl_gains_a_method_equals_a_fresh_run() {
-    use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
     let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n\npub trait Store {\n    fn put(&self, c: &Customer) -> String;\n    fn peek(&self, _c: &Customer) -> String {\n        String::new()\n    }\n}\n\npub struct Ledger;\n";
     let orders = "pub struct Db;\n\nimpl crate::models::Store for Db {\n    fn put(&self, _c: &crate::models::Customer) -> String {\n        String::new()\n    }\n}\n\nimpl From<u8> for crate::models::Ledger {\n    fn from(_n: u8) -> Self {\n        crate::models::Ledger\n    }\n}\n";
     let audit = "pub fn show(db: &dyn crate::models::Store, c: &crate::models::Customer) {\n    println!(\"{}\", db.peek(c));\n}\n\npub fn keep(db: &dyn crate::models::Store, c: &crate::models::Customer) -> String {\n    db.put(c)\n}\n";
-    let dir = common::workspace(&[
-        (
-            "src/lib.rs",
-            "pub mod audit;\npub mod models;\npub mod orders;\n",
-        ),
-        ("src/models.rs", models),
-        ("src/orders.rs", orders),
-        ("src/audit.rs", audit),
-    ]);
-    date_back(dir.path(), std::time::Duration::from_secs(60));
-    let request = request_in(dir.path());
-    let mut memo = Memo::kept();
-    check_reusing(&request, &mut memo).expect("runs");
+    let mut server = OrdersEdits::new(models, orders, audit, None);
     let mut edit = |text: String| {
-        common::write_files(dir.path(), &[("src/orders.rs", text.as_str())]);
-        let warm = check_reusing(&request, &mut memo).expect("runs");
-        let cold = check(&request).expect("runs");
-        assert_eq!(
-            described(&warm.findings),
-            described(&cold.findings),
-            "after:\n{text}"
-        );
-        let facts = |flow: &cargo_pii_lint::flow::FlowFacts| format!("{:?}", flow.sink_flows);
-        assert_eq!(facts(&warm.flow), facts(&cold.flow), "after:\n{text}");
-        let leaks = (cold.findings.iter())
-            .filter(|f| f.message.contains("log sink"))
-            .count();
-        (warm.flow.evaluations.0, leaks)
+        let reanalysed = server.edit(&text);
+        (reanalysed.reused, reanalysed.leaks)
     };
     // `Db` overrides `peek` with one that returns the phone: `show` prints it.
     let peeks = orders.replace(
@@ -619,43 +630,21 @@ fn a_reanalysis_after_a_trait_impl_gains_a_method_equals_a_fresh_run() {
 /// number).
 #[test]
 fn a_reanalysis_after_a_consent_check_is_written_equals_a_fresh_run() {
-    use cargo_pii_lint::pipeline::{check, check_reusing, Memo};
     let models = "#[derive(pii_lint::Pii)]\npub struct Customer {\n    #[pii(category = \"phone\", purpose = \"service\")]\n    pub phone: String,\n}\n";
     let orders = "pub fn check_b(_c: &crate::models::Customer) -> bool {\n    true\n}\n";
     let audit = "pub fn notify(c: &crate::models::Customer) {\n    if crate::orders::check_b(c) {\n        println!(\"{}\", c.phone);\n    }\n}\n";
     let config = "[[consent_checks]]\npath = \"shop::orders::check_a\"\nconsent = \"alpha\"\n\n[[consent_checks]]\npath = \"shop::orders::check_b\"\nconsent = \"beta\"\n";
-    let dir = common::workspace(&[
-        (
-            "src/lib.rs",
-            "pub mod audit;\npub mod models;\npub mod orders;\n",
-        ),
-        ("src/models.rs", models),
-        ("src/orders.rs", orders),
-        ("src/audit.rs", audit),
-        ("pii-lint.toml", config),
-    ]);
-    date_back(dir.path(), std::time::Duration::from_secs(60));
-    let request = request_in(dir.path());
-    let mut memo = Memo::kept();
-    check_reusing(&request, &mut memo).expect("runs");
+    let mut server = OrdersEdits::new(models, orders, audit, Some(config));
     let written = format!(
         "pub fn check_a(_c: &crate::models::Customer) -> bool {{\n    true\n}}\n\n{orders}"
     );
-    common::write_files(dir.path(), &[("src/orders.rs", written.as_str())]);
-    let warm = check_reusing(&request, &mut memo).expect("runs");
-    let cold = check(&request).expect("runs");
-    assert_eq!(described(&warm.findings), described(&cold.findings));
-    let facts = |flow: &cargo_pii_lint::flow::FlowFacts| format!("{:?}", flow.sink_flows);
-    assert_eq!(facts(&warm.flow), facts(&cold.flow));
+    let reanalysed = server.edit(&written);
     assert!(
-        facts(&cold.flow).contains("\"beta\""),
+        reanalysed.facts.contains("\"beta\""),
         "{}",
-        facts(&cold.flow)
+        reanalysed.facts
     );
-    assert_eq!(
-        warm.flow.evaluations.0, 0,
-        "the consents were numbered anew"
-    );
+    assert_eq!(reanalysed.reused, 0, "the consents were numbered anew");
 }
 
 /// The language server keeps the items workspace macros made; an edit of a macro's rules or of an
