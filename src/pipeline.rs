@@ -212,7 +212,6 @@ pub fn check_reusing(
     let functions_edit = (memo.parse.edit())
         .filter(|edit| edit.changed_functions.is_some() && same_layout)
         .cloned();
-
     let index = timings.time("index", || {
         if let Some(pack) = &expansions_pack {
             let written = pack.read().unwrap_or_default();

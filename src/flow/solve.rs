@@ -159,8 +159,8 @@ pub fn compute(index: &Index) -> FlowFacts {
 }
 
 /// `compute`, taking what it can of the evaluations `previous` kept for an analysis before an edit of
-/// the `FileId`s given that kept the index's shape (`parse::Edit`); with `keep`, also the evaluations
-/// of this one, for the next.
+/// bodies or functions (`parse::Edit`, `FlowMemo`); with `keep`, also the evaluations of this one, for
+/// the next.
 pub fn compute_with(
     index: &Index,
     previous: Option<(&FlowMemo, &crate::parse::Edit)>,
