@@ -244,9 +244,17 @@ pub fn compute_with(
     let calls = super::prescan::callees(index, methods, |f| {
         reuse.as_ref().and_then(|reuse| reuse.callees(f))
     });
+    // What is taken from before is what making it again gives (checked in test builds).
+    debug_assert!(
+        reuse.is_none() || calls == super::prescan::callees(index, methods, |_| None),
+        "the calls taken from the analysis before differ"
+    );
     clock.lap("prescan");
     let level = match reuse.as_ref().and_then(|reuse| reuse.level(&calls)) {
-        Some(level) => level,
+        Some(level) => {
+            debug_assert_eq!(level, order::levels(&calls), "the levels taken differ");
+            level
+        }
         None => order::levels(&calls),
     };
     clock.lap("levels");
