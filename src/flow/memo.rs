@@ -9,7 +9,8 @@
 //! too. After an edit that only added, removed or changed functions (`shape::changed_functions`), the
 //! functions after them in the index are renumbered: a kept evaluation is renumbered with them, and is
 //! taken only if its function's body names none of the changed functions (what else it reads is the
-//! same items as before); the tables and the order are made again.
+//! same items as before); the type facts are taken, the tables that name functions made again, and the
+//! order taken when the functions that were there call what they called.
 
 use super::eval::{CallSite, FnFacts, Trail};
 use super::render::HandWritten;
