@@ -115,14 +115,16 @@ pub struct FlowMemo {
 }
 
 impl FlowMemo {
+    /// `keys` when the analysis has them already (`Reuse::keys`).
     pub fn new(
         index: &Index,
+        keys: Option<Vec<u64>>,
         tables: Arc<Tables>,
         callees: Vec<Vec<u32>>,
         level: Vec<u32>,
     ) -> FlowMemo {
         FlowMemo {
-            keys: function_keys(index),
+            keys: keys.unwrap_or_else(|| function_keys(index)),
             declarations: declarations_key(index),
             evaluations: vec![Vec::new(); callees.len()],
             tables,
@@ -196,6 +198,8 @@ fn of_workspace_traits(index: &Index, changed_file: &[bool], traits: &[String]) 
 /// A kept memo, as the analysis after an edit may use it.
 pub struct Reuse<'a> {
     memo: &'a FlowMemo,
+    /// Every function's key now (`function_keys`).
+    keys: Vec<u64>,
     /// Per function: written in a file the edit changed (or, after a renumbering, new or naming a changed
     /// function), so always evaluated again.
     edited: Vec<bool>,
@@ -246,6 +250,7 @@ impl<'a> Reuse<'a> {
             let edited = (0..index.fns.len()).map(in_changed_file).collect();
             return Some(Reuse {
                 memo,
+                keys,
                 edited,
                 renumbered: None,
             });
@@ -304,6 +309,7 @@ impl<'a> Reuse<'a> {
             .collect();
         Some(Reuse {
             memo,
+            keys,
             edited,
             renumbered: Some(Renumbered {
                 evaluations,
@@ -311,6 +317,11 @@ impl<'a> Reuse<'a> {
                 new_id,
             }),
         })
+    }
+
+    /// Every function's key now, for the memo this analysis keeps.
+    pub fn keys(&self) -> Vec<u64> {
+        self.keys.clone()
     }
 
     /// The tables of the analysis before, unless the functions were renumbered: the same items and

@@ -258,8 +258,16 @@ pub fn compute_with(
         None => order::levels(&calls),
     };
     clock.lap("levels");
-    let mut kept =
-        keep.then(|| FlowMemo::new(index, Arc::clone(&tables), calls.clone(), level.clone()));
+    let mut kept = keep.then(|| {
+        let keys = reuse.as_ref().map(Reuse::keys);
+        FlowMemo::new(
+            index,
+            keys,
+            Arc::clone(&tables),
+            calls.clone(),
+            level.clone(),
+        )
+    });
     let mut facts: Vec<Arc<FnFacts>> = vec![Arc::default(); count];
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
     // Per function, the callees whose `callers` it is in (sorted): a function called from thousands of

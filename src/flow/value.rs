@@ -70,20 +70,21 @@ impl FnName {
     }
 }
 
-/// Every function's `FnName`, by id, and the names back from them (for rendering steps).
+/// Every function's `FnName`, by id, and the names back from them (for rendering steps; made at the
+/// first step rendered, as only findings' steps are).
 pub struct FnNames {
     by_id: Vec<FnName>,
-    text: std::collections::HashMap<FnName, FnId>,
+    text: std::sync::OnceLock<std::collections::HashMap<FnName, FnId>>,
 }
 
 impl FnNames {
     pub fn new(index: &Index) -> FnNames {
         use rayon::prelude::*;
         let by_id: Vec<FnName> = index.fns.par_iter().map(|f| FnName::of(&f.name)).collect();
-        let text = (by_id.iter().enumerate())
-            .map(|(id, name)| (*name, FnId(id as u32)))
-            .collect();
-        FnNames { by_id, text }
+        FnNames {
+            by_id,
+            text: std::sync::OnceLock::new(),
+        }
     }
 
     pub fn of(&self, function: FnId) -> FnName {
@@ -91,7 +92,12 @@ impl FnNames {
     }
 
     fn text<'a>(&self, index: &'a Index, name: FnName) -> &'a str {
-        self.text.get(&name).map_or("_", |f| &index.func(*f).name)
+        let text = self.text.get_or_init(|| {
+            (self.by_id.iter().enumerate())
+                .map(|(id, name)| (*name, FnId(id as u32)))
+                .collect()
+        });
+        text.get(&name).map_or("_", |f| &index.func(*f).name)
     }
 }
 
