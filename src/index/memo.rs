@@ -2,7 +2,7 @@
 //! thousand paths (`Self::new`, `Customer`, `crate::db::save`) hundreds of thousands of times, and a
 //! resolution walks imports and globs. Filled once the module tree is complete, shared by the threads.
 
-use super::modules::{ModuleId, ModuleTree, Resolution};
+use super::modules::{BoundNames, ModuleId, ModuleTree, Resolution};
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
@@ -34,6 +34,8 @@ fn same_path(joined: &str, segments: &[String]) -> bool {
 #[derive(Debug, Default)]
 pub struct ResolutionMemo {
     shards: [Mutex<HashMap<u64, Bucket>>; SHARDS],
+    /// The complete tree's names, made at the first resolution.
+    bound: std::sync::OnceLock<BoundNames>,
 }
 
 impl ResolutionMemo {
@@ -57,7 +59,8 @@ impl ResolutionMemo {
             return found;
         }
         // Resolved outside the lock: another thread may do the same path meanwhile, to the same result.
-        let resolution = modules.resolve(from, segments);
+        let bound = self.bound.get_or_init(|| modules.bound_names());
+        let resolution = modules.resolve_knowing(from, segments, Some(bound));
         if let Ok(mut map) = shard.lock() {
             // Buckets of one entry (collisions are rare), with no spare capacity anywhere.
             let bucket = map.entry(hash).or_insert_with(|| Vec::with_capacity(1));

@@ -136,7 +136,18 @@ pub enum Resolution {
 
 /// Per query, what each (module, name) looked at resolved to: `None` while it is being looked at (a glob
 /// or re-export cycle) or when it names nothing; a name found once is found again from another path.
-type Seen<'a> = rustc_hash::FxHashMap<(ModuleId, &'a str), Option<Vec<Def>>>;
+#[derive(Default)]
+struct Seen<'a> {
+    looked: rustc_hash::FxHashMap<(ModuleId, &'a str), Option<Vec<Def>>>,
+    /// When known, every name a module defines or imports by name (`ModuleTree::bound_names`).
+    bound: Option<&'a BoundNames>,
+}
+
+/// Every name some module defines or imports by name: any other name is a member of no module, so
+/// looking it up need not walk the globs of every module on the way (`Some`, `Ok`, `String` are looked
+/// up from thousands of modules, and name nothing in the workspace).
+#[derive(Debug, Default)]
+pub struct BoundNames(rustc_hash::FxHashSet<Box<str>>);
 
 /// Bounds one resolution on pathological module graphs.
 const MAX_VISITS: usize = 4096;
@@ -188,9 +199,33 @@ impl ModuleTree {
 
     /// Resolves a path written in module `from` (a type, a `use` target, a call path).
     pub fn resolve(&self, from: ModuleId, segments: &[String]) -> Resolution {
-        // Most queries look at a few dozen (module, name) pairs: one allocation, no growing.
-        let mut seen = Seen::with_capacity_and_hasher(32, Default::default());
+        self.resolve_knowing(from, segments, None)
+    }
+
+    /// `resolve`, with the tree's `bound_names` when it is complete.
+    pub fn resolve_knowing(
+        &self,
+        from: ModuleId,
+        segments: &[String],
+        bound: Option<&BoundNames>,
+    ) -> Resolution {
+        let mut seen = Seen {
+            // Most queries look at a few dozen (module, name) pairs: one allocation, no growing.
+            looked: rustc_hash::FxHashMap::with_capacity_and_hasher(32, Default::default()),
+            bound,
+        };
         self.resolve_at(from, segments, &mut seen)
+    }
+
+    /// Every name defined or imported by name in some module (stale once the tree changes).
+    pub fn bound_names(&self) -> BoundNames {
+        let mut names = rustc_hash::FxHashSet::default();
+        for module in &self.modules {
+            names.extend(module.defs.keys().map(|name| Box::from(name.as_str())));
+            let aliases = module.uses.iter().filter_map(|entry| entry.alias.as_deref());
+            names.extend(aliases.map(Box::from));
+        }
+        BoundNames(names)
     }
 
     fn resolve_at<'a>(
@@ -274,16 +309,19 @@ impl ModuleTree {
     ) -> Option<Vec<Def>> {
         // Each (module, name) is looked at once per query: glob and re-export cycles end, and a name
         // that is not there costs one visit of each module its globs reach, not one per path to it.
-        let key = (module, name);
-        if let Some(known) = seen.get(&key) {
-            return known.clone();
-        }
-        if seen.len() > MAX_VISITS {
+        if seen.bound.is_some_and(|bound| !bound.0.contains(name)) {
             return None;
         }
-        seen.insert(key, None);
+        let key = (module, name);
+        if let Some(known) = seen.looked.get(&key) {
+            return known.clone();
+        }
+        if seen.looked.len() > MAX_VISITS {
+            return None;
+        }
+        seen.looked.insert(key, None);
         let found = self.member_uncached(module, name, seen);
-        seen.insert(key, found.clone());
+        seen.looked.insert(key, found.clone());
         found
     }
 
