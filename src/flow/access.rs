@@ -151,7 +151,7 @@ impl Eval<'_> {
                     self.bind(sub, value);
                 }
                 // `error @ Err(_)` holds only the error side, `found @ Some(_)` the success side.
-                let value = &match sub.as_deref() {
+                let held = match sub.as_deref() {
                     Some(Pat::Elements { path, .. }) if path.last().is_some_and(|n| n == "Err") => {
                         Value::err(value.err_part())
                     }
@@ -162,7 +162,7 @@ impl Eval<'_> {
                     }
                     _ => value.clone(),
                 };
-                let stepped = value.stepped(*span, StepNote::Bound);
+                let stepped = held.with_step(*span, StepNote::Bound);
                 if let Some(scope) = self.scopes.last_mut() {
                     scope.insert(name.clone(), stepped);
                 }

@@ -90,10 +90,9 @@ impl Eval<'_> {
             | Origin::ParamPart(..)
             | Origin::Consented(_) => true,
         };
-        let kept: Vec<Value> = args.iter().map(|a| a.retained(&keep)).collect();
-        if kept.iter().all(Value::is_empty) {
+        if !args.iter().any(|a| a.keeps_any(&keep)) {
             return None;
         }
-        Some(kept.into())
+        Some(args.iter().map(|a| a.retained(&keep)).collect())
     }
 }

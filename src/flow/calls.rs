@@ -247,7 +247,7 @@ impl Eval<'_> {
             consents,
         });
         let mut result = substitute(index, sh.types, summary, args)
-            .stepped(span, StepNote::Returned(sh.names.of(callee)));
+            .with_step(span, StepNote::Returned(sh.names.of(callee)));
         if let Some(source) = self.consent_check(callee, span) {
             result.join(&source);
         }
@@ -259,8 +259,9 @@ impl Eval<'_> {
             .into_iter()
             .flatten()
         {
-            let declared = Value::one(Origin::Decl(*decl), Trace::default());
-            result.join(&declared.stepped(span, StepNote::Returned(sh.names.of(callee))));
+            let declared = Value::one(Origin::Decl(*decl), Trace::default())
+                .with_step(span, StepNote::Returned(sh.names.of(callee)));
+            result.join(&declared);
         }
         if encrypt {
             let plain = args.iter().fold(result, |v, a| v.joined(a));

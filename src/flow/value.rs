@@ -295,6 +295,12 @@ impl Value {
         value
     }
 
+    /// `stepped`, for a value no longer needed without the step.
+    pub fn with_step(mut self, span: Span, note: StepNote) -> Value {
+        self.add_step(span, note);
+        self
+    }
+
     fn add_step(&mut self, span: Span, note: StepNote) {
         for trace in self.items.values_mut() {
             if trace.len() < MAX_TRACE && trace.last().is_none_or(|last| last.span != span) {
@@ -364,6 +370,13 @@ impl Value {
         fields.retain(|_, value| !value.is_empty());
         fields.shrink();
         Value { items, fields }
+    }
+
+    /// Whether `retained(keep)` keeps anything.
+    pub fn keeps_any(&self, keep: &impl Fn(&Origin, bool) -> bool) -> bool {
+        let holds_fields = !self.fields.is_empty();
+        self.items.keys().any(|origin| keep(origin, holds_fields))
+            || self.fields.values().any(|v| v.keeps_any(keep))
     }
 
     fn all_kept(&self, keep: &impl Fn(&Origin, bool) -> bool) -> bool {
