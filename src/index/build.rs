@@ -388,40 +388,45 @@ impl Builder<'_> {
 
     fn add_items(&mut self, module: ModuleId, file: FileId, items: Vec<Item>, dirs: &ModuleDirs) {
         for item in items {
-            let name = item.name.clone();
-            let type_kind = match &item.kind {
+            let Item {
+                name,
+                name_span,
+                item_span,
+                annotations,
+                kind,
+                ..
+            } = item;
+            let type_kind = match &kind {
                 ItemKind::Enum(_) => TypeKind::Enum,
                 ItemKind::Union(_) => TypeKind::Union,
                 _ => TypeKind::Struct,
             };
-            match item.kind {
+            match kind {
                 ItemKind::Struct(def) | ItemKind::Enum(def) | ItemKind::Union(def) => {
                     let id = TypeId(self.types.len() as u32);
-                    let kind = type_kind;
+                    self.define(module, &name, Def::Type(id));
                     self.types.push(TypeInfo {
-                        name: name.clone(),
-                        kind,
+                        name,
+                        kind: type_kind,
                         module,
                         file,
-                        name_span: item.name_span,
-                        item_span: item.item_span,
-                        annotations: item.annotations,
+                        name_span,
+                        item_span,
+                        annotations,
                         def,
                     });
-                    self.define(module, &name, Def::Type(id));
                 }
                 ItemKind::Fn(def) => {
-                    let id = self.add_fn(
+                    self.define(module, &name, Def::Fn(FnId(self.fns.len() as u32)));
+                    self.add_fn(
                         module,
                         file,
-                        &name,
-                        item.name_span,
-                        item.item_span,
-                        item.annotations,
+                        name,
+                        (name_span, item_span),
+                        annotations,
                         def,
                         None,
                     );
-                    self.define(module, &name, Def::Fn(id));
                 }
                 ItemKind::Impl(def) => {
                     let impl_id = ImplId(self.impls.len() as u32);
@@ -432,18 +437,16 @@ impl Builder<'_> {
                         trait_path: def.trait_path,
                         trait_id: None,
                         defaults_of_trait: false,
-                        annotations: item.annotations,
-                        span: item.item_span,
+                        annotations,
+                        span: item_span,
                     });
                     for method in def.items {
                         if let ItemKind::Fn(fn_def) = method.kind {
-                            let name = method.name.clone();
                             self.add_fn(
                                 module,
                                 file,
-                                &name,
-                                method.name_span,
-                                method.item_span,
+                                method.name,
+                                (method.name_span, method.item_span),
                                 method.annotations,
                                 fn_def,
                                 Some(impl_id),
@@ -454,10 +457,10 @@ impl Builder<'_> {
                 ItemKind::Mod(def) => {
                     let child = self.new_module(vec![name.clone()], file, Some(module));
                     self.define(module, &name, Def::Module(child));
-                    if !item.annotations.is_empty() {
+                    if !annotations.is_empty() {
                         self.module_annotations.push(ModuleAnnotations {
                             module: child,
-                            annotations: item.annotations,
+                            annotations,
                         });
                     }
                     match def.inline {
@@ -476,7 +479,7 @@ impl Builder<'_> {
                 }
                 ItemKind::Use(entries) => self.tree.modules[module.0 as usize].add_uses(entries),
                 ItemKind::MacroRules { invoked, .. } => {
-                    self.macros.entry(item.name).or_default().extend(invoked);
+                    self.macros.entry(name).or_default().extend(invoked);
                 }
                 ItemKind::MacroCall(tokens) => {
                     // Items a workspace `macro_rules!` makes are items of the module it is invoked in.
@@ -486,7 +489,7 @@ impl Builder<'_> {
                     if self.expansion_depth >= MAX_EXPANSION_DEPTH {
                         continue;
                     }
-                    let call = (name, tokens, item.item_span);
+                    let call = (name, tokens, item_span);
                     let made = match self.expansions.take(&call) {
                         Some(made) => made,
                         None => crate::parse::expand_items(rules, &call.1, call.2),
@@ -510,8 +513,8 @@ impl Builder<'_> {
                         trait_path: Some(vec![name.clone()]),
                         trait_id: Some(trait_id),
                         defaults_of_trait: true,
-                        annotations: item.annotations,
-                        span: item.item_span,
+                        annotations,
+                        span: item_span,
                     });
                     self.traits.push(TraitInfo {
                         name: name.clone(),
@@ -523,13 +526,11 @@ impl Builder<'_> {
                     self.define(module, &name, Def::Trait(trait_id));
                     for method in def.items {
                         if let ItemKind::Fn(fn_def) = method.kind {
-                            let method_name = method.name.clone();
                             self.add_fn(
                                 module,
                                 file,
-                                &method_name,
-                                method.name_span,
-                                method.item_span,
+                                method.name,
+                                (method.name_span, method.item_span),
                                 method.annotations,
                                 fn_def,
                                 Some(defaults),
@@ -590,16 +591,15 @@ impl Builder<'_> {
         &mut self,
         module: ModuleId,
         file: FileId,
-        name: &str,
-        name_span: crate::diagnostic::Span,
-        item_span: crate::diagnostic::Span,
+        name: String,
+        (name_span, item_span): (crate::diagnostic::Span, crate::diagnostic::Span),
         annotations: Vec<crate::parse::Annotation>,
         def: crate::parse::FnDef,
         owner: Option<ImplId>,
     ) -> FnId {
         let id = FnId(self.fns.len() as u32);
         self.fns.push(FnInfo {
-            name: name.to_string(),
+            name,
             module,
             file,
             name_span,
