@@ -80,6 +80,9 @@ pub struct TypeFacts {
     variants: Vec<Vec<String>>,
     /// Per type and render: the personal data a whole value shows, computed on first use.
     leaks: Vec<[OnceLock<Box<[Origin]>>; 4]>,
+    /// Per type and render: which of its fields (in declaration order) the render shows, `None` when all
+    /// may (`render::shown_fields`), computed on first use.
+    shown: Vec<[OnceLock<Option<Box<[bool]>>>; 4]>,
 }
 
 impl TypeFacts {
@@ -154,6 +157,7 @@ impl TypeFacts {
                 })
                 .collect(),
             leaks: (0..index.types.len()).map(|_| Default::default()).collect(),
+            shown: (0..index.types.len()).map(|_| Default::default()).collect(),
         };
         facts.no_text = facts.types_without_text(index);
         facts
@@ -226,12 +230,9 @@ impl TypeFacts {
     ) -> Vec<Origin> {
         let mut found = Vec::new();
         let mut seen = BTreeSet::from([ty]);
-        let shown = shown_fields(index, &self.hand, ty, render);
+        let shown = self.shown(index, ty, render);
         for (i, field) in index.ty(ty).fields().iter().enumerate() {
-            let name = field.display_name();
-            if self.in_variant(ty, variant, &name)
-                && shown.as_ref().is_none_or(|s| s.contains(&name))
-            {
+            if shown.is_none_or(|s| s[i]) && self.in_variant(ty, variant, &field.display_name()) {
                 self.field_leaks(index, ty, i, render, &mut seen, &mut found);
             }
         }
@@ -246,17 +247,13 @@ impl TypeFacts {
         }
         let mut found = Vec::new();
         let mut seen = BTreeSet::from([ty]);
-        let shown = shown_fields(index, &self.hand, ty, render);
-        for (i, field) in index.ty(ty).fields().iter().enumerate() {
+        let shown = self.shown(index, ty, render);
+        for i in 0..index.ty(ty).fields().len() {
             let declared = matches!(
                 index.catalogue.field(ty, i),
                 Some(FieldData::Declared(_) | FieldData::OfType(_))
             );
-            if declared
-                && shown
-                    .as_ref()
-                    .is_none_or(|s| s.contains(&field.display_name()))
-            {
+            if declared && shown.is_none_or(|s| s[i]) {
                 self.field_leaks(index, ty, i, render, &mut seen, &mut found);
             }
         }
@@ -274,10 +271,18 @@ impl TypeFacts {
         let Some(position) = field_position(index, ty, name) else {
             return false;
         };
-        self.field_wrapper(ty, position)
-            .is_some_and(|w| self.hides(w, render))
-            || shown_fields(index, &self.hand, ty, render)
-                .is_some_and(|shown| !shown.contains(name))
+        if self.field_wrapper(ty, position).is_some_and(|w| self.hides(w, render)) {
+            return true;
+        }
+        // The field found is the one `name` names as `display_name` writes it, unless `name` writes its
+        // number otherwise (`+1`, `01`): then the names themselves are compared.
+        let field = &index.ty(ty).fields()[position];
+        let own = name.split_once('.').map_or(name, |(_, own)| own);
+        let canonical = field.name.is_some() || !(own.starts_with(['+', '0']) && own.len() > 1);
+        if canonical {
+            return self.shown(index, ty, render).is_some_and(|shown| !shown[position]);
+        }
+        shown_fields(index, &self.hand, ty, render).is_some_and(|shown| !shown.contains(name))
     }
 
     /// The wrapper field `field` of `ty` keeps its value in.
@@ -341,6 +346,18 @@ impl TypeFacts {
             .any(|render| !self.leaks(index, ty, *render).is_empty())
     }
 
+    /// Per field of `ty`, whether rendering a value of it as `render` shows the field; `None` when every
+    /// field may show.
+    fn shown(&self, index: &Index, ty: TypeId, render: Render) -> Option<&[bool]> {
+        let slot = RENDERS.iter().position(|r| *r == render).unwrap_or(0);
+        let shown = self.shown[ty.0 as usize][slot].get_or_init(|| {
+            let names = shown_fields(index, &self.hand, ty, render)?;
+            let fields = index.ty(ty).fields().iter();
+            Some(fields.map(|f| names.contains(&f.display_name())).collect())
+        });
+        shown.as_deref()
+    }
+
     pub fn leaks(&self, index: &Index, ty: TypeId, render: Render) -> &[Origin] {
         let slot = RENDERS.iter().position(|r| *r == render).unwrap_or(0);
         self.leaks[ty.0 as usize][slot].get_or_init(|| {
@@ -377,12 +394,9 @@ impl TypeFacts {
         if self.is_settings(ty) {
             return;
         }
-        let shown = shown_fields(index, &self.hand, ty, render);
-        for (i, field) in info.fields().iter().enumerate() {
-            if shown
-                .as_ref()
-                .is_some_and(|s| !s.contains(&field.display_name()))
-            {
+        let shown = self.shown(index, ty, render);
+        for i in 0..info.fields().len() {
+            if shown.is_some_and(|s| !s[i]) {
                 continue;
             }
             self.field_leaks(index, ty, i, render, seen, found);
