@@ -139,12 +139,12 @@ pub fn materialize(index: &Index, types: &TypeFacts, value: &Value, render: Rend
             }
             Origin::Built(ty) => {
                 for leak in types.built_leaks(index, *ty, render) {
-                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                    out.items.entry(*leak).or_insert_with(|| trace.clone());
                 }
             }
             Origin::Variant(ty, variant) => {
                 for leak in types.variant_leaks(index, *ty, *variant, render) {
-                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                    out.items.entry(*leak).or_insert_with(|| trace.clone());
                 }
             }
             Origin::Handle(_) | Origin::Dyn(_) => {}

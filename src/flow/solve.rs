@@ -122,12 +122,12 @@ pub fn extract(index: &Index, types: &TypeFacts, value: &Value) -> Value {
             }
             Origin::Built(ty) => {
                 for leak in types.built_leaks(index, *ty, Render::Value) {
-                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                    out.items.entry(*leak).or_insert_with(|| trace.clone());
                 }
             }
             Origin::Variant(ty, variant) => {
                 for leak in types.variant_leaks(index, *ty, *variant, Render::Value) {
-                    out.items.entry(leak).or_insert_with(|| trace.clone());
+                    out.items.entry(*leak).or_insert_with(|| trace.clone());
                 }
             }
             Origin::Decl(_) | Origin::Encrypted(_) => {

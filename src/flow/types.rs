@@ -83,6 +83,10 @@ pub struct TypeFacts {
     /// Per type and render: which of its fields (in declaration order) the render shows, `None` when all
     /// may (`render::shown_fields`), computed on first use.
     shown: Vec<[OnceLock<Option<Box<[bool]>>>; 4]>,
+    /// Per type and render: `built_leaks`, computed on first use.
+    built: Vec<[OnceLock<Box<[Origin]>>; 4]>,
+    /// Per enum and render: `variant_leaks` of each of its variants, computed on first use.
+    variant_leaks: Vec<[OnceLock<Box<[Box<[Origin]>]>>; 4]>,
 }
 
 impl TypeFacts {
@@ -158,6 +162,8 @@ impl TypeFacts {
                 .collect(),
             leaks: (0..index.types.len()).map(|_| Default::default()).collect(),
             shown: (0..index.types.len()).map(|_| Default::default()).collect(),
+            built: (0..index.types.len()).map(|_| Default::default()).collect(),
+            variant_leaks: (0..index.types.len()).map(|_| Default::default()).collect(),
         };
         facts.no_text = facts.types_without_text(index);
         facts
@@ -221,7 +227,17 @@ impl TypeFacts {
     }
 
     /// The personal data a value of variant `variant` of `ty` shows when rendered.
-    pub fn variant_leaks(
+    pub fn variant_leaks(&self, index: &Index, ty: TypeId, variant: u16, render: Render) -> &[Origin] {
+        let slot = RENDERS.iter().position(|r| *r == render).unwrap_or(0);
+        let variants = self.variant_leaks[ty.0 as usize][slot].get_or_init(|| {
+            (0..self.variants[ty.0 as usize].len())
+                .map(|v| (self.variant_leaks_made(index, ty, v as u16, render)).into_boxed_slice())
+                .collect()
+        });
+        variants.get(usize::from(variant)).map_or(&[], |leaks| leaks)
+    }
+
+    fn variant_leaks_made(
         &self,
         index: &Index,
         ty: TypeId,
@@ -241,10 +257,16 @@ impl TypeFacts {
 
     /// The personal data a struct built by a literal shows by declaration: its declared fields (what
     /// its other fields show comes from the values put in them).
-    pub fn built_leaks(&self, index: &Index, ty: TypeId, render: Render) -> Vec<Origin> {
+    pub fn built_leaks(&self, index: &Index, ty: TypeId, render: Render) -> &[Origin] {
         if index.catalogue.type_decl(ty).is_some() {
-            return self.leaks(index, ty, render).to_vec();
+            return self.leaks(index, ty, render);
         }
+        let slot = RENDERS.iter().position(|r| *r == render).unwrap_or(0);
+        self.built[ty.0 as usize][slot]
+            .get_or_init(|| self.built_leaks_made(index, ty, render).into_boxed_slice())
+    }
+
+    fn built_leaks_made(&self, index: &Index, ty: TypeId, render: Render) -> Vec<Origin> {
         let mut found = Vec::new();
         let mut seen = BTreeSet::from([ty]);
         let shown = self.shown(index, ty, render);
