@@ -3,7 +3,7 @@
 
 use super::eval::{Eval, ReadHit};
 use super::guards::{carried, marked, ConsentSet};
-use super::methods::{resolve_call, Callee};
+use super::methods::{resolve_written, Callee};
 use super::render::materialize;
 use super::value::{Origin, StepNote, Trace, Value};
 use crate::diagnostic::Span;
@@ -222,13 +222,13 @@ impl Eval<'_> {
         if path == ["Self"] {
             return self.self_type.map(Shape::whole);
         }
-        match resolve_call(
+        match resolve_written(
             self.index(),
             self.sh.methods,
             self.module,
             self.self_type,
             path,
-        ) {
+        )? {
             Callee::Type(ty) => Some(Shape::whole(ty)),
             Callee::Variant(ty, name) => Some(Shape {
                 origin: Origin::Variant(ty, self.sh.types.variant(ty, &name)),

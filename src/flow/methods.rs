@@ -125,16 +125,30 @@ pub fn resolve_call(
     self_type: Option<TypeId>,
     segments: &[String],
 ) -> Callee {
+    resolve_written(index, methods, module, self_type, segments).unwrap_or_else(|| {
+        Callee::External(index.modules.written_in_full(module, segments).join("::"))
+    })
+}
+
+/// `resolve_call`, without writing in full a path that names nothing in the workspace (`None`): a
+/// pattern or a path used as a value (`None`, `Ok(..)`, a constant) only asks for workspace types.
+pub fn resolve_written(
+    index: &Index,
+    methods: &MethodTable,
+    module: ModuleId,
+    self_type: Option<TypeId>,
+    segments: &[String],
+) -> Option<Callee> {
     let (first, rest) = match segments.split_first() {
         Some(split) => split,
-        None => return Callee::External(String::new()),
+        None => return Some(Callee::External(String::new())),
     };
     if first == "Self" {
         if let Some(ty) = self_type {
             return match rest {
-                [] => Callee::Type(ty),
-                [name] => Callee::Fns(methods.of_type(ty, name).to_vec()),
-                _ => Callee::External(segments.join("::")),
+                [] => Some(Callee::Type(ty)),
+                [name] => Some(Callee::Fns(methods.of_type(ty, name).to_vec())),
+                _ => Some(Callee::External(segments.join("::"))),
             };
         }
     }
@@ -145,13 +159,13 @@ pub fn resolve_call(
                 .filter_map(|d| if let Def::Fn(f) = d { Some(*f) } else { None })
                 .collect();
             if !fns.is_empty() {
-                return Callee::Fns(fns);
+                return Some(Callee::Fns(fns));
             }
             if let Some(ty) =
                 defs.iter()
                     .find_map(|d| if let Def::Type(t) = d { Some(*t) } else { None })
             {
-                return Callee::Type(ty);
+                return Some(Callee::Type(ty));
             }
         }
         Resolution::External | Resolution::Unresolved => {}
@@ -173,11 +187,11 @@ pub fn resolve_call(
                 let fns = methods.of_type(ty, name);
                 let is_enum = index.ty(ty).kind == crate::index::TypeKind::Enum;
                 if fns.is_empty() && is_enum && name.starts_with(char::is_uppercase) {
-                    return Callee::Variant(ty, name.clone());
+                    return Some(Callee::Variant(ty, name.clone()));
                 }
-                return Callee::Fns(fns.to_vec());
+                return Some(Callee::Fns(fns.to_vec()));
             }
         }
     }
-    Callee::External(index.modules.written_in_full(module, segments).join("::"))
+    None
 }
