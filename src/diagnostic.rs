@@ -107,6 +107,19 @@ impl Span {
         }
     }
 
+    /// From the start of `first` to the end of `last` (two tokens of one file): each end looked up once.
+    pub fn from_syn_ends(file: FileId, first: proc_macro2::Span, last: proc_macro2::Span) -> Span {
+        let (start, end) = (first.start(), last.end());
+        let offset = SYN_LINE_OFFSET.with(std::cell::Cell::get);
+        Span {
+            file,
+            line: start.line as u32 + offset,
+            column: start.column as u32 + 1,
+            end_line: end.line as u32 + offset,
+            end_column: end.column as u32 + 1,
+        }
+    }
+
     /// The span of a byte range in a text (config files, comments found by scanning).
     pub fn from_byte_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> Span {
         Span::from_ends(

@@ -24,12 +24,7 @@ impl Lowerer<'_> {
     /// From the first outer attribute (or `start`) to `end`.
     fn extent(&self, attrs: &[syn::Attribute], start: SynSpan, end: SynSpan) -> Span {
         let first = attrs.first().map_or(start, |a| a.pound_token.span);
-        let (from, to) = (self.span(first), self.span(end));
-        Span {
-            end_line: to.end_line,
-            end_column: to.end_column,
-            ..from
-        }
+        (self.reader.at).unwrap_or_else(|| Span::from_syn_ends(self.reader.file, first, end))
     }
 
     pub fn items(&mut self, items: &[syn::Item]) -> Vec<Item> {

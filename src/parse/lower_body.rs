@@ -168,12 +168,12 @@ impl BodyLowerer {
             },
             _ => return Span::line(self.file, 1),
         };
-        let (from, to) = (self.span(start), self.span(end));
-        Span {
-            end_line: to.end_line,
-            end_column: to.end_column,
-            ..from
-        }
+        self.span_between(start, end)
+    }
+
+    /// From the start of `first` to the end of `last`.
+    fn span_between(&self, first: proc_macro2::Span, last: proc_macro2::Span) -> Span {
+        (self.at).unwrap_or_else(|| Span::from_syn_ends(self.file, first, last))
     }
 
     pub fn expr(&self, expr: &syn::Expr) -> Expr {
@@ -376,14 +376,7 @@ impl BodyLowerer {
             .segments
             .first()
             .map_or_else(|| mac.path.span(), |s| s.ident.span());
-        let whole = {
-            let (from, to) = (self.span(start), self.span(mac.delimiter.span().close()));
-            Span {
-                end_line: to.end_line,
-                end_column: to.end_column,
-                ..from
-            }
-        };
+        let whole = self.span_between(start, mac.delimiter.span().close());
         if name == "vec" {
             let parts = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated
                 .parse2(mac.tokens.clone())
