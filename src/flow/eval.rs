@@ -75,22 +75,35 @@ pub struct ReadHit {
     pub consents: ConsentSet,
 }
 
+/// What an evaluation finds, as it finds it.
 #[derive(Debug, Default, Clone)]
-pub struct FnFacts {
+pub struct Facts {
     pub ret: Value,
     pub sinks: Vec<SinkHit>,
     pub calls: Vec<CallSite>,
     pub reads: Vec<ReadHit>,
 }
 
-impl FnFacts {
+/// What an evaluation found, kept until the end of the run (and by a language server, for the next):
+/// all but the calls shared, so renumbering the functions called copies only the calls.
+#[derive(Debug, Default, Clone)]
+pub struct FnFacts {
+    pub ret: Arc<Value>,
+    pub sinks: Arc<[SinkHit]>,
+    pub calls: Vec<CallSite>,
+    pub reads: Arc<[ReadHit]>,
+}
+
+impl Facts {
     /// Without spare capacity: the facts of every function are kept until the end of the run.
     pub fn compacted(mut self) -> FnFacts {
         self.calls.shrink_to_fit();
-        self.sinks.shrink_to_fit();
-        self.reads.shrink_to_fit();
-        self.ret = self.ret.compacted();
-        self
+        FnFacts {
+            ret: Arc::new(self.ret.compacted()),
+            sinks: self.sinks.into(),
+            calls: self.calls,
+            reads: self.reads.into(),
+        }
     }
 }
 
@@ -101,7 +114,7 @@ pub(super) struct Eval<'a> {
     /// The impl block the function is in.
     pub(super) owner: Option<ImplId>,
     pub(super) scopes: Vec<HashMap<String, Value>>,
-    pub(super) facts: FnFacts,
+    pub(super) facts: Facts,
     /// Inside a sink, sanitizer or encryptor: reads here are not reported.
     pub(super) boundary: bool,
     /// Inside a declared sink: flows to sinks of its own kind are not reported (SPEC 2.4: a `println!` in
@@ -148,12 +161,12 @@ fn bare_tuple(ty: &TypeRef) -> Option<&[TypeRef]> {
 /// How many aliases of aliases a type is followed through.
 const ALIAS_DEPTH: usize = 8;
 
-pub fn run(sh: &Shared, id: FnId) -> FnFacts {
+pub fn run(sh: &Shared, id: FnId) -> Facts {
     run_with(sh, id, None)
 }
 
 /// `run`, saying in `trail` what the evaluation read and saw.
-pub fn run_recorded(sh: &Shared, id: FnId) -> (FnFacts, Trail) {
+pub fn run_recorded(sh: &Shared, id: FnId) -> (Facts, Trail) {
     let mut trail = Trail::default();
     let facts = run_with(sh, id, Some(&mut trail));
     trail.summaries_read.sort_unstable();
@@ -161,7 +174,7 @@ pub fn run_recorded(sh: &Shared, id: FnId) -> (FnFacts, Trail) {
     (facts, trail)
 }
 
-fn run_with(sh: &Shared, id: FnId, mut trail: Option<&mut Trail>) -> FnFacts {
+fn run_with(sh: &Shared, id: FnId, mut trail: Option<&mut Trail>) -> Facts {
     let (facts, constructs) = evaluate(sh, id, &[], trail.as_deref_mut());
     // A constructor of a personal-data type (`SubscriberEmail::parse(s)`): the parameters it puts into
     // the value are that data from the start of the body, so an error quoting one carries it (SPEC 4.4).
@@ -194,7 +207,7 @@ fn evaluate(
     id: FnId,
     constructed: &[(u32, DeclId)],
     trail: Option<&mut Trail>,
-) -> (FnFacts, Option<DeclId>) {
+) -> (Facts, Option<DeclId>) {
     let f = sh.index.func(id);
     let lowered = f.def.lowered.decode();
     let self_type = f
@@ -212,7 +225,7 @@ fn evaluate(
         self_type,
         owner: f.owner,
         scopes: vec![HashMap::default()],
-        facts: FnFacts::default(),
+        facts: Facts::default(),
         boundary,
         own_kinds: f
             .annotations

@@ -34,11 +34,17 @@ pub struct Evaluation {
     /// Its function's summary when this evaluation alone made it, whether that added anything to an
     /// empty one, and its fingerprint.
     first_summary: std::sync::OnceLock<(Arc<Value>, bool, u64)>,
+    /// The highest id of a function it calls or read the summary of: a renumbering that moves only
+    /// functions after it leaves it as it is.
+    latest: u32,
 }
 
 impl Evaluation {
     pub fn new(facts: Arc<FnFacts>, trail: Trail, fingerprints: &[u64]) -> Evaluation {
+        let called = facts.calls.iter().map(|call| call.callee.0);
+        let latest = called.chain(trail.summaries_read.iter().copied()).max();
         Evaluation {
+            latest: latest.unwrap_or(0),
             read: (trail.summaries_read.iter())
                 .map(|f| (*f, fingerprints[*f as usize]))
                 .collect(),
@@ -64,15 +70,23 @@ impl Evaluation {
     /// The same evaluation with the functions it names renumbered (`new_id` by old id); `None` if one of
     /// them is gone. Only the ids of calls and of the summaries read: values name functions by their
     /// names (`FnName`).
-    fn renumbered(self: &Arc<Self>, new_id: &[Option<u32>]) -> Option<Arc<Evaluation>> {
+    /// `first_moved` is the lowest id `new_id` changes.
+    fn renumbered(
+        self: &Arc<Self>,
+        new_id: &[Option<u32>],
+        first_moved: u32,
+    ) -> Option<Arc<Evaluation>> {
+        if self.latest < first_moved {
+            return Some(Arc::clone(self));
+        }
         let moved = |f: u32| new_id[f as usize] != Some(f);
-        let read: Box<[(u32, u64)]> = (self.read.iter())
-            .map(|(f, fingerprint)| Some((new_id[*f as usize]?, *fingerprint)))
-            .collect::<Option<_>>()?;
         let calls_moved = self.facts.calls.iter().any(|c| moved(c.callee.0));
         if !calls_moved && !self.read.iter().any(|(f, _)| moved(*f)) {
             return Some(Arc::clone(self));
         }
+        let read: Box<[(u32, u64)]> = (self.read.iter())
+            .map(|(f, fingerprint)| Some((new_id[*f as usize]?, *fingerprint)))
+            .collect::<Option<_>>()?;
         let facts = if calls_moved {
             let calls = (self.facts.calls.iter())
                 .map(|call| {
@@ -83,10 +97,10 @@ impl Evaluation {
                 })
                 .collect::<Option<Vec<_>>>()?;
             Arc::new(FnFacts {
-                ret: self.facts.ret.clone(),
-                sinks: self.facts.sinks.clone(),
+                ret: Arc::clone(&self.facts.ret),
+                sinks: Arc::clone(&self.facts.sinks),
                 calls,
-                reads: self.facts.reads.clone(),
+                reads: Arc::clone(&self.facts.reads),
             })
         } else {
             Arc::clone(&self.facts)
@@ -97,6 +111,7 @@ impl Evaluation {
             used_fields: Arc::clone(&self.used_fields),
             rendered: Arc::clone(&self.rendered),
             first_summary: self.first_summary.clone(),
+            latest: new_id[self.latest as usize].unwrap_or(self.latest),
         }))
     }
 }
@@ -273,6 +288,9 @@ impl<'a> Reuse<'a> {
                 new_id[*old as usize] = Some(new as u32);
             }
         }
+        let first_moved = (new_id.iter().enumerate())
+            .position(|(old, new)| *new != Some(old as u32))
+            .map_or(u32::MAX, |at| at as u32);
         let names = with_aliases(index, changed_functions);
         let finders: Vec<memchr::memmem::Finder> = (names.iter())
             .map(|name| memchr::memmem::Finder::new(name.as_bytes()))
@@ -293,7 +311,7 @@ impl<'a> Reuse<'a> {
                     let before = &memo.evaluations[old as usize];
                     let renumbered: Vec<Arc<Evaluation>> = before
                         .iter()
-                        .filter_map(|e| e.renumbered(&new_id))
+                        .filter_map(|e| e.renumbered(&new_id, first_moved))
                         .collect();
                     let same = renumbered.len() == before.len()
                         && (renumbered.iter().zip(before))

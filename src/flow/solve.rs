@@ -416,7 +416,7 @@ pub fn compute_with(
             let reads = data_reads(consents, id, &function_facts.reads, entry[function]);
             let mut flows = Vec::new();
             let mut stored = Vec::new();
-            for hit in &function_facts.sinks {
+            for hit in function_facts.sinks.iter() {
                 let concrete = with_params(index, types, &hit.value, &params[function]);
                 let guarded = hit
                     .consents
@@ -574,7 +574,7 @@ fn needed_params(
         };
     let mut mentioned = Vec::new();
     for (f, function_facts) in facts.iter().enumerate() {
-        for hit in &function_facts.sinks {
+        for hit in function_facts.sinks.iter() {
             mentioned.clear();
             hit.value.mentioned_params(&mut mentioned);
             mark(f, &mentioned, &mut needed, &mut work);
