@@ -91,6 +91,9 @@ pub struct FnFacts {
     pub ret: Arc<Value>,
     pub sinks: Arc<[SinkHit]>,
     pub calls: Vec<CallSite>,
+    /// Which of the calls keep what their arguments carry (by position in `calls`): the only ones the
+    /// solver hands on to parameters.
+    pub passing: Arc<[u32]>,
     pub reads: Arc<[ReadHit]>,
 }
 
@@ -98,10 +101,15 @@ impl Facts {
     /// Without spare capacity: the facts of every function are kept until the end of the run.
     pub fn compacted(mut self) -> FnFacts {
         self.calls.shrink_to_fit();
+        let passing = (self.calls.iter().enumerate())
+            .filter(|(_, call)| !call.args().is_empty())
+            .map(|(at, _)| at as u32)
+            .collect();
         FnFacts {
             ret: Arc::new(self.ret.compacted()),
             sinks: self.sinks.into(),
             calls: self.calls,
+            passing,
             reads: self.reads.into(),
         }
     }

@@ -100,6 +100,7 @@ impl Evaluation {
                 ret: Arc::clone(&self.facts.ret),
                 sinks: Arc::clone(&self.facts.sinks),
                 calls,
+                passing: Arc::clone(&self.facts.passing),
                 reads: Arc::clone(&self.facts.reads),
             })
         } else {

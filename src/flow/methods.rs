@@ -9,7 +9,7 @@ pub struct MethodTable {
     /// Inherent methods (with `self`) by name, when the workspace has exactly one of that name.
     unique: HashMap<String, Option<FnId>>,
     /// Names of every method some workspace impl defines.
-    names: std::collections::HashSet<String>,
+    names: rustc_hash::FxHashSet<String>,
     /// Every method (with `self`) of each name, whatever its type or trait.
     by_name: HashMap<String, Vec<FnId>>,
     /// Per trait, per method name: the impls' methods and the trait's default body.
@@ -22,38 +22,39 @@ pub struct MethodTable {
 impl MethodTable {
     pub fn build(index: &Index) -> MethodTable {
         let mut table = MethodTable::default();
+        // Most names are filed already: looked up before a key is made (hyperswitch has 30,000 methods).
+        fn file(map: &mut HashMap<String, Vec<FnId>>, name: &str, id: FnId) {
+            match map.get_mut(name) {
+                Some(fns) => fns.push(id),
+                None => {
+                    map.insert(name.to_string(), vec![id]);
+                }
+            }
+        }
         for (i, f) in index.fns.iter().enumerate() {
             let id = FnId(i as u32);
             let Some(owner) = f.owner else { continue };
-            table.names.insert(f.name.clone());
+            let name = f.name.as_str();
+            if !table.names.contains(name) {
+                table.names.insert(f.name.clone());
+            }
             if f.def.has_self {
-                table.by_name.entry(f.name.clone()).or_default().push(id);
+                file(&mut table.by_name, name, id);
             }
             let imp = &index.impls[owner.0 as usize];
             if let Some(ty) = imp.self_type {
-                table
-                    .by_type
-                    .entry(ty)
-                    .or_default()
-                    .entry(f.name.clone())
-                    .or_default()
-                    .push(id);
+                file(table.by_type.entry(ty).or_default(), name, id);
             }
             if let Some(t) = imp.trait_id {
-                table
-                    .by_trait
-                    .entry(t)
-                    .or_default()
-                    .entry(f.name.clone())
-                    .or_default()
-                    .push(id);
+                file(table.by_trait.entry(t).or_default(), name, id);
             }
             if imp.trait_path.is_none() && f.def.has_self {
-                table
-                    .unique
-                    .entry(f.name.clone())
-                    .and_modify(|slot| *slot = None)
-                    .or_insert(Some(id));
+                match table.unique.get_mut(name) {
+                    Some(slot) => *slot = None,
+                    None => {
+                        table.unique.insert(f.name.clone(), Some(id));
+                    }
+                }
             }
         }
         for i in 0..index.traits.len() {

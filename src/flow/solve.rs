@@ -367,9 +367,16 @@ pub fn compute_with(
         .collect();
     let arity = |id: usize| arities[id] as usize;
     let needed = needed_params(&facts, &callers, arity);
-    let mut params: Vec<Vec<Value>> = (0..count)
-        .map(|i| vec![Value::default(); arity(i)])
+    // Every function's parameters in one array, a function's from its `first_param` on.
+    let first_param: Vec<usize> = (0..=count)
+        .scan(0, |next, f| {
+            let first = *next;
+            *next += if f < count { arity(f) } else { 0 };
+            Some(first)
+        })
         .collect();
+    let mut all_params: Vec<Value> = vec![Value::default(); first_param[count]];
+    let params_of = |f: usize| first_param[f]..first_param[f + 1];
     let mut queue: std::collections::VecDeque<u32> = (0..count as u32).collect();
     let mut queued = vec![true; count];
     let mut visited = vec![false; count];
@@ -378,15 +385,16 @@ pub fn compute_with(
         queued[caller] = false;
         let again = std::mem::replace(&mut visited[caller], true);
         // Most calls keep no arguments.
-        for call in facts[caller].calls.iter().filter(|c| !c.args().is_empty()) {
+        let caller_facts = &facts[caller];
+        for call in caller_facts.passing.iter().map(|&at| &caller_facts.calls[at as usize]) {
             let callee = call.callee.0 as usize;
             for (i, arg) in call.args().iter().enumerate().take(arity(callee)) {
                 if !needed[callee][i] || (again && !arg.mentions_params()) {
                     continue;
                 }
                 let passed = arg.stepped(call.span, StepNote::Passed(names.of(call.callee)));
-                let concrete = with_params(index, types, &passed, &params[caller]);
-                if params[callee][i].absorb(&concrete) && !queued[callee] {
+                let concrete = with_params(index, types, &passed, &all_params[params_of(caller)]);
+                if all_params[first_param[callee] + i].absorb(&concrete) && !queued[callee] {
                     queued[callee] = true;
                     queue.push_back(callee as u32);
                 }
@@ -417,7 +425,8 @@ pub fn compute_with(
             let mut flows = Vec::new();
             let mut stored = Vec::new();
             for hit in function_facts.sinks.iter() {
-                let concrete = with_params(index, types, &hit.value, &params[function]);
+                let concrete =
+                    with_params(index, types, &hit.value, &all_params[params_of(function)]);
                 let guarded = hit
                     .consents
                     .union(entry[function])
@@ -478,7 +487,7 @@ pub fn compute_with(
     flow.evaluations = (reused, evaluations);
     // Every summary and parameter value, freed beside whatever runs next rather than before it.
     // (Where no thread can be made, they are freed here.)
-    let _ = std::thread::Builder::new().spawn(move || drop((returns, params)));
+    let _ = std::thread::Builder::new().spawn(move || drop((returns, all_params)));
     (flow, kept)
 }
 
