@@ -264,12 +264,21 @@ pub enum WrittenCall {
     Method { name: Box<str>, on_self: bool },
 }
 
+/// A `WrittenCall` borrowed from the body it is in: written as the call is (the same variants, in the
+/// same order, of the same data), and ordered the same.
+#[derive(PartialEq, Eq, PartialOrd, Ord, Serialize)]
+enum WrittenCallIn<'a> {
+    Path(&'a [String]),
+    Method { name: &'a str, on_self: bool },
+}
+
 impl WrittenCall {
     /// Every call in `body`, nested ones included, each once, encoded for `Encoded::calls`.
     pub fn in_body(body: &super::flow_ir::Block) -> super::flow_ir::ByteString {
         use super::flow_ir::ExprKind;
         use super::ir_walk::{block_children, children, Child};
-        let mut calls = Vec::new();
+        // Borrowed until written: a body's calls are sorted and most of them repeat.
+        let mut calls: Vec<WrittenCallIn> = Vec::new();
         let mut stack: Vec<Child> = Vec::new();
         block_children(body, &mut |child| stack.push(child));
         while let Some(child) = stack.pop() {
@@ -278,13 +287,13 @@ impl WrittenCall {
                     match &expr.kind {
                         ExprKind::Call { func, .. } => {
                             if let ExprKind::Path(segments) = &func.kind {
-                                calls.push(WrittenCall::Path(segments.clone()));
+                                calls.push(WrittenCallIn::Path(segments));
                             }
                         }
                         ExprKind::MethodCall {
                             receiver, method, ..
-                        } => calls.push(WrittenCall::Method {
-                            name: method.clone(),
+                        } => calls.push(WrittenCallIn::Method {
+                            name: method,
                             on_self: matches!(&receiver.kind, ExprKind::Path(p) if p.len() == 1 && p[0] == "self"),
                         }),
                         _ => {}
