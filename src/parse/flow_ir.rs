@@ -26,6 +26,39 @@ impl<T> Clone for Encoded<T> {
     }
 }
 
+thread_local! {
+    /// Where this thread writes an encoding before copying it out at its size.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `value` as postcard writes it, in a box of its size: written into this thread's scratch buffer (grown
+/// until it fits, and kept) and copied out once, instead of grown, copied and shrunk for every body.
+pub fn encode_exact<T: Serialize + ?Sized>(value: &T) -> Option<Box<[u8]>> {
+    SCRATCH.with(|cell| {
+        // An encoding made while writing another (none is today) gets a buffer of its own.
+        let Ok(mut scratch) = cell.try_borrow_mut() else {
+            return postcard::to_allocvec(value).ok().map(Vec::into_boxed_slice);
+        };
+        encode_into(value, &mut scratch)
+    })
+}
+
+fn encode_into<T: Serialize + ?Sized>(value: &T, scratch: &mut Vec<u8>) -> Option<Box<[u8]>> {
+    loop {
+        if scratch.is_empty() {
+            scratch.resize(1 << 12, 0);
+        }
+        match postcard::to_slice(value, scratch) {
+            Ok(written) => return Some(Box::from(&*written)),
+            Err(postcard::Error::SerializeBufferFull) => {
+                let grown = scratch.len() * 2;
+                scratch.resize(grown, 0);
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
 /// Bytes written as one byte string (serde writes a `[u8]` element by element otherwise).
 struct BytesOf<'a>(&'a [u8]);
 
@@ -106,9 +139,7 @@ impl<T: Serialize + serde::de::DeserializeOwned + Default> Encoded<T> {
     pub fn encode(value: &T, file: FileId) -> Encoded<T> {
         Encoded {
             // Encoding plain data into a growing buffer cannot fail.
-            bytes: relative_to(file, || postcard::to_allocvec(value))
-                .unwrap_or_default()
-                .into_boxed_slice(),
+            bytes: relative_to(file, || encode_exact(value)).unwrap_or_default(),
             file,
             kind: std::marker::PhantomData,
         }

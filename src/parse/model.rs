@@ -306,7 +306,7 @@ impl WrittenCall {
         calls.sort_unstable();
         calls.dedup();
         // Plain data into a growing buffer: encoding cannot fail.
-        super::flow_ir::ByteString(postcard::to_allocvec(&calls).unwrap_or_default().into())
+        super::flow_ir::ByteString(super::flow_ir::encode_exact(&calls).unwrap_or_default())
     }
 }
 
