@@ -311,7 +311,7 @@ fn parse_in_chunks(
     // `use pii_lint::..` anywhere in the file applies to all of it: read every run's imports first
     // (a second parse, only for files that mention the crate).
     let mut imports = attrs::PiiImports::none();
-    if text.contains("pii_lint") {
+    if mentions_the_crate(text) {
         for range in chunks {
             if let Ok(part) = syn::parse_file(&text[range.clone()]) {
                 imports.add(&part);
@@ -434,7 +434,7 @@ fn parse_whole(file: FileId, text: &str, options: &ParseOptions, summary: &mut F
         Ok(syntax) => {
             // Only a `use` naming the crate imports anything: a file that never mentions it (most) is not
             // walked for them.
-            let imports = if text.contains("pii_lint") {
+            let imports = if mentions_the_crate(text) {
                 attrs::PiiImports::of_file(&syntax)
             } else {
                 attrs::PiiImports::none()
@@ -452,6 +452,11 @@ fn parse_whole(file: FileId, text: &str, options: &ParseOptions, summary: &mut F
 }
 
 pub use macro_rules::Rules as MacroRules;
+
+/// Whether the text names the annotations crate (only then can it import from it).
+fn mentions_the_crate(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"pii_lint").is_some()
+}
 
 /// Items a workspace macro's invocation makes: the first matching rule of `rules` expanded with `input`,
 /// parsed and lowered with every span at the invocation (`at`). Nothing when no rule matches or the
