@@ -386,7 +386,11 @@ pub fn compute_with(
         let again = std::mem::replace(&mut visited[caller], true);
         // Most calls keep no arguments.
         let caller_facts = &facts[caller];
-        for call in caller_facts.passing.iter().map(|&at| &caller_facts.calls[at as usize]) {
+        for call in caller_facts
+            .passing
+            .iter()
+            .map(|&at| &caller_facts.calls[at as usize])
+        {
             let callee = call.callee.0 as usize;
             for (i, arg) in call.args().iter().enumerate().take(arity(callee)) {
                 if !needed[callee][i] || (again && !arg.mentions_params()) {

@@ -60,6 +60,12 @@ const NO_TEXT: &[&str] = &[
     "AtomicU64",
 ];
 
+/// One of a type's facts per render (in `RENDERS` order), each made on first use.
+type PerRender<T> = [OnceLock<T>; 4];
+
+/// Per variant of an enum (`TypeFacts::variant` numbers them), what a value of it shows.
+type ByVariant = Box<[Box<[Origin]>]>;
+
 pub struct TypeFacts {
     pub hand: HandWritten,
     /// Per type, per field (in declaration order): the workspace types its values are made of.
@@ -79,14 +85,14 @@ pub struct TypeFacts {
     /// Per enum: the names of its variants that hold data, in declaration order (`Origin::Variant`).
     variants: Vec<Vec<String>>,
     /// Per type and render: the personal data a whole value shows, computed on first use.
-    leaks: Vec<[OnceLock<Box<[Origin]>>; 4]>,
+    leaks: Vec<PerRender<Box<[Origin]>>>,
     /// Per type and render: which of its fields (in declaration order) the render shows, `None` when all
     /// may (`render::shown_fields`), computed on first use.
-    shown: Vec<[OnceLock<Option<Box<[bool]>>>; 4]>,
+    shown: Vec<PerRender<Option<Box<[bool]>>>>,
     /// Per type and render: `built_leaks`, computed on first use.
-    built: Vec<[OnceLock<Box<[Origin]>>; 4]>,
+    built: Vec<PerRender<Box<[Origin]>>>,
     /// Per enum and render: `variant_leaks` of each of its variants, computed on first use.
-    variant_leaks: Vec<[OnceLock<Box<[Box<[Origin]>]>>; 4]>,
+    variant_leaks: Vec<PerRender<ByVariant>>,
 }
 
 impl TypeFacts {
@@ -227,14 +233,22 @@ impl TypeFacts {
     }
 
     /// The personal data a value of variant `variant` of `ty` shows when rendered.
-    pub fn variant_leaks(&self, index: &Index, ty: TypeId, variant: u16, render: Render) -> &[Origin] {
+    pub fn variant_leaks(
+        &self,
+        index: &Index,
+        ty: TypeId,
+        variant: u16,
+        render: Render,
+    ) -> &[Origin] {
         let slot = RENDERS.iter().position(|r| *r == render).unwrap_or(0);
         let variants = self.variant_leaks[ty.0 as usize][slot].get_or_init(|| {
             (0..self.variants[ty.0 as usize].len())
                 .map(|v| (self.variant_leaks_made(index, ty, v as u16, render)).into_boxed_slice())
                 .collect()
         });
-        variants.get(usize::from(variant)).map_or(&[], |leaks| leaks)
+        variants
+            .get(usize::from(variant))
+            .map_or(&[], |leaks| leaks)
     }
 
     fn variant_leaks_made(
@@ -293,7 +307,10 @@ impl TypeFacts {
         let Some(position) = field_position(index, ty, name) else {
             return false;
         };
-        if self.field_wrapper(ty, position).is_some_and(|w| self.hides(w, render)) {
+        if self
+            .field_wrapper(ty, position)
+            .is_some_and(|w| self.hides(w, render))
+        {
             return true;
         }
         // The field found is the one `name` names as `display_name` writes it, unless `name` writes its
@@ -302,7 +319,9 @@ impl TypeFacts {
         let own = name.split_once('.').map_or(name, |(_, own)| own);
         let canonical = field.name.is_some() || !(own.starts_with(['+', '0']) && own.len() > 1);
         if canonical {
-            return self.shown(index, ty, render).is_some_and(|shown| !shown[position]);
+            return self
+                .shown(index, ty, render)
+                .is_some_and(|shown| !shown[position]);
         }
         shown_fields(index, &self.hand, ty, render).is_some_and(|shown| !shown.contains(name))
     }

@@ -222,7 +222,10 @@ impl ModuleTree {
         let mut names = rustc_hash::FxHashSet::default();
         for module in &self.modules {
             names.extend(module.defs.keys().map(|name| Box::from(name.as_str())));
-            let aliases = module.uses.iter().filter_map(|entry| entry.alias.as_deref());
+            let aliases = module
+                .uses
+                .iter()
+                .filter_map(|entry| entry.alias.as_deref());
             names.extend(aliases.map(Box::from));
         }
         BoundNames(names)
