@@ -340,3 +340,11 @@ fn config_sinks_outside_the_workspace_are_matched_at_calls() {
         ["src/lib.rs:5 PII006"]
     );
 }
+
+#[test]
+fn a_function_reached_through_glob_re_exports_is_followed_and_unknown_names_are_outside() {
+    // `shout` is named through two globs; `Some`, `Ok` and `String` are defined nowhere in the
+    // workspace (looking them up skips the globs), and still resolve as they did.
+    let code = "pub mod outer {\n    pub use self::inner::*;\n    pub mod inner {\n        pub fn shout(s: &str) {\n            println!(\"{s}\"); // leak\n        }\n    }\n}\nuse self::outer::*;\npub fn f(c: &Customer) {\n    let phone: Option<String> = Some(c.phone.clone());\n    if let Some(p) = phone {\n        shout(&p);\n    }\n    let r: Result<u64, String> = Ok(c.id);\n    if let Ok(id) = r {\n        shout(&id.to_string());\n    }\n}\n";
+    assert_flows(code, &[("// leak", "PII005")]);
+}
