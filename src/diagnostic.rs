@@ -96,15 +96,7 @@ impl Span {
     /// The span of a token range from syn (proc-macro2 `span-locations`: columns are 0-based chars), in a
     /// text that starts `SYN_LINE_OFFSET` lines into its file (a run of items of a very large file).
     pub fn from_syn(file: FileId, span: proc_macro2::Span) -> Span {
-        let (start, end) = (span.start(), span.end());
-        let offset = SYN_LINE_OFFSET.with(std::cell::Cell::get);
-        Span {
-            file,
-            line: start.line as u32 + offset,
-            column: start.column as u32 + 1,
-            end_line: end.line as u32 + offset,
-            end_column: end.column as u32 + 1,
-        }
+        Span::from_syn_ends(file, span, span)
     }
 
     /// From the start of `first` to the end of `last` (two tokens of one file): each end looked up once.
