@@ -39,9 +39,17 @@ pub fn encode_exact<T: Serialize + ?Sized>(value: &T) -> Option<Box<[u8]>> {
         let Ok(mut scratch) = cell.try_borrow_mut() else {
             return postcard::to_allocvec(value).ok().map(Vec::into_boxed_slice);
         };
-        encode_into(value, &mut scratch)
+        let encoded = encode_into(value, &mut scratch);
+        // A buffer grown for an outsized body is not kept for the rest of the process.
+        if scratch.len() > SCRATCH_KEPT {
+            *scratch = Vec::new();
+        }
+        encoded
     })
 }
+
+/// The largest scratch buffer a thread keeps between encodings.
+const SCRATCH_KEPT: usize = 1 << 20;
 
 fn encode_into<T: Serialize + ?Sized>(value: &T, scratch: &mut Vec<u8>) -> Option<Box<[u8]>> {
     loop {
