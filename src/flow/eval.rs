@@ -91,10 +91,20 @@ pub struct FnFacts {
     pub ret: Arc<Value>,
     pub sinks: Arc<[SinkHit]>,
     pub calls: Vec<CallSite>,
+    /// The functions the calls reach, sorted, each once.
+    pub callees: Arc<[u32]>,
     /// Which of the calls keep what their arguments carry (by position in `calls`): the only ones the
     /// solver hands on to parameters.
     pub passing: Arc<[u32]>,
     pub reads: Arc<[ReadHit]>,
+}
+
+/// The functions `calls` reach, sorted, each once.
+pub fn callees_of(calls: &[CallSite]) -> Arc<[u32]> {
+    let mut callees: Vec<u32> = calls.iter().map(|call| call.callee.0).collect();
+    callees.sort_unstable();
+    callees.dedup();
+    callees.into()
 }
 
 impl Facts {
@@ -108,6 +118,7 @@ impl Facts {
         FnFacts {
             ret: Arc::new(self.ret.compacted()),
             sinks: self.sinks.into(),
+            callees: callees_of(&self.calls),
             calls: self.calls,
             passing,
             reads: self.reads.into(),

@@ -99,6 +99,7 @@ impl Evaluation {
             Arc::new(FnFacts {
                 ret: Arc::clone(&self.facts.ret),
                 sinks: Arc::clone(&self.facts.sinks),
+                callees: super::eval::callees_of(&calls),
                 calls,
                 passing: Arc::clone(&self.facts.passing),
                 reads: Arc::clone(&self.facts.reads),

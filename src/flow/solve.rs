@@ -272,7 +272,7 @@ pub fn compute_with(
     let mut callers: Vec<Vec<u32>> = vec![Vec::new(); count];
     // Per function, the callees whose `callers` it is in (sorted): a function called from thousands of
     // places would otherwise search its list for each.
-    let mut callees_of: Vec<Vec<u32>> = vec![Vec::new(); count];
+    let mut callees_of: Vec<Arc<[u32]>> = vec![Arc::from([]); count];
     // A batch's calls are all known before any of its summaries grows: a caller evaluated in the same
     // batch as its callee saw the callee's summary from before.
     let mut settle = |batch: Vec<(u32, Evaluated)>,
@@ -281,21 +281,23 @@ pub fn compute_with(
                       fingerprints: &mut Vec<u64>,
                       dirty: &mut Worklist| {
         for (id, (new_facts, _)) in &batch {
-            let mut now: Vec<u32> = new_facts.calls.iter().map(|call| call.callee.0).collect();
-            now.sort_unstable();
-            now.dedup();
+            let now = &new_facts.callees;
             let known = &mut callees_of[*id as usize];
-            for callee in &now {
+            for callee in now.iter() {
                 if known.binary_search(callee).is_err() {
                     callers[*callee as usize].push(*id);
                 }
             }
             if known.is_empty() {
-                *known = now;
-            } else {
-                known.extend(now);
-                known.sort_unstable();
-                known.dedup();
+                *known = Arc::clone(now);
+            } else if now
+                .iter()
+                .any(|callee| known.binary_search(callee).is_err())
+            {
+                let mut both: Vec<u32> = known.iter().chain(now.iter()).copied().collect();
+                both.sort_unstable();
+                both.dedup();
+                *known = both.into();
             }
         }
         // Summaries only grow, so the fixed point is reached however the evaluations interleave. The
