@@ -596,8 +596,7 @@ impl Builder<'_> {
         annotations: Vec<crate::parse::Annotation>,
         def: crate::parse::FnDef,
         owner: Option<ImplId>,
-    ) -> FnId {
-        let id = FnId(self.fns.len() as u32);
+    ) {
         self.fns.push(FnInfo {
             name,
             module,
@@ -608,7 +607,6 @@ impl Builder<'_> {
             def,
             owner,
         });
-        id
     }
 
     /// The workspace traits that impls implement and that traits extend (impls looked up in parallel:

@@ -32,7 +32,8 @@ thread_local! {
 }
 
 /// `value` as postcard writes it, in a box of its size: written into this thread's scratch buffer (grown
-/// until it fits, and kept) and copied out once, instead of grown, copied and shrunk for every body.
+/// until it fits, and kept up to `SCRATCH_KEPT`) and copied out once, instead of grown, copied and shrunk
+/// for every body.
 pub fn encode_exact<T: Serialize + ?Sized>(value: &T) -> Option<Box<[u8]>> {
     SCRATCH.with(|cell| {
         // An encoding made while writing another (none is today) gets a buffer of its own.
