@@ -5,7 +5,9 @@ edit, how many evaluations the server took from the analysis before and whether 
 The file is put back after each edit. Exits non-zero if any edit gave other findings.
 
     cargo build --release --example warm_equals_cold
-    python3 bench/warm_edits.py <checkout> [seed] [edits]
+    python3 bench/warm_edits.py [--cli] <checkout> [seed] [edits]
+
+With `--cli`, the runs are the CLI's with its on-disk cache instead of a language server's.
 """
 
 import pathlib
@@ -31,9 +33,11 @@ def edited(whole, indent, visibility, name, kind):
 
 
 def main():
-    checkout = pathlib.Path(sys.argv[1]).resolve()
-    random.seed(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
-    wanted = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+    args = sys.argv[1:]
+    via = [args.pop(0)] if args and args[0] == "--cli" else []
+    checkout = pathlib.Path(args[0]).resolve()
+    random.seed(int(args[1]) if len(args) > 1 else 1)
+    wanted = int(args[2]) if len(args) > 2 else 10
     files = sorted(p for p in checkout.glob("crates/**/*.rs") if "/tests/" not in str(p))
     files = files or sorted(checkout.glob("**/*.rs"))
     failed = 0
@@ -48,7 +52,7 @@ def main():
         kind = random.choice(["rename", "insert", "param", "visibility"])
         whole = found.group(0)
         by = edited(whole, indent, visibility, name, kind)
-        run = subprocess.run([str(BINARY), str(checkout), str(path), "replace", whole, by],
+        run = subprocess.run([str(BINARY), *via, str(checkout), str(path), "replace", whole, by],
                              capture_output=True, text=True)
         lines = (run.stdout + run.stderr).strip().splitlines()
         failed += run.returncode != 0

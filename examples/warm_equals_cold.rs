@@ -1,9 +1,10 @@
 //! Checks on a real checkout that a language server's analysis after an edit gives what a fresh run
 //! gives (the scale issue's "byte-identical" warm target), and says how much it took from the analysis
-//! before. Edits one file as `bench/lsp.py` does, then puts it back.
+//! before. Edits one file as `bench/lsp.py` does, then puts it back. With `--cli`, the runs before and
+//! after the edit are the CLI's, with the on-disk cache (the second takes from the first's record).
 //!
-//!     cargo run --release --example warm_equals_cold -- <checkout> <file to edit> [body|item]
-//!     cargo run --release --example warm_equals_cold -- <checkout> <file to edit> replace <text> <by>
+//!     cargo run --release --example warm_equals_cold -- [--cli] <checkout> <file to edit> [body|item]
+//!     cargo run --release --example warm_equals_cold -- [--cli] <checkout> <file> replace <text> <by>
 //!
 //! (`replace` replaces the first occurrence of a text in the file, to try other edits.)
 
@@ -12,7 +13,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let via_cli = args.first().is_some_and(|a| a == "--cli");
+    if via_cli {
+        args.remove(0);
+    }
     let [checkout, edited, rest @ ..] = args.as_slice() else {
         eprintln!(
             "usage: warm_equals_cold <checkout> <file to edit> [body|item|replace <text> <by>]"
@@ -36,11 +41,20 @@ fn main() {
         cwd: PathBuf::from(checkout),
         ..CheckRequest::default()
     };
-    let mut memo = Memo::kept();
-    check_reusing(&request, &mut memo).expect("the first analysis runs");
+    let cached = CheckRequest {
+        cache: true,
+        ..request.clone()
+    };
+    let mut memo = if via_cli {
+        Memo::default()
+    } else {
+        Memo::kept()
+    };
+    let warm_request = if via_cli { &cached } else { &request };
+    check_reusing(warm_request, &mut memo).expect("the first analysis runs");
     std::fs::write(&edited, &changed).expect("the edit is written");
     let started = Instant::now();
-    let warm = check_reusing(&request, &mut memo);
+    let warm = check_reusing(warm_request, &mut memo);
     let warm_time = started.elapsed();
     let cold = check(&request);
     std::fs::write(&edited, &original).expect("the file is put back");

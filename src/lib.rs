@@ -9,6 +9,7 @@ pub mod flow;
 pub mod index;
 pub mod init;
 pub mod inventory;
+pub mod last_run;
 pub mod levels;
 #[path = "../lints/mod.rs"]
 pub mod lints;

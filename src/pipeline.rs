@@ -3,6 +3,7 @@
 use crate::config::{self, Config};
 use crate::diagnostic::{Finding, Level};
 use crate::index::Index;
+use crate::last_run::LastRun;
 use crate::levels::Levels;
 use crate::parse::{self, ParseOptions};
 use crate::workspace::{self, FileId, FileKind};
@@ -191,8 +192,11 @@ pub fn check_reusing(
     let summaries = timings.time("parse", || {
         parse::parse_workspace_reusing(&workspace, &options, &mut memo.parse, cache.as_ref())
     });
-    // The index's macro expansions are kept beside the summaries.
+    // The index's macro expansions are kept beside the summaries, and the last run's record.
     let expansions_pack = cache.as_ref().map(|c| c.side_pack("expansions.pack"));
+    let mut last_run = (cache.as_ref())
+        .map(|cache| LastRun::open(cache, &workspace, &options, &summaries))
+        .filter(LastRun::records);
     if let Some(cache) = cache {
         let rust_files = workspace
             .files
@@ -209,9 +213,12 @@ pub fn check_reusing(
     memo.layout = layout;
     // An edit of bodies and functions only, with the same layout: the flow can take evaluations from
     // before (`flow::FlowMemo`).
-    let functions_edit = (memo.parse.edit())
-        .filter(|edit| edit.changed_functions.is_some() && same_layout)
-        .cloned();
+    let functions_edit = match &last_run {
+        Some(last_run) => last_run.edit().cloned(),
+        None => (memo.parse.edit())
+            .filter(|edit| edit.changed_functions.is_some() && same_layout)
+            .cloned(),
+    };
     let index = timings.time("index", || {
         if let Some(pack) = &expansions_pack {
             let written = pack.read().unwrap_or_default();
@@ -237,11 +244,13 @@ pub fn check_reusing(
     timings.expansions_taken = memo.index.expansions_taken();
     let previous = memo.flow.take();
     let flow = timings.time("flow", || {
-        let previous = previous.as_ref().zip(functions_edit.as_ref());
-        let (flow, kept) = crate::flow::compute_with(&index, previous, memo.keep);
-        memo.flow = kept;
-        flow
+        let read = last_run.as_mut().and_then(LastRun::take_memo);
+        let previous = (read.as_ref().or(previous.as_ref())).zip(functions_edit.as_ref());
+        let keep = memo.keep || last_run.is_some();
+        let (flow, kept) = crate::flow::compute_with(&index, previous, keep);
+        (flow, kept, read)
     });
+    let (flow, kept, read) = flow;
     // The evaluations before this edit are freed after the answer (`Memo::prepare`).
     memo.stale_flow = previous;
     let findings = timings.time("lints", || {
@@ -262,6 +271,11 @@ pub fn check_reusing(
         }
         findings
     });
+    // The CLI's record for its next run, from this run's evaluations.
+    if let (Some(last_run), Some(kept)) = (last_run, &kept) {
+        timings.time("record", || last_run.record(kept, read.as_ref()));
+    }
+    memo.flow = kept.filter(|_| memo.keep);
     Ok(CheckOutcome {
         index,
         findings,

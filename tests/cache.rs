@@ -315,3 +315,112 @@ fn kept_macro_expansions_give_what_a_cold_run_does() {
     std::fs::write(&pack, &bytes).expect("damage");
     same_as_cold("a damaged pack");
 }
+
+/// `(taken, all)` from `--timings`: the evaluations the flow took from the last run's record.
+fn evaluations_taken(output: &Output) -> (usize, usize) {
+    let Some(line) = stderr(output)
+        .lines()
+        .find(|l| l.contains("evaluations taken from the analysis before"))
+        .map(str::to_string)
+    else {
+        return (0, 0);
+    };
+    let numbers: Vec<usize> = line
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+#[test]
+fn after_an_edit_of_bodies_or_functions_the_flow_takes_the_last_runs_evaluations() {
+    let shop = shop_copy();
+    let target = shop.path().join("target/custom");
+    let first = run(shop.path(), Some(&target), &[]);
+    assert_eq!(evaluations_taken(&first).0, 0, "no record yet");
+    let accounts = shop.path().join("crates/shop-api/src/accounts.rs");
+    let original = std::fs::read_to_string(&accounts).expect("read");
+    let body_edit = original.replacen(
+        "    token.len()\n",
+        "    log::warn!(\"token {token} again\");\n    token.len()\n",
+        1,
+    );
+    let function_added = format!(
+        "{original}\npub fn resend_reset(customer_id: u64) -> usize {{\n    \
+         let token = issue_reset_token(customer_id, 7);\n    \
+         log::info!(\"resent {{token}}\");\n    token.len()\n}}\n"
+    );
+    // (A function the config or an attribute names is a declaration: removing one is no such edit.)
+    for (what, text) in [
+        ("a body edited", &body_edit),
+        ("put back", &original),
+        ("a function added", &function_added),
+        ("put back (the function removed)", &original),
+    ] {
+        let put_back = what.starts_with("put back");
+        assert!(
+            put_back || *text != original,
+            "the fixture still has what this test edits ({what})"
+        );
+        std::fs::write(&accounts, text).expect("write");
+        let warm = run(shop.path(), Some(&target), &[]);
+        let cold = run(shop.path(), Some(&target), &["--no-cache"]);
+        assert_eq!(stdout(&warm), stdout(&cold), "{what}");
+        if !put_back {
+            assert_ne!(stdout(&warm), stdout(&first), "{what} changes the findings");
+        }
+        let (taken, all) = evaluations_taken(&warm);
+        assert!(taken > 0 && taken < all, "{what}: {taken} of {all} taken");
+    }
+    // Nothing changed since: every evaluation is taken, and the record is left as it is.
+    let record = entries(&target)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "flow.pack"))
+        .expect("a record");
+    let written = std::fs::metadata(&record).and_then(|m| m.modified());
+    let again = run(shop.path(), Some(&target), &[]);
+    assert_eq!(stdout(&again), stdout(&first));
+    let (taken, all) = evaluations_taken(&again);
+    assert!(taken > 0 && taken == all, "{taken} of {all} taken");
+    assert_eq!(
+        std::fs::metadata(&record).and_then(|m| m.modified()).ok(),
+        written.ok()
+    );
+}
+
+#[test]
+fn a_damaged_record_of_the_last_run_is_not_used_and_is_written_again() {
+    let shop = shop_copy();
+    let target = shop.path().join("target/custom");
+    let cold = run(shop.path(), Some(&target), &["--no-cache"]);
+    run(shop.path(), Some(&target), &[]);
+    let record = entries(&target)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "flow.pack"))
+        .expect("a record");
+    let bytes = std::fs::read(&record).expect("read record");
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 2] ^= 0x5a;
+    for damaged in [
+        b"not a record".to_vec(),
+        Vec::new(),
+        bytes[..bytes.len() / 2].to_vec(),
+        flipped,
+    ] {
+        std::fs::write(&record, &damaged).expect("damage");
+        let warm = run(shop.path(), Some(&target), &[]);
+        assert_eq!(stdout(&warm), stdout(&cold));
+        assert_eq!(
+            evaluations_taken(&warm).0,
+            0,
+            "a damaged record is not used"
+        );
+        let again = run(shop.path(), Some(&target), &[]);
+        assert_eq!(stdout(&again), stdout(&cold));
+        let (taken, all) = evaluations_taken(&again);
+        assert!(
+            taken > 0 && taken == all,
+            "written again whole: {taken} of {all}"
+        );
+    }
+}

@@ -12,6 +12,7 @@ use crate::index::{DeclId, Def, FnId, ImplId, Index, ModuleId, TypeId};
 use crate::parse::flow_ir::{Block, Expr, ExprKind, Pat, Render, Stmt};
 use crate::parse::{Annotation, TypeRef};
 use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
@@ -37,7 +38,7 @@ pub struct Seen {
     pub rendered: rustc_hash::FxHashSet<TypeId>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SinkHit {
     pub span: Span,
     pub kind: SinkKind,
@@ -51,7 +52,7 @@ pub struct SinkHit {
     pub consents: ConsentSet,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CallSite {
     pub callee: FnId,
     pub span: Span,
@@ -68,7 +69,7 @@ impl CallSite {
 }
 
 /// An expression that reads one declaration, and the consents held there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ReadHit {
     pub span: Span,
     pub decl: DeclId,
@@ -86,7 +87,7 @@ pub struct Facts {
 
 /// What an evaluation found, kept until the end of the run (and by a language server, for the next):
 /// all but the calls shared, so renumbering the functions called copies only the calls.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct FnFacts {
     pub ret: Arc<Value>,
     pub sinks: Arc<[SinkHit]>,

@@ -11,7 +11,19 @@ use crate::parse::{Annotation, TypeRef};
 use rustc_hash::FxHashMap as HashMap;
 
 /// A set of consents, as bits of the workspace's consent table (at most 64 consents are told apart).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct ConsentSet(pub u64);
 
 impl ConsentSet {

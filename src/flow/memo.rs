@@ -23,16 +23,17 @@ use rayon::prelude::*;
 use std::sync::Arc;
 
 /// One evaluation of a function: what it read, what it gave.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Evaluation {
     /// The functions whose summaries it read, with those summaries' fingerprints then.
-    read: Box<[(u32, u64)]>,
+    pub(super) read: Box<[(u32, u64)]>,
     pub facts: Arc<FnFacts>,
     /// Shared by the evaluation renumbered from it.
     pub used_fields: Arc<[String]>,
     pub rendered: Arc<[TypeId]>,
     /// Its function's summary when this evaluation alone made it, whether that added anything to an
     /// empty one, and its fingerprint.
+    #[serde(skip)]
     first_summary: std::sync::OnceLock<(Arc<Value>, bool, u64)>,
     /// The highest id of a function it calls or read the summary of: a renumbering that moves only
     /// functions after it leaves it as it is.
@@ -53,6 +54,18 @@ impl Evaluation {
             rendered: trail.rendered.into(),
             first_summary: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Whether every function and call it names is among the first `count` functions and its calls (an
+    /// evaluation read from disk).
+    pub fn names_only(&self, count: usize) -> bool {
+        let known = |f: u32| (f as usize) < count;
+        let facts = &self.facts;
+        known(self.latest)
+            && self.read.iter().all(|(f, _)| known(*f))
+            && facts.calls.iter().all(|call| known(call.callee.0))
+            && facts.callees.iter().all(|f| known(*f))
+            && (facts.passing.iter()).all(|at| (*at as usize) < facts.calls.len())
     }
 
     /// What its facts alone make of an empty summary (`ret`, their return value, joined into one), whether
@@ -120,15 +133,22 @@ impl Evaluation {
 
 pub struct FlowMemo {
     /// Which function each id was (`function_keys`).
-    keys: Vec<u64>,
+    pub(super) keys: Vec<u64>,
     /// What the declarations were (`declarations_key`).
-    declarations: u64,
+    pub(super) declarations: u64,
     /// Per function (`FnId` order), its evaluations in the order they were made.
-    evaluations: Vec<Vec<Arc<Evaluation>>>,
-    tables: Arc<Tables>,
+    pub(super) evaluations: Vec<Vec<Arc<Evaluation>>>,
+    /// The tables, when the memo was kept in memory (a memo read from disk makes them again).
+    pub(super) tables: Option<Arc<Tables>>,
+    /// A hash of the renders hand-written impls make (`HandWritten`), and the consents by bit: what
+    /// the tables were made of that an edit of bodies can change.
+    pub(super) hand: u64,
+    pub(super) consents: Vec<String>,
     /// Per function, the functions its body calls (`prescan`), and the levels these gave.
-    callees: Vec<Vec<u32>>,
-    level: Vec<u32>,
+    pub(super) callees: Vec<Vec<u32>>,
+    pub(super) level: Vec<u32>,
+    /// The bytes it was read from, when it was (`stored`).
+    pub(super) stored: Option<super::stored::StoredBlobs>,
 }
 
 impl FlowMemo {
@@ -144,15 +164,25 @@ impl FlowMemo {
             keys: keys.unwrap_or_else(|| function_keys(index)),
             declarations: declarations_key(index),
             evaluations: vec![Vec::new(); callees.len()],
-            tables,
+            hand: hand_key(&tables.types.hand),
+            consents: tables.consents.names.clone(),
+            tables: Some(tables),
             callees,
             level,
+            stored: None,
         }
     }
 
     pub fn keep(&mut self, function: u32, evaluation: Arc<Evaluation>) {
         self.evaluations[function as usize].push(evaluation);
     }
+}
+
+fn hand_key(hand: &HandWritten) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    hand.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Per function, a hash of its name, module, file and impl block: the same function after an edit that
@@ -249,7 +279,7 @@ impl<'a> Reuse<'a> {
     ) -> Option<Reuse<'a>> {
         let functions = edit.changed_functions.as_ref()?;
         let changed_functions = &functions.names;
-        if memo.tables.types.hand != *hand_written {
+        if memo.hand != hand_key(hand_written) {
             return None;
         }
         let mut changed_file = vec![false; index.workspace.files.len()];
@@ -344,23 +374,24 @@ impl<'a> Reuse<'a> {
         self.keys.clone()
     }
 
-    /// The tables of the analysis before, unless the functions were renumbered: the same items and
-    /// renders give the same tables.
+    /// The tables of the analysis before, when kept, unless the functions were renumbered: the same
+    /// items and renders give the same tables.
     pub fn tables(&self) -> Option<Arc<Tables>> {
-        self.renumbered
-            .is_none()
-            .then(|| Arc::clone(&self.memo.tables))
+        (self.memo.tables.as_ref())
+            .filter(|_| self.renumbered.is_none())
+            .cloned()
     }
 
     /// Whether the consents have the bits they had (values name consents by bit): a function a
     /// `[[consent_checks]]` entry names can bring a consent no other check or declaration named.
     pub fn same_consents(&self, tables: &Tables) -> bool {
-        tables.consents.names == self.memo.tables.consents.names
+        tables.consents.names == self.memo.consents
     }
 
-    /// The type facts of the analysis before: the edit changed no type, and the renders are the same.
-    pub fn type_facts(&self) -> Arc<TypeFacts> {
-        Arc::clone(&self.memo.tables.types)
+    /// The type facts of the analysis before, when kept: the edit changed no type, and the renders are
+    /// the same.
+    pub fn type_facts(&self) -> Option<Arc<TypeFacts>> {
+        Some(Arc::clone(&self.memo.tables.as_ref()?.types))
     }
 
     /// What `function`'s body calls, as found before the edit, unless the edit can have changed it.

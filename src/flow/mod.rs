@@ -17,6 +17,7 @@ mod prescan;
 mod render;
 mod small_map;
 mod solve;
+mod stored;
 mod tables;
 mod types;
 mod value;

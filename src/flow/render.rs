@@ -9,7 +9,7 @@ use crate::parse::flow_ir::{Block, Expr, ExprKind, Render};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Per type and trait, the fields a hand-written impl reads from `self`.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
 pub struct HandWritten {
     impls: BTreeMap<(TypeId, &'static str), BTreeSet<String>>,
 }

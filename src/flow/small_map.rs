@@ -1,7 +1,7 @@
 //! A sorted map in one vector. Values of the analysis hold a handful of entries and are cloned and joined
 //! constantly: a `BTreeMap` node is hundreds of bytes and an allocation per map, this is one small vector.
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SmallMap<K, V> {
     entries: Vec<(K, V)>,
 }

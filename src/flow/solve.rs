@@ -174,7 +174,7 @@ pub fn compute_with(
         None => Arc::new(Tables::build(
             index,
             hand,
-            reuse.as_ref().map(Reuse::type_facts),
+            reuse.as_ref().and_then(Reuse::type_facts),
         )),
     };
     reuse = reuse.filter(|reuse| reuse.same_consents(&tables));

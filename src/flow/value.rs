@@ -5,10 +5,11 @@ use crate::diagnostic::{Span, TraceStep};
 use crate::index::{DeclId, TraitId, TypeId};
 use crate::index::{FnId, Index};
 use crate::parse::flow_ir::Render;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Where the data in a value comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Origin {
     /// A declared field's or personal-data type's value, already extracted.
     Decl(DeclId),
@@ -41,13 +42,13 @@ pub enum Origin {
 }
 
 /// One step of the path data took. Notes are rendered only for findings, so a step is a plain copy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Step {
     pub span: Span,
     pub note: StepNote,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum StepNote {
     /// Bound by a pattern; the name is the text at the step's span.
     Bound,
@@ -57,7 +58,7 @@ pub enum StepNote {
 
 /// A function's name, as a step says it: a hash of the text, not the `FnId`, so a value's traces (and
 /// its fingerprint) stay the same when an edit renumbers the functions (`FlowMemo`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FnName(u64);
 
 impl FnName {
@@ -173,6 +174,21 @@ impl Trace {
         self.0.as_ref().map(|node| &node.step)
     }
 
+    /// Its last step and the trace before it.
+    pub(super) fn split(&self) -> Option<(Step, &Trace)> {
+        self.0.as_ref().map(|node| (node.step, &node.earlier))
+    }
+
+    /// What tells this trace's last node from any other (not its contents).
+    pub(super) fn identity(&self) -> usize {
+        self.0.as_ref().map_or(0, |node| Arc::as_ptr(node) as usize)
+    }
+
+    /// `earlier` with `step` after it, unless that is longer than any trace kept.
+    pub(super) fn after(earlier: &Trace, step: Step) -> Option<Trace> {
+        (earlier.len() < MAX_TRACE).then(|| earlier.pushed(step))
+    }
+
     fn pushed(&self, step: Step) -> Trace {
         Trace(Some(Arc::new(TraceNode {
             step,
@@ -193,6 +209,27 @@ impl Trace {
     }
 }
 
+// Written as its place in the table of traces being written (`stored`), so the steps shared by many
+// values are written once.
+impl Serialize for Trace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match super::stored::trace_written(self) {
+            Some(at) => serializer.serialize_u32(at),
+            None => Err(serde::ser::Error::custom(
+                "a trace is written only with its table",
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Trace {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let at = u32::deserialize(deserializer)?;
+        super::stored::trace_read(at)
+            .ok_or_else(|| serde::de::Error::custom("a trace its table lacks"))
+    }
+}
+
 /// Steps kept per origin: enough to explain a flow, bounded so values stay small.
 const MAX_TRACE: usize = 12;
 
@@ -202,7 +239,7 @@ pub const ERR: &str = "<err>";
 /// How deep per-field knowledge goes (`row.address.street`); deeper, a value is one set of data.
 const MAX_DEPTH: usize = 3;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Value {
     pub items: SmallMap<Origin, Trace>,
     /// Data known per field or tuple element (struct literals, tuples): read back by field access.

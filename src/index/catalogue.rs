@@ -55,7 +55,9 @@ pub struct Purpose {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct DeclId(pub u32);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -46,7 +46,7 @@ const PACK: &str = "summaries.pack";
 const STALE_BUILD_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
 /// What decides a file's summary, hashed (128 bits).
-type Key = [u64; 2];
+pub type Key = [u64; 2];
 
 pub struct DiskCache {
     dir: PathBuf,
@@ -56,6 +56,8 @@ pub struct DiskCache {
     read_back: Mutex<Vec<Key>>,
     /// The entries this run parsed.
     parsed: Mutex<Vec<(Key, u64, Vec<u8>)>>,
+    /// Each file's key, as this run found it.
+    keys: Mutex<Vec<(FileId, Key)>>,
     /// Some files were had elsewhere (a language server's memory): this run's pack would lack them.
     partial: std::sync::atomic::AtomicBool,
 }
@@ -71,6 +73,15 @@ struct Entry {
 struct EntryOf<'a> {
     rel_path: &'a str,
     summary: &'a FileSummary,
+}
+
+/// Bytes written as one run (serde writes a `&[u8]` a byte at a time); read back as a `&[u8]`.
+pub struct Bytes<'a>(pub &'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
 }
 
 fn checksum(bytes: &[u8]) -> u64 {
@@ -100,18 +111,17 @@ impl DiskCache {
         let _ = std::fs::write(dir.join(LAST_USED), &build);
         remove_stale_builds(&base, &build);
         remove_abandoned_temporaries(&dir);
-        let packed: Vec<(Key, u64, Vec<u8>)> = std::fs::read(dir.join(PACK))
-            .ok()
-            .and_then(|bytes| postcard::from_bytes(&bytes).ok())
-            .unwrap_or_default();
+        let pack = std::fs::read(dir.join(PACK)).unwrap_or_default();
+        let packed: Vec<(Key, u64, &[u8])> = postcard::from_bytes(&pack).unwrap_or_default();
         Ok(DiskCache {
             dir,
             packed: packed
                 .into_iter()
-                .map(|(key, sum, bytes)| (key, (sum, bytes)))
+                .map(|(key, sum, bytes)| (key, (sum, bytes.to_vec())))
                 .collect(),
             read_back: Mutex::new(Vec::new()),
             parsed: Mutex::new(Vec::new()),
+            keys: Mutex::new(Vec::new()),
             partial: Default::default(),
         })
     }
@@ -126,16 +136,14 @@ impl DiskCache {
         parse: impl FnOnce() -> FileSummary,
     ) -> FileSummary {
         let key = key(source, text, options);
-        // A damaged entry can still decode, as another summary: the checksum tells.
-        let intact = self.packed.get(&key).filter(|(sum, b)| checksum(b) == *sum);
-        if let Some((_, bytes)) = intact {
-            let entry: Option<Entry> = relative_to(file, || postcard::from_bytes(bytes).ok());
-            if let Some(entry) = entry.filter(|e| e.rel_path == source.rel_path) {
-                if let Ok(mut read_back) = self.read_back.lock() {
-                    read_back.push(key);
-                }
-                return entry.summary;
+        if let Ok(mut keys) = self.keys.lock() {
+            keys.push((file, key));
+        }
+        if let Some(summary) = self.earlier(&key, file, &source.rel_path) {
+            if let Ok(mut read_back) = self.read_back.lock() {
+                read_back.push(key);
             }
+            return summary;
         }
         let summary = parse();
         let entry = EntryOf {
@@ -149,6 +157,33 @@ impl DiskCache {
             parsed.push((key, checksum(&bytes), bytes));
         }
         summary
+    }
+
+    /// Every file's key (what its summary is made of), those this run did not summarise (the config)
+    /// made now; `None` when a file has no text to make one of.
+    pub fn keys(&self, files: &[SourceFile], options: &ParseOptions) -> Option<Vec<Key>> {
+        let mut keys: Vec<Option<Key>> = vec![None; files.len()];
+        for (file, key) in self.keys.lock().ok()?.iter() {
+            keys[file.0 as usize] = Some(*key);
+        }
+        (keys.into_iter().zip(files))
+            .map(|(known, source)| match (known, &source.text) {
+                (Some(key), _) => Some(key),
+                (None, crate::workspace::FileText::Utf8(text)) => Some(key(source, text, options)),
+                (None, _) => None,
+            })
+            .collect()
+    }
+
+    /// The summary the last pack holds under `key` for the file `file` at `rel_path`, if it does.
+    pub fn earlier(&self, key: &Key, file: FileId, rel_path: &str) -> Option<FileSummary> {
+        // A damaged entry can still decode, as another summary: the checksum tells.
+        let (_, bytes) = self
+            .packed
+            .get(key)
+            .filter(|(sum, b)| checksum(b) == *sum)?;
+        let entry: Entry = relative_to(file, || postcard::from_bytes(bytes).ok())?;
+        (entry.rel_path == rel_path).then_some(entry.summary)
     }
 
     /// A file this run had from elsewhere (the language server's memory of its last analysis): the pack
@@ -180,6 +215,9 @@ impl DiskCache {
         }));
         // In key order, so the same files make the same pack whatever the threads did.
         kept.sort_unstable_by_key(|(key, _, _)| *key);
+        let kept: Vec<(Key, u64, Bytes)> = (kept.iter())
+            .map(|(key, sum, bytes)| (*key, *sum, Bytes(bytes)))
+            .collect();
         if let Ok(bytes) = postcard::to_allocvec(&kept) {
             write_whole(&self.dir, PACK, &bytes);
         }
@@ -206,13 +244,13 @@ impl SidePack {
     /// What the last run wrote, if it reads back whole.
     pub fn read(&self) -> Option<Vec<u8>> {
         let bytes = std::fs::read(self.dir.join(self.name)).ok()?;
-        let (sum, contents): (u64, Vec<u8>) = postcard::from_bytes(&bytes).ok()?;
-        (checksum(&contents) == sum).then_some(contents)
+        let (sum, contents): (u64, &[u8]) = postcard::from_bytes(&bytes).ok()?;
+        (checksum(contents) == sum).then(|| contents.to_vec())
     }
 
     /// Replaces the pack (a pack that cannot be written only costs the next run the work).
     pub fn write(&self, contents: &[u8]) {
-        if let Ok(bytes) = postcard::to_allocvec(&(checksum(contents), contents)) {
+        if let Ok(bytes) = postcard::to_allocvec(&(checksum(contents), Bytes(contents))) {
             write_whole(&self.dir, self.name, &bytes);
         }
     }

@@ -126,17 +126,6 @@ pub fn parse_workspace_reusing(
         && (workspace.files.iter())
             .zip(&memo.entries)
             .all(|(file, (path, _, _))| *path == file.rel_path);
-    // The changed files' shapes before the edit, to compare with theirs after.
-    let shapes_before: Vec<(usize, Option<Vec<u8>>)> = if memo.keep && same_files {
-        unchanged
-            .iter()
-            .enumerate()
-            .filter(|(_, same)| !**same)
-            .map(|(i, _)| (i, shape::outline(&memo.entries[i].2)))
-            .collect()
-    } else {
-        Vec::new()
-    };
     // The summaries of unchanged files: the spare copies `prepare` made, else copies made now; the memo
     // keeps its own.
     let mut spares = std::mem::take(&mut memo.spares);
@@ -197,23 +186,14 @@ pub fn parse_workspace_reusing(
     }
     memo.reused = unchanged.iter().filter(|same| **same).count();
     memo.edit = had_run.then(|| {
-        let same_shape = same_files
-            && (shapes_before.iter())
-                .all(|(i, before)| keeps_shape(&workspace.files[*i], before, &summaries[*i]));
-        Edit {
-            changed: (0..workspace.files.len())
-                .filter(|i| !unchanged[*i])
-                .map(|i| FileId(i as u32))
-                .collect(),
-            same_shape,
-            changed_functions: if same_shape {
-                Some(shape::FunctionEdit::default())
-            } else if same_files {
-                functions_changed(workspace, &unchanged, &memo.entries, &summaries)
-            } else {
-                None
-            },
-        }
+        let entries = &memo.entries;
+        let before = |i: usize| Some(&entries[i].2);
+        Edit::between(
+            workspace,
+            &unchanged,
+            same_files.then_some(&before),
+            &summaries,
+        )
     });
     memo.include_tests = options.include_tests;
     let entry = |(source, summary): (&crate::workspace::SourceFile, &FileSummary)| {
@@ -239,20 +219,51 @@ pub fn parse_workspace_reusing(
     summaries
 }
 
+/// The summary a file had before an edit, when the files are those of then in the same places.
+pub type Before<'a> = dyn Fn(usize) -> Option<&'a FileSummary> + 'a;
+
+impl Edit {
+    /// The edit that left the files `unchanged` says unchanged, and the others with `summaries`, where
+    /// `before` gives a changed file's summary before it, when the files are those of then in the same
+    /// places (`None` when they are not).
+    pub fn between(
+        workspace: &Workspace,
+        unchanged: &[bool],
+        before: Option<&Before>,
+        summaries: &[FileSummary],
+    ) -> Edit {
+        let changed: Vec<usize> = (0..workspace.files.len())
+            .filter(|i| !unchanged[*i])
+            .collect();
+        let same_shape = before.is_some_and(|before| {
+            (changed.iter()).all(|i| keeps_shape(&workspace.files[*i], before(*i), &summaries[*i]))
+        });
+        Edit {
+            changed_functions: match before {
+                _ if same_shape => Some(shape::FunctionEdit::default()),
+                Some(before) => functions_changed(workspace, &changed, before, summaries),
+                None => None,
+            },
+            changed: changed.into_iter().map(|i| FileId(i as u32)).collect(),
+            same_shape,
+        }
+    }
+}
+
 /// What the edit changed of functions, if it changed only functions in source files
-/// (`shape::changed_functions`); `entries` are the summaries before the edit.
+/// (`shape::changed_functions`); `before` gives the summaries before the edit.
 fn functions_changed(
     workspace: &Workspace,
-    unchanged: &[bool],
-    entries: &[(String, std::sync::Arc<str>, FileSummary)],
+    changed: &[usize],
+    before: &Before,
     summaries: &[FileSummary],
 ) -> Option<shape::FunctionEdit> {
     let mut edit = shape::FunctionEdit::default();
-    for (i, _) in unchanged.iter().enumerate().filter(|(_, same)| !**same) {
+    for &i in changed {
         if workspace.files[i].kind == crate::workspace::FileKind::Config {
             return None;
         }
-        let file = shape::changed_functions(&entries[i].2, &summaries[i])?;
+        let file = shape::changed_functions(before(i)?, &summaries[i])?;
         edit.names.extend(file.names);
         edit.traits.extend(file.traits);
     }
@@ -267,12 +278,13 @@ fn functions_changed(
 /// what every file means.
 fn keeps_shape(
     file: &crate::workspace::SourceFile,
-    before: &Option<Vec<u8>>,
+    before: Option<&FileSummary>,
     now: &FileSummary,
 ) -> bool {
     file.kind != crate::workspace::FileKind::Config
-        && before.is_some()
-        && *before == shape::outline(now)
+        && before
+            .and_then(shape::outline)
+            .is_some_and(|outline| Some(outline) == shape::outline(now))
 }
 
 fn unreadable(file: FileId, message: String) -> FileSummary {
