@@ -1,18 +1,18 @@
 //! The CLI's record of its last run, in the on-disk cache beside the file summaries (`flow.pack`): the
 //! files it read, each by the key of its path and text; the layout the manifests gave; and the flow's
-//! evaluations. The run after an edit finds from it what changed, as a language server finds it in its
+//! evaluations (`flow::FlowMemo::store`, their blobs in `flow-blobs.*`). The run after an edit finds from it what changed, as a language server finds it in its
 //! memory, and the flow takes the evaluations the edit cannot have changed, so its findings are a cold
 //! run's. A record that does not read back whole, or was left by a run of other files, is not used;
 //! runs sharing the directory each read a whole record (the last to finish leaves its own).
 
 use crate::flow::FlowMemo;
-use crate::parse::cache::{Bytes, DiskCache, Key, SidePack};
+use crate::parse::cache::{Bytes, DiskCache, Key, KeyedPack, SidePack};
 use crate::parse::{Edit, FileSummary, ParseOptions};
 use crate::workspace::{FileId, Workspace};
 use serde::{Deserialize, Serialize};
-use std::ops::Range;
 
 const PACK: &str = "flow.pack";
+const BLOBS: &str = "flow-blobs";
 
 #[derive(Serialize)]
 struct Written<'a> {
@@ -31,12 +31,15 @@ struct Read<'a> {
 
 pub struct LastRun {
     pack: SidePack,
+    blobs: KeyedPack,
     /// This run's files with their keys (`None` when a file has no text to key), and layout.
     files: Option<Vec<(String, Key)>>,
     layout: u64,
-    /// The record, with where its flow memo is in it and what changed since it was made; when it is of
-    /// the same files in the same places, with the same layout.
-    before: Option<(Vec<u8>, Range<usize>, Edit)>,
+    /// What changed since the record was made, when it is of the same files in the same places, with
+    /// the same layout.
+    edit: Option<Edit>,
+    /// The record's flow memo, being decoded (while the index is built) when the flow can take from it.
+    decoding: Option<std::thread::JoinHandle<Option<FlowMemo>>>,
     /// Whether the record's flow memo read back whole.
     memo_read: bool,
 }
@@ -59,7 +62,8 @@ impl LastRun {
         });
         let layout = layout_key(workspace);
         let pack = cache.side_pack(PACK);
-        let before = files.as_ref().and_then(|files| {
+        let mut decoding = None;
+        let edit = files.as_ref().and_then(|files| {
             let bytes = pack.read()?;
             let read: Read = postcard::from_bytes(&bytes).ok()?;
             let same_places = read.layout == layout
@@ -85,15 +89,23 @@ impl LastRun {
             }
             let before = |i: usize| earlier[i].as_ref();
             let edit = Edit::between(workspace, &unchanged, Some(&before), summaries);
-            let at = read.flow.as_ptr() as usize - bytes.as_ptr() as usize;
-            let flow = at..at + read.flow.len();
-            Some((bytes, flow, edit))
+            if edit.changed_functions.is_some() {
+                let at = read.flow.as_ptr() as usize - bytes.as_ptr() as usize;
+                let flow = at..at + read.flow.len();
+                let blobs = cache.keyed_pack(BLOBS);
+                decoding = Some(std::thread::spawn(move || {
+                    FlowMemo::load(&bytes[flow], &blobs)
+                }));
+            }
+            Some(edit)
         });
         LastRun {
             pack,
+            blobs: cache.keyed_pack(BLOBS),
             files,
             layout,
-            before,
+            edit,
+            decoding,
             memo_read: false,
         }
     }
@@ -101,16 +113,12 @@ impl LastRun {
     /// What changed since the record was made, when the flow can take evaluations from it (only bodies
     /// and functions changed).
     pub fn edit(&self) -> Option<&Edit> {
-        (self.before.as_ref())
-            .map(|(_, _, edit)| edit)
-            .filter(|edit| edit.changed_functions.is_some())
+        (self.edit.as_ref()).filter(|edit| edit.changed_functions.is_some())
     }
 
     /// The record's flow memo, decoded (`None` if it does not read back).
     pub fn take_memo(&mut self) -> Option<FlowMemo> {
-        self.edit()?;
-        let (bytes, flow, _) = self.before.as_mut()?;
-        let memo = FlowMemo::from_bytes(std::mem::take(bytes), flow.clone());
+        let memo = self.decoding.take()?.join().ok().flatten();
         self.memo_read = memo.is_some();
         memo
     }
@@ -123,12 +131,12 @@ impl LastRun {
     /// Leaves this run's record, unless it is the one read (nothing changed since): `memo` the flow's,
     /// `read` the one `take_memo` gave.
     pub fn record(self, memo: &FlowMemo, read: Option<&FlowMemo>) {
-        let unchanged = self.memo_read
-            && (self.before.as_ref()).is_some_and(|(_, _, edit)| edit.changed.is_empty());
+        let unchanged =
+            self.memo_read && (self.edit.as_ref()).is_some_and(|edit| edit.changed.is_empty());
         let Some(files) = self.files.filter(|_| !unchanged) else {
             return;
         };
-        let Some(flow) = memo.to_bytes(read) else {
+        let Some(flow) = memo.store(read, &self.blobs) else {
             return;
         };
         let written = Written {

@@ -189,23 +189,25 @@ pub fn check_reusing(
     let options = ParseOptions {
         include_tests: config.files.include_tests,
     };
-    let summaries = timings.time("parse", || {
-        parse::parse_workspace_reusing(&workspace, &options, &mut memo.parse, cache.as_ref())
-    });
     // The index's macro expansions are kept beside the summaries, and the last run's record.
     let expansions_pack = cache.as_ref().map(|c| c.side_pack("expansions.pack"));
-    let mut last_run = (cache.as_ref())
-        .map(|cache| LastRun::open(cache, &workspace, &options, &summaries))
-        .filter(LastRun::records);
-    if let Some(cache) = cache {
-        let rust_files = workspace
-            .files
-            .iter()
-            .filter(|f| f.kind != FileKind::Config)
-            .count();
-        timings.cached = Some((cache.hits(), rust_files));
-        cache.finish();
-    }
+    let mut cached = None;
+    let (summaries, mut last_run) = timings.time("parse", || {
+        let summaries =
+            parse::parse_workspace_reusing(&workspace, &options, &mut memo.parse, cache.as_ref());
+        let last_run = (cache.as_ref())
+            .map(|cache| LastRun::open(cache, &workspace, &options, &summaries))
+            .filter(LastRun::records);
+        if let Some(cache) = cache {
+            let rust_files = (workspace.files.iter())
+                .filter(|f| f.kind != FileKind::Config)
+                .count();
+            cached = Some((cache.hits(), rust_files));
+            cache.finish();
+        }
+        (summaries, last_run)
+    });
+    timings.cached = cached;
     // An edit that kept every file's shape and the manifests' layout: the index is the one before but
     // for the changed files' places and bodies (`parse::shape`).
     let layout = memo.keep.then(|| workspace.layout());

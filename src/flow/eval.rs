@@ -54,6 +54,7 @@ pub struct SinkHit {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CallSite {
+    #[serde(with = "super::stored::fn_id")]
     pub callee: FnId,
     pub span: Span,
     /// What each argument carries (without the step of this call), shared by the call sites of one call
@@ -93,6 +94,7 @@ pub struct FnFacts {
     pub sinks: Arc<[SinkHit]>,
     pub calls: Vec<CallSite>,
     /// The functions the calls reach, sorted, each once.
+    #[serde(with = "super::stored::functions")]
     pub callees: Arc<[u32]>,
     /// Which of the calls keep what their arguments carry (by position in `calls`): the only ones the
     /// solver hands on to parameters.

@@ -26,6 +26,7 @@ use std::sync::Arc;
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Evaluation {
     /// The functions whose summaries it read, with those summaries' fingerprints then.
+    #[serde(with = "super::stored::functions_read")]
     pub(super) read: Box<[(u32, u64)]>,
     pub facts: Arc<FnFacts>,
     /// Shared by the evaluation renumbered from it.
@@ -37,6 +38,7 @@ pub struct Evaluation {
     first_summary: std::sync::OnceLock<(Arc<Value>, bool, u64)>,
     /// The highest id of a function it calls or read the summary of: a renumbering that moves only
     /// functions after it leaves it as it is.
+    #[serde(with = "super::stored::function")]
     latest: u32,
 }
 
@@ -468,7 +470,7 @@ impl<'a> Reuse<'a> {
 
 /// Per function now, its id before (`keys` before and now), if it was there; `None` when the functions
 /// kept are not in the order they had (a function moved: the order of calls to them could differ).
-fn old_ids(before: &[u64], now: &[u64]) -> Option<Vec<Option<u32>>> {
+pub(super) fn old_ids(before: &[u64], now: &[u64]) -> Option<Vec<Option<u32>>> {
     // An edit changes the functions of a few files: the ids before the first change and after the last
     // are matched in place, those between by key.
     let prefix = (before.iter().zip(now)).take_while(|(b, n)| b == n).count();

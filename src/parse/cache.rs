@@ -2,10 +2,12 @@
 //! are those of an earlier run of the same build is read back instead of parsed (its spans written
 //! relative to it, so files added or removed elsewhere do not matter).
 //!
-//! The summaries of a run are one pack file, read whole at the start and, when anything changed,
-//! written whole at the end: thousands of small files cost more to create than to parse. A pack is
-//! written to a temporary name and renamed into place, so runs sharing the directory each read a whole
-//! pack (the last to finish leaves its own); a pack or entry that does not read back is a miss.
+//! The summaries of a run are one pack of entries by key, read whole at the start: thousands of small
+//! files cost more to create than to parse. A run that parsed some files writes their entries to a
+//! second, small pack beside it (`KeyedPack`), and writes the whole pack again only once that has grown
+//! to a quarter of it. Each is written to a temporary name and renamed into place, so runs sharing the
+//! directory each read whole packs (the last to finish leaves its own); as an entry's key is what it was
+//! made of, any base with any delta reads back right; a pack or entry that does not read back is a miss.
 
 use super::{FileSummary, ParseOptions};
 use crate::workspace::{relative_to, FileId, SourceFile};
@@ -40,7 +42,7 @@ fn build() -> String {
     format!("{SOURCES}-{executable}")
 }
 
-const PACK: &str = "summaries.pack";
+const PACK: &str = "summaries";
 
 /// Directories of other builds are removed once unused for this long.
 const STALE_BUILD_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
@@ -52,6 +54,9 @@ pub struct DiskCache {
     dir: PathBuf,
     /// The last pack's entries: each file's encoded summary, with its checksum, by key.
     packed: HashMap<Key, (u64, Vec<u8>)>,
+    /// Where they were read from.
+    pack: KeyedPack,
+    read: PackRead,
     /// The entries this run read back (their bytes stay in `packed`).
     read_back: Mutex<Vec<Key>>,
     /// The entries this run parsed.
@@ -84,8 +89,9 @@ impl Serialize for Bytes<'_> {
     }
 }
 
+/// Tells a damaged entry or pack from an intact one (not made to resist forgery: the cache is the user's).
 fn checksum(bytes: &[u8]) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     bytes.hash(&mut hasher);
     hasher.finish()
 }
@@ -111,14 +117,13 @@ impl DiskCache {
         let _ = std::fs::write(dir.join(LAST_USED), &build);
         remove_stale_builds(&base, &build);
         remove_abandoned_temporaries(&dir);
-        let pack = std::fs::read(dir.join(PACK)).unwrap_or_default();
-        let packed: Vec<(Key, u64, &[u8])> = postcard::from_bytes(&pack).unwrap_or_default();
+        let pack = KeyedPack::new(&dir, PACK);
+        let (packed, read) = pack.read();
         Ok(DiskCache {
             dir,
-            packed: packed
-                .into_iter()
-                .map(|(key, sum, bytes)| (key, (sum, bytes.to_vec())))
-                .collect(),
+            packed,
+            pack,
+            read,
             read_back: Mutex::new(Vec::new()),
             parsed: Mutex::new(Vec::new()),
             keys: Mutex::new(Vec::new()),
@@ -177,11 +182,7 @@ impl DiskCache {
 
     /// The summary the last pack holds under `key` for the file `file` at `rel_path`, if it does.
     pub fn earlier(&self, key: &Key, file: FileId, rel_path: &str) -> Option<FileSummary> {
-        // A damaged entry can still decode, as another summary: the checksum tells.
-        let (_, bytes) = self
-            .packed
-            .get(key)
-            .filter(|(sum, b)| checksum(b) == *sum)?;
+        let bytes = KeyedPack::entry(&self.packed, key)?;
         let entry: Entry = relative_to(file, || postcard::from_bytes(bytes).ok())?;
         (entry.rel_path == rel_path).then_some(entry.summary)
     }
@@ -199,7 +200,7 @@ impl DiskCache {
 
     /// Writes this run's pack, unless it is the one read (every file read back, none dropped). A pack
     /// that cannot be written only costs the next run its parse.
-    pub fn finish(mut self) {
+    pub fn finish(self) {
         let (Ok(read_back), Ok(parsed)) = (self.read_back.into_inner(), self.parsed.into_inner())
         else {
             return;
@@ -208,19 +209,14 @@ impl DiskCache {
         if unchanged || self.partial.into_inner() {
             return;
         }
-        let mut kept = parsed;
-        kept.extend(read_back.into_iter().filter_map(|key| {
-            let (sum, bytes) = self.packed.remove(&key)?;
-            Some((key, sum, bytes))
-        }));
-        // In key order, so the same files make the same pack whatever the threads did.
-        kept.sort_unstable_by_key(|(key, _, _)| *key);
-        let kept: Vec<(Key, u64, Bytes)> = (kept.iter())
-            .map(|(key, sum, bytes)| (*key, *sum, Bytes(bytes)))
-            .collect();
-        if let Ok(bytes) = postcard::to_allocvec(&kept) {
-            write_whole(&self.dir, PACK, &bytes);
-        }
+        self.pack
+            .write(&self.packed, &self.read, &read_back, parsed);
+    }
+
+    /// A pack of entries by key in this build's directory, as the summaries' (the flow keeps its
+    /// evaluations in one).
+    pub fn keyed_pack(&self, name: &'static str) -> KeyedPack {
+        KeyedPack::new(&self.dir, name)
     }
 
     /// Another pack of this build's directory, read and written whole like the summaries' (the index
@@ -229,6 +225,109 @@ impl DiskCache {
         SidePack {
             dir: self.dir.clone(),
             name,
+        }
+    }
+}
+
+/// A pack of entries by key (each with its checksum): a base, and a delta holding the entries made since
+/// it was written, read as one.
+pub struct KeyedPack {
+    dir: PathBuf,
+    name: &'static str,
+}
+
+/// What reading a `KeyedPack` found besides its entries: which are the delta's, and how large each is.
+#[derive(Default)]
+pub struct PackRead {
+    in_delta: std::collections::HashSet<Key>,
+    base_bytes: usize,
+    delta_bytes: usize,
+}
+
+pub type Entries = HashMap<Key, (u64, Vec<u8>)>;
+
+impl KeyedPack {
+    pub fn new(dir: &Path, name: &'static str) -> KeyedPack {
+        KeyedPack {
+            dir: dir.to_path_buf(),
+            name,
+        }
+    }
+
+    fn path(&self, part: &str) -> PathBuf {
+        self.dir.join(format!("{}.{part}", self.name))
+    }
+
+    /// The entry under `key`, if it is there and intact.
+    pub fn entry<'a>(entries: &'a Entries, key: &Key) -> Option<&'a [u8]> {
+        // A damaged entry can still decode, as something else: the checksum tells.
+        let (_, bytes) = entries.get(key).filter(|(sum, b)| checksum(b) == *sum)?;
+        Some(bytes)
+    }
+
+    /// An entry of `bytes`, with its checksum.
+    pub fn made(key: Key, bytes: Vec<u8>) -> (Key, u64, Vec<u8>) {
+        (key, checksum(&bytes), bytes)
+    }
+
+    /// Every entry of the base and the delta.
+    pub fn read(&self) -> (Entries, PackRead) {
+        let mut entries = Entries::default();
+        let mut read = PackRead::default();
+        for part in ["pack", "delta"] {
+            let bytes = std::fs::read(self.path(part)).unwrap_or_default();
+            let packed: Vec<(Key, u64, &[u8])> = postcard::from_bytes(&bytes).unwrap_or_default();
+            for (key, sum, entry) in packed {
+                if part == "delta" {
+                    read.in_delta.insert(key);
+                    read.delta_bytes += entry.len();
+                } else {
+                    read.base_bytes += entry.len();
+                }
+                entries.insert(key, (sum, entry.to_vec()));
+            }
+        }
+        (entries, read)
+    }
+
+    /// Leaves the entries `kept` names (of those `read` gave) and the `made` ones: `made` added to the
+    /// delta, else, once the delta would be a quarter of the base, all of them as the base.
+    pub fn write(
+        &self,
+        entries: &Entries,
+        read: &PackRead,
+        kept: &[Key],
+        made: Vec<(Key, u64, Vec<u8>)>,
+    ) {
+        let made_bytes: usize = made.iter().map(|(_, _, bytes)| bytes.len()).sum();
+        let kept_in_delta = kept.iter().filter(|key| read.in_delta.contains(*key));
+        let kept_bytes: usize = (kept_in_delta.clone())
+            .filter_map(|key| Some(entries.get(key)?.1.len()))
+            .sum();
+        let delta_bytes = made_bytes + kept_bytes;
+        let compact = read.base_bytes == 0 || delta_bytes * 4 > read.base_bytes;
+        let kept: Vec<&Key> = match compact {
+            true => kept.iter().collect(),
+            false => kept_in_delta.collect(),
+        };
+        let mut written: Vec<(Key, u64, Bytes)> = (made.iter())
+            .map(|(key, sum, bytes)| (*key, *sum, Bytes(bytes)))
+            .chain(kept.into_iter().filter_map(|key| {
+                let (sum, bytes) = entries.get(key)?;
+                Some((*key, *sum, Bytes(bytes)))
+            }))
+            .collect();
+        // In key order, so the same entries make the same pack whatever the threads did.
+        written.sort_unstable_by_key(|(key, _, _)| *key);
+        written.dedup_by_key(|(key, _, _)| *key);
+        let Ok(bytes) = postcard::to_allocvec(&written) else {
+            return;
+        };
+        if compact {
+            write_whole(&self.dir, &format!("{}.pack", self.name), &bytes);
+            let _ = std::fs::remove_file(self.path("delta"));
+        } else {
+            write_whole(&self.dir, &format!("{}.delta", self.name), &bytes);
         }
     }
 }
@@ -334,4 +433,61 @@ pub fn target_dir(root: &Path, cwd: &Path) -> PathBuf {
         }
     }
     root.join("target")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: u64, size: usize) -> (Key, u64, Vec<u8>) {
+        KeyedPack::made([n, n], vec![n as u8; size])
+    }
+
+    fn keys(entries: &Entries) -> Vec<Key> {
+        let mut keys: Vec<Key> = entries.keys().copied().collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn a_keyed_pack_adds_what_a_run_made_to_its_delta_until_it_is_a_quarter_of_the_base() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pack = KeyedPack::new(dir.path(), "things");
+        let (entries, read) = pack.read();
+        pack.write(&entries, &read, &[], (1..=8).map(|n| entry(n, 100)).collect());
+        assert!(!dir.path().join("things.delta").exists(), "the first write is a base");
+
+        // Entry 8 is dropped and entry 9 made: 9 goes to the delta, 8 stays in the base unread.
+        let (entries, read) = pack.read();
+        let kept: Vec<Key> = (1..=7).map(|n| [n, n]).collect();
+        pack.write(&entries, &read, &kept, vec![entry(9, 100)]);
+        assert!(dir.path().join("things.delta").exists());
+        let (entries, read) = pack.read();
+        assert_eq!(keys(&entries), (1..=9).map(|n| [n, n]).collect::<Vec<_>>());
+        assert_eq!(KeyedPack::entry(&entries, &[9, 9]), Some(&[9u8; 100][..]));
+
+        // A delta of more than a quarter of the base: everything kept is written as the base.
+        let kept: Vec<Key> = (1..=7).chain([9]).map(|n| [n, n]).collect();
+        pack.write(&entries, &read, &kept, vec![entry(10, 300)]);
+        assert!(!dir.path().join("things.delta").exists());
+        let (entries, _) = pack.read();
+        let expected: Vec<Key> = (1..=7).chain([9, 10]).map(|n| [n, n]).collect();
+        assert_eq!(keys(&entries), expected);
+    }
+
+    #[test]
+    fn a_damaged_entry_of_a_keyed_pack_is_not_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pack = KeyedPack::new(dir.path(), "things");
+        let (entries, read) = pack.read();
+        pack.write(&entries, &read, &[], vec![entry(1, 64), entry(2, 64)]);
+        let path = dir.path().join("things.pack");
+        let mut bytes = std::fs::read(&path).expect("read");
+        let last = bytes.len() - 10;
+        bytes[last] ^= 0x5a;
+        std::fs::write(&path, &bytes).expect("write");
+        let (entries, _) = pack.read();
+        assert!(KeyedPack::entry(&entries, &[1, 1]).is_some());
+        assert!(KeyedPack::entry(&entries, &[2, 2]).is_none());
+    }
 }
