@@ -277,7 +277,16 @@ pub fn check_reusing(
     if let (Some(last_run), Some(kept)) = (last_run, &kept) {
         timings.time("record", || last_run.record(kept, read.as_ref()));
     }
-    memo.flow = kept.filter(|_| memo.keep);
+    // Evaluations no later analysis takes are freed on another thread (a process that exits once it has
+    // answered need not wait for it).
+    let (kept, unused) = match memo.keep {
+        true => (kept, None),
+        false => (None, kept),
+    };
+    if read.is_some() || unused.is_some() {
+        std::thread::spawn(move || drop((read, unused)));
+    }
+    memo.flow = kept;
     Ok(CheckOutcome {
         index,
         findings,

@@ -12,7 +12,7 @@
 use super::memo::{old_ids, Evaluation, FlowMemo};
 use super::value::{Step, Trace};
 use crate::index::FnId;
-use crate::parse::cache::{Bytes, Entries, Key, KeyedPack, PackRead};
+use crate::parse::cache::{Bytes, Entries, Key, KeyedPack};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -63,7 +63,6 @@ struct Blob<'a> {
 /// takes as they were.
 pub(super) struct StoredBlobs {
     entries: Entries,
-    read: PackRead,
     blobs: Vec<Named>,
 }
 
@@ -311,9 +310,9 @@ impl FlowMemo {
             }
             blobs.push((key, functions));
         }
-        let empty = (Entries::default(), PackRead::default());
-        let (entries, read) = before.map_or((&empty.0, &empty.1), |(_, s)| (&s.entries, &s.read));
-        pack.write(entries, read, &kept_keys, made);
+        let empty = Entries::default();
+        let entries = before.map_or(&empty, |(_, stored)| &stored.entries);
+        pack.write(entries, &kept_keys, made);
         postcard::to_allocvec(&Written {
             keys: &self.keys,
             declarations: self.declarations,
@@ -340,7 +339,7 @@ impl FlowMemo {
         if !whole {
             return None;
         }
-        let (entries, pack_read) = pack.read();
+        let entries = pack.read();
         let evaluations = (read.blobs.par_iter())
             .map(|(key, functions)| {
                 let evaluations = decode(KeyedPack::entry(&entries, key)?, functions)?;
@@ -360,7 +359,6 @@ impl FlowMemo {
             level: read.level,
             stored: Some(StoredBlobs {
                 entries,
-                read: pack_read,
                 blobs: read.blobs,
             }),
         })

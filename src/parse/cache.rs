@@ -53,10 +53,9 @@ pub type Key = [u64; 2];
 pub struct DiskCache {
     dir: PathBuf,
     /// The last pack's entries: each file's encoded summary, with its checksum, by key.
-    packed: HashMap<Key, (u64, Vec<u8>)>,
+    packed: Entries,
     /// Where they were read from.
     pack: KeyedPack,
-    read: PackRead,
     /// The entries this run read back (their bytes stay in `packed`).
     read_back: Mutex<Vec<Key>>,
     /// The entries this run parsed.
@@ -96,13 +95,15 @@ fn checksum(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// Two different hashes, each of 64 bits (one pass of SipHash and one of FxHash, the text being most of
+/// a warm run's hashing).
 fn key(source: &SourceFile, text: &str, options: &ParseOptions) -> Key {
-    let hash = |salt: u8| {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (salt, &source.rel_path, options.include_tests, text).hash(&mut hasher);
-        hasher.finish()
-    };
-    [hash(1), hash(2)]
+    let what = (&source.rel_path, options.include_tests, text);
+    let mut sip = std::collections::hash_map::DefaultHasher::new();
+    what.hash(&mut sip);
+    let mut fx = rustc_hash::FxHasher::default();
+    what.hash(&mut fx);
+    [sip.finish(), fx.finish()]
 }
 
 impl DiskCache {
@@ -118,12 +119,11 @@ impl DiskCache {
         remove_stale_builds(&base, &build);
         remove_abandoned_temporaries(&dir);
         let pack = KeyedPack::new(&dir, PACK);
-        let (packed, read) = pack.read();
+        let packed = pack.read();
         Ok(DiskCache {
             dir,
             packed,
             pack,
-            read,
             read_back: Mutex::new(Vec::new()),
             parsed: Mutex::new(Vec::new()),
             keys: Mutex::new(Vec::new()),
@@ -209,8 +209,7 @@ impl DiskCache {
         if unchanged || self.partial.into_inner() {
             return;
         }
-        self.pack
-            .write(&self.packed, &self.read, &read_back, parsed);
+        self.pack.write(&self.packed, &read_back, parsed);
     }
 
     /// A pack of entries by key in this build's directory, as the summaries' (the flow keeps its
@@ -236,15 +235,34 @@ pub struct KeyedPack {
     name: &'static str,
 }
 
-/// What reading a `KeyedPack` found besides its entries: which are the delta's, and how large each is.
+/// The entries of a `KeyedPack` as read: the base's and the delta's bytes, and where each entry is in
+/// them (read in place, not copied out).
 #[derive(Default)]
-pub struct PackRead {
-    in_delta: std::collections::HashSet<Key>,
+pub struct Entries {
+    parts: [Vec<u8>; 2],
+    /// By key: its checksum, which part it is in (0 the base, 1 the delta) and where.
+    at: HashMap<Key, (u64, usize, std::ops::Range<usize>)>,
     base_bytes: usize,
-    delta_bytes: usize,
 }
 
-pub type Entries = HashMap<Key, (u64, Vec<u8>)>;
+impl Entries {
+    fn get(&self, key: &Key) -> Option<(u64, &[u8])> {
+        let (sum, part, range) = self.at.get(key)?;
+        Some((*sum, &self.parts[*part][range.clone()]))
+    }
+
+    fn in_delta(&self, key: &Key) -> bool {
+        self.at.get(key).is_some_and(|(_, part, _)| *part == 1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+}
 
 impl KeyedPack {
     pub fn new(dir: &Path, name: &'static str) -> KeyedPack {
@@ -271,41 +289,34 @@ impl KeyedPack {
     }
 
     /// Every entry of the base and the delta.
-    pub fn read(&self) -> (Entries, PackRead) {
+    pub fn read(&self) -> Entries {
         let mut entries = Entries::default();
-        let mut read = PackRead::default();
-        for part in ["pack", "delta"] {
-            let bytes = std::fs::read(self.path(part)).unwrap_or_default();
+        for (part, name) in ["pack", "delta"].into_iter().enumerate() {
+            let bytes = std::fs::read(self.path(name)).unwrap_or_default();
+            let start = bytes.as_ptr() as usize;
             let packed: Vec<(Key, u64, &[u8])> = postcard::from_bytes(&bytes).unwrap_or_default();
             for (key, sum, entry) in packed {
-                if part == "delta" {
-                    read.in_delta.insert(key);
-                    read.delta_bytes += entry.len();
-                } else {
-                    read.base_bytes += entry.len();
+                let at = entry.as_ptr() as usize - start;
+                if part == 0 {
+                    entries.base_bytes += entry.len();
                 }
-                entries.insert(key, (sum, entry.to_vec()));
+                entries.at.insert(key, (sum, part, at..at + entry.len()));
             }
+            entries.parts[part] = bytes;
         }
-        (entries, read)
+        entries
     }
 
     /// Leaves the entries `kept` names (of those `read` gave) and the `made` ones: `made` added to the
     /// delta, else, once the delta would be a quarter of the base, all of them as the base.
-    pub fn write(
-        &self,
-        entries: &Entries,
-        read: &PackRead,
-        kept: &[Key],
-        made: Vec<(Key, u64, Vec<u8>)>,
-    ) {
+    pub fn write(&self, entries: &Entries, kept: &[Key], made: Vec<(Key, u64, Vec<u8>)>) {
         let made_bytes: usize = made.iter().map(|(_, _, bytes)| bytes.len()).sum();
-        let kept_in_delta = kept.iter().filter(|key| read.in_delta.contains(*key));
+        let kept_in_delta = kept.iter().filter(|key| entries.in_delta(key));
         let kept_bytes: usize = (kept_in_delta.clone())
             .filter_map(|key| Some(entries.get(key)?.1.len()))
             .sum();
         let delta_bytes = made_bytes + kept_bytes;
-        let compact = read.base_bytes == 0 || delta_bytes * 4 > read.base_bytes;
+        let compact = entries.base_bytes == 0 || delta_bytes * 4 > entries.base_bytes;
         let kept: Vec<&Key> = match compact {
             true => kept.iter().collect(),
             false => kept_in_delta.collect(),
@@ -314,7 +325,7 @@ impl KeyedPack {
             .map(|(key, sum, bytes)| (*key, *sum, Bytes(bytes)))
             .chain(kept.into_iter().filter_map(|key| {
                 let (sum, bytes) = entries.get(key)?;
-                Some((*key, *sum, Bytes(bytes)))
+                Some((*key, sum, Bytes(bytes)))
             }))
             .collect();
         // In key order, so the same entries make the same pack whatever the threads did.
@@ -444,7 +455,7 @@ mod tests {
     }
 
     fn keys(entries: &Entries) -> Vec<Key> {
-        let mut keys: Vec<Key> = entries.keys().copied().collect();
+        let mut keys: Vec<Key> = entries.at.keys().copied().collect();
         keys.sort();
         keys
     }
@@ -453,24 +464,27 @@ mod tests {
     fn a_keyed_pack_adds_what_a_run_made_to_its_delta_until_it_is_a_quarter_of_the_base() {
         let dir = tempfile::tempdir().expect("tempdir");
         let pack = KeyedPack::new(dir.path(), "things");
-        let (entries, read) = pack.read();
-        pack.write(&entries, &read, &[], (1..=8).map(|n| entry(n, 100)).collect());
-        assert!(!dir.path().join("things.delta").exists(), "the first write is a base");
+        let entries = pack.read();
+        pack.write(&entries, &[], (1..=8).map(|n| entry(n, 100)).collect());
+        assert!(
+            !dir.path().join("things.delta").exists(),
+            "the first write is a base"
+        );
 
         // Entry 8 is dropped and entry 9 made: 9 goes to the delta, 8 stays in the base unread.
-        let (entries, read) = pack.read();
+        let entries = pack.read();
         let kept: Vec<Key> = (1..=7).map(|n| [n, n]).collect();
-        pack.write(&entries, &read, &kept, vec![entry(9, 100)]);
+        pack.write(&entries, &kept, vec![entry(9, 100)]);
         assert!(dir.path().join("things.delta").exists());
-        let (entries, read) = pack.read();
+        let entries = pack.read();
         assert_eq!(keys(&entries), (1..=9).map(|n| [n, n]).collect::<Vec<_>>());
         assert_eq!(KeyedPack::entry(&entries, &[9, 9]), Some(&[9u8; 100][..]));
 
         // A delta of more than a quarter of the base: everything kept is written as the base.
         let kept: Vec<Key> = (1..=7).chain([9]).map(|n| [n, n]).collect();
-        pack.write(&entries, &read, &kept, vec![entry(10, 300)]);
+        pack.write(&entries, &kept, vec![entry(10, 300)]);
         assert!(!dir.path().join("things.delta").exists());
-        let (entries, _) = pack.read();
+        let entries = pack.read();
         let expected: Vec<Key> = (1..=7).chain([9, 10]).map(|n| [n, n]).collect();
         assert_eq!(keys(&entries), expected);
     }
@@ -479,14 +493,14 @@ mod tests {
     fn a_damaged_entry_of_a_keyed_pack_is_not_read() {
         let dir = tempfile::tempdir().expect("tempdir");
         let pack = KeyedPack::new(dir.path(), "things");
-        let (entries, read) = pack.read();
-        pack.write(&entries, &read, &[], vec![entry(1, 64), entry(2, 64)]);
+        let entries = pack.read();
+        pack.write(&entries, &[], vec![entry(1, 64), entry(2, 64)]);
         let path = dir.path().join("things.pack");
         let mut bytes = std::fs::read(&path).expect("read");
         let last = bytes.len() - 10;
         bytes[last] ^= 0x5a;
         std::fs::write(&path, &bytes).expect("write");
-        let (entries, _) = pack.read();
+        let entries = pack.read();
         assert!(KeyedPack::entry(&entries, &[1, 1]).is_some());
         assert!(KeyedPack::entry(&entries, &[2, 2]).is_none());
     }
