@@ -52,9 +52,8 @@ pub struct SinkHit {
     pub consents: ConsentSet,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallSite {
-    #[serde(with = "super::stored::fn_id")]
     pub callee: FnId,
     pub span: Span,
     /// What each argument carries (without the step of this call), shared by the call sites of one call
@@ -92,6 +91,7 @@ pub struct Facts {
 pub struct FnFacts {
     pub ret: Arc<Value>,
     pub sinks: Arc<[SinkHit]>,
+    #[serde(with = "super::stored::calls")]
     pub calls: Vec<CallSite>,
     /// The functions the calls reach, sorted, each once.
     #[serde(with = "super::stored::functions")]

@@ -176,13 +176,72 @@ pub(super) mod function {
     }
 }
 
-pub(super) mod fn_id {
+/// A function's calls, the sites of one call expression (one per function it reaches, sharing what the
+/// arguments keep) written as one.
+pub(super) mod calls {
     use super::*;
-    pub fn serialize<S: Serializer>(id: &FnId, serializer: S) -> Result<S::Ok, S::Error> {
-        Place(id.0).serialize(serializer)
+    use crate::diagnostic::Span;
+    use crate::flow::eval::CallSite;
+    use crate::flow::guards::ConsentSet;
+    use crate::flow::value::Value;
+
+    #[derive(Serialize)]
+    struct GroupOf<'a> {
+        span: Span,
+        consents: ConsentSet,
+        kept: &'a Option<Arc<[Value]>>,
+        callees: Vec<Place>,
     }
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<FnId, D::Error> {
-        Ok(FnId(Id::deserialize(deserializer)?.0))
+
+    #[derive(Deserialize)]
+    struct Group {
+        span: Span,
+        consents: ConsentSet,
+        kept: Option<Arc<[Value]>>,
+        callees: Vec<Id>,
+    }
+
+    fn one_expression(a: &CallSite, b: &CallSite) -> bool {
+        let same_kept = match (&a.kept, &b.kept) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same_kept && a.span == b.span && a.consents == b.consents
+    }
+
+    pub fn serialize<S: Serializer>(calls: &[CallSite], serializer: S) -> Result<S::Ok, S::Error> {
+        // Postcard writes a sequence's length first: the groups are counted before they are written.
+        let groups: Vec<GroupOf> = (calls.chunk_by(one_expression))
+            .map(|sites| GroupOf {
+                span: sites[0].span,
+                consents: sites[0].consents,
+                kept: &sites[0].kept,
+                callees: sites.iter().map(|site| Place(site.callee.0)).collect(),
+            })
+            .collect();
+        serializer.collect_seq(groups)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<CallSite>, D::Error> {
+        let groups = Vec::<Group>::deserialize(deserializer)?;
+        let sites = groups.into_iter().flat_map(|group| {
+            let Group {
+                span,
+                consents,
+                kept,
+                callees,
+            } = group;
+            (callees.into_iter()).map(move |callee| CallSite {
+                callee: FnId(callee.0),
+                span,
+                kept: kept.clone(),
+                consents,
+            })
+        });
+        Ok(sites.collect())
     }
 }
 

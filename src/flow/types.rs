@@ -97,45 +97,41 @@ pub struct TypeFacts {
 
 impl TypeFacts {
     pub fn build(index: &Index, catalog: &Catalog, hand: HandWritten) -> TypeFacts {
-        let field_types = index
-            .types
-            .par_iter()
+        // Each field's types, traits and wrapper, in one pass over the fields.
+        type Fields = (
+            Box<[Box<[TypeId]>]>,
+            Vec<(usize, Box<[TraitId]>)>,
+            Box<[Option<u16>]>,
+        );
+        let fields: Vec<Fields> = (index.types.par_iter())
             .map(|info| {
-                info.fields()
-                    .iter()
-                    .map(|field| {
+                let mut traits_of = Vec::new();
+                let held = (info.fields().iter().enumerate())
+                    .map(|(f, field)| {
                         // Not through aliases (see `field_traits`).
-                        let (held, _) = index.types_and_traits(info.module, &field.ty, 0);
+                        let (held, traits) = index.types_and_traits(info.module, &field.ty, 0);
+                        if !traits.is_empty() {
+                            traits_of.push((f, traits.into_boxed_slice()));
+                        }
                         held.into_boxed_slice()
                     })
-                    .collect()
-            })
-            .collect();
-        let field_traits = index
-            .types
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, info)| {
-                info.fields()
-                    .iter()
-                    .enumerate()
-                    .filter_map(move |(f, field)| {
-                        let (_, traits) = index.types_and_traits(info.module, &field.ty, 0);
-                        (!traits.is_empty())
-                            .then(|| ((TypeId(i as u32), f), traits.into_boxed_slice()))
-                    })
-            })
-            .collect();
-        let field_wrappers = index
-            .types
-            .par_iter()
-            .map(|info| {
-                info.fields()
-                    .iter()
+                    .collect();
+                let wrappers = (info.fields().iter())
                     .map(|field| wrapper_of(index, catalog, info.module, &field.ty))
-                    .collect()
+                    .collect();
+                (held, traits_of, wrappers)
             })
             .collect();
+        let mut field_types = Vec::with_capacity(fields.len());
+        let mut field_traits = rustc_hash::FxHashMap::default();
+        let mut field_wrappers = Vec::with_capacity(fields.len());
+        for (i, (held, traits, wrappers)) in fields.into_iter().enumerate() {
+            field_types.push(held);
+            for (f, traits) in traits {
+                field_traits.insert((TypeId(i as u32), f), traits);
+            }
+            field_wrappers.push(wrappers);
+        }
         let settings = index
             .types
             .iter()
