@@ -184,14 +184,11 @@ fn a_damaged_cache_is_parsed_again_and_rewritten() {
     }
 }
 
-#[test]
-fn runs_sharing_the_cache_at_once_agree() {
-    let shop = shop_copy();
-    let target = shop.path().join("target/custom");
-    let cold = run(shop.path(), Some(&target), &["--no-cache"]);
+/// Four runs at once, each reporting what `cold` says.
+fn four_at_once_agree_with(dir: &Path, target: &Path, cold: &Output) {
     let children: Vec<_> = (0..4)
         .map(|_| {
-            command(shop.path(), Some(&target), &[])
+            command(dir, Some(target), &[])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -200,8 +197,33 @@ fn runs_sharing_the_cache_at_once_agree() {
         .collect();
     for child in children {
         let output = child.wait_with_output().expect("wait");
-        assert_eq!(stdout(&output), stdout(&cold), "{}", stderr(&output));
+        assert_eq!(stdout(&output), stdout(cold), "{}", stderr(&output));
     }
+}
+
+#[test]
+fn runs_sharing_the_cache_at_once_agree() {
+    let shop = shop_copy();
+    let target = shop.path().join("target/custom");
+    let cold = run(shop.path(), Some(&target), &["--no-cache"]);
+    four_at_once_agree_with(shop.path(), &target, &cold);
+    let warm = run(shop.path(), Some(&target), &[]);
+    assert_eq!(stdout(&warm), stdout(&cold));
+    // After an edit, runs at once read the summaries and the last run's record while others write them.
+    let accounts = shop.path().join("crates/shop-api/src/accounts.rs");
+    let text = std::fs::read_to_string(&accounts).expect("read");
+    let edited = text.replacen(
+        "    token.len()\n",
+        "    log::warn!(\"{token}\");\n    token.len()\n",
+        1,
+    );
+    assert_ne!(
+        edited, text,
+        "the fixture still has the line this test edits"
+    );
+    std::fs::write(&accounts, edited).expect("write");
+    let cold = run(shop.path(), Some(&target), &["--no-cache"]);
+    four_at_once_agree_with(shop.path(), &target, &cold);
     let warm = run(shop.path(), Some(&target), &[]);
     assert_eq!(stdout(&warm), stdout(&cold));
     let leftovers: Vec<_> = entries(&target)
