@@ -46,14 +46,19 @@ pub struct LastRun {
 
 impl LastRun {
     /// The record the last run left, compared with this run's files (their `summaries` made): must be
-    /// called before `cache` is finished, as it reads the summaries the changed files had.
+    /// called before `cache` is finished, as it reads the summaries the changed files had. A cache no
+    /// run has filled yet (a first run, a CI job's fresh target directory) gets no record: keeping and
+    /// writing the evaluations costs such a run a sixth more time and a third more memory, for a next run
+    /// that may not come.
     pub fn open(
         cache: &DiskCache,
         workspace: &Workspace,
         options: &ParseOptions,
         summaries: &[FileSummary],
     ) -> LastRun {
-        let keys = cache.keys(&workspace.files, options);
+        let keys = (cache.was_filled())
+            .then(|| cache.keys(&workspace.files, options))
+            .flatten();
         let files: Option<Vec<(String, Key)>> = keys.map(|keys| {
             (workspace.files.iter())
                 .map(|f| f.rel_path.clone())

@@ -193,6 +193,11 @@ impl DiskCache {
         self.partial.store(true, Ordering::Relaxed);
     }
 
+    /// Whether an earlier run left summaries (the cache is in use, not new).
+    pub fn was_filled(&self) -> bool {
+        !self.packed.is_empty()
+    }
+
     /// How many files this run took from the cache.
     pub fn hits(&self) -> usize {
         self.read_back.lock().map_or(0, |r| r.len())
