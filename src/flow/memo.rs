@@ -15,7 +15,7 @@
 use super::eval::{CallSite, FnFacts, Trail};
 use super::render::HandWritten;
 use super::tables::Tables;
-use super::types::TypeFacts;
+use super::types::{StoredTypes, TypeFacts};
 use super::value::Value;
 use crate::index::{FnId, Index, TypeId};
 use crate::parse::Edit;
@@ -151,6 +151,8 @@ pub struct FlowMemo {
     pub(super) level: Vec<u32>,
     /// The bytes it was read from, when it was (`stored`).
     pub(super) stored: Option<super::stored::StoredBlobs>,
+    /// The type facts it was read with, when it was (taken by the analysis that takes from it).
+    pub(super) stored_types: std::sync::Mutex<Option<StoredTypes>>,
 }
 
 impl FlowMemo {
@@ -172,6 +174,7 @@ impl FlowMemo {
             callees,
             level,
             stored: None,
+            stored_types: Default::default(),
         }
     }
 
@@ -390,10 +393,15 @@ impl<'a> Reuse<'a> {
         tables.consents.names == self.memo.consents
     }
 
-    /// The type facts of the analysis before, when kept: the edit changed no type, and the renders are
-    /// the same.
-    pub fn type_facts(&self) -> Option<Arc<TypeFacts>> {
-        Some(Arc::clone(&self.memo.tables.as_ref()?.types))
+    /// The type facts of the analysis before, kept or read back (with the renders `hand`, the same as
+    /// then): the edit changed no type, and the renders are the same.
+    pub fn type_facts(&self, index: &Index, hand: &HandWritten) -> Option<Arc<TypeFacts>> {
+        if let Some(tables) = &self.memo.tables {
+            return Some(Arc::clone(&tables.types));
+        }
+        let stored = self.memo.stored_types.lock().ok()?.take()?;
+        let facts = stored.fits(index.types.len()).then_some(stored)?;
+        Some(Arc::new(TypeFacts::from_stored(facts, hand.clone())))
     }
 
     /// What `function`'s body calls, as found before the edit, unless the edit can have changed it.

@@ -171,11 +171,10 @@ pub fn compute_with(
     let mut reuse = previous.and_then(|(memo, edit)| Reuse::new(memo, index, &hand, edit));
     let tables = match reuse.as_ref().and_then(Reuse::tables) {
         Some(tables) => tables,
-        None => Arc::new(Tables::build(
-            index,
-            hand,
-            reuse.as_ref().and_then(Reuse::type_facts),
-        )),
+        None => {
+            let types = (reuse.as_ref()).and_then(|reuse| reuse.type_facts(index, &hand));
+            Arc::new(Tables::build(index, hand, types))
+        }
     };
     reuse = reuse.filter(|reuse| reuse.same_consents(&tables));
     let Tables {

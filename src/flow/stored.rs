@@ -10,6 +10,7 @@
 //! copied into). Blobs are encoded and decoded in parallel.
 
 use super::memo::{old_ids, Evaluation, FlowMemo};
+use super::types::{StoredTypes, StoredTypesOf};
 use super::value::{Step, Trace};
 use crate::index::FnId;
 use crate::parse::cache::{Bytes, Entries, Key, KeyedPack};
@@ -31,6 +32,7 @@ struct Written<'a> {
     callees: &'a [Vec<u32>],
     level: &'a [u32],
     blobs: &'a [Named],
+    types: Option<StoredTypesOf<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -42,6 +44,7 @@ struct Read {
     callees: Vec<Vec<u32>>,
     level: Vec<u32>,
     blobs: Vec<Named>,
+    types: Option<StoredTypes>,
 }
 
 /// A blob: the trace nodes its values name (each a step and the node before it, 0 for none, else its
@@ -380,6 +383,7 @@ impl FlowMemo {
             callees: &self.callees,
             level: &self.level,
             blobs: &blobs,
+            types: self.tables.as_ref().map(|tables| tables.types.stored()),
         })
         .ok()
     }
@@ -420,6 +424,7 @@ impl FlowMemo {
                 entries,
                 blobs: read.blobs,
             }),
+            stored_types: std::sync::Mutex::new(read.types),
         })
     }
 }

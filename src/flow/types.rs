@@ -95,7 +95,80 @@ pub struct TypeFacts {
     variant_leaks: Vec<PerRender<ByVariant>>,
 }
 
+/// What `TypeFacts` found of the types, as the CLI's record of its last run keeps it (`flow::stored`):
+/// the facts made at the start; those made on first use are made again.
+#[derive(serde::Serialize)]
+pub struct StoredTypesOf<'a> {
+    field_types: &'a [Box<[Box<[TypeId]>]>],
+    field_traits: Vec<(&'a (TypeId, usize), &'a Box<[TraitId]>)>,
+    field_wrappers: &'a [Box<[Option<u16>]>],
+    wrapper_renders: &'a [(bool, bool)],
+    settings: &'a [bool],
+    no_text: &'a [bool],
+    variants: &'a [Vec<String>],
+}
+
+#[derive(serde::Deserialize)]
+pub struct StoredTypes {
+    field_types: Vec<Box<[Box<[TypeId]>]>>,
+    field_traits: Vec<((TypeId, usize), Box<[TraitId]>)>,
+    field_wrappers: Vec<Box<[Option<u16>]>>,
+    wrapper_renders: Vec<(bool, bool)>,
+    settings: Vec<bool>,
+    no_text: Vec<bool>,
+    variants: Vec<Vec<String>>,
+}
+
+impl StoredTypes {
+    /// Whether they are the facts of `count` types, each kept whole (a record of another index is not).
+    pub fn fits(&self, count: usize) -> bool {
+        let whole = |len: usize| len == count;
+        whole(self.field_types.len())
+            && whole(self.field_wrappers.len())
+            && whole(self.settings.len())
+            && whole(self.no_text.len())
+            && whole(self.variants.len())
+            && (self.field_types.iter().flatten().flatten()).all(|t| (t.0 as usize) < count)
+            && (self.field_traits.iter()).all(|((t, _), _)| (t.0 as usize) < count)
+            && (self.field_wrappers.iter().flatten().flatten())
+                .all(|w| usize::from(*w) < self.wrapper_renders.len())
+    }
+}
+
 impl TypeFacts {
+    pub fn stored(&self) -> StoredTypesOf<'_> {
+        let mut field_traits: Vec<_> = self.field_traits.iter().collect();
+        field_traits.sort_unstable_by_key(|(at, _)| **at);
+        StoredTypesOf {
+            field_types: &self.field_types,
+            field_traits,
+            field_wrappers: &self.field_wrappers,
+            wrapper_renders: &self.wrapper_renders,
+            settings: &self.settings,
+            no_text: &self.no_text,
+            variants: &self.variants,
+        }
+    }
+
+    /// The facts `stored` kept, with the renders `hand` (those they were made with).
+    pub fn from_stored(stored: StoredTypes, hand: HandWritten) -> TypeFacts {
+        let count = stored.field_types.len();
+        TypeFacts {
+            hand,
+            field_types: stored.field_types,
+            field_traits: stored.field_traits.into_iter().collect(),
+            field_wrappers: stored.field_wrappers,
+            wrapper_renders: stored.wrapper_renders,
+            settings: stored.settings,
+            no_text: stored.no_text,
+            variants: stored.variants,
+            leaks: (0..count).map(|_| Default::default()).collect(),
+            shown: (0..count).map(|_| Default::default()).collect(),
+            built: (0..count).map(|_| Default::default()).collect(),
+            variant_leaks: (0..count).map(|_| Default::default()).collect(),
+        }
+    }
+
     pub fn build(index: &Index, catalog: &Catalog, hand: HandWritten) -> TypeFacts {
         // Each field's types, traits and wrapper, in one pass over the fields.
         type Fields = (
