@@ -95,12 +95,15 @@ pub struct TypeFacts {
     variant_leaks: Vec<PerRender<ByVariant>>,
 }
 
+/// A field of a type: the type and the field's place in it.
+type FieldAt = (TypeId, usize);
+
 /// What `TypeFacts` found of the types, as the CLI's record of its last run keeps it (`flow::stored`):
 /// the facts made at the start; those made on first use are made again.
 #[derive(serde::Serialize)]
 pub struct StoredTypesOf<'a> {
     field_types: &'a [Box<[Box<[TypeId]>]>],
-    field_traits: Vec<(&'a (TypeId, usize), &'a Box<[TraitId]>)>,
+    field_traits: Vec<(&'a FieldAt, &'a [TraitId])>,
     field_wrappers: &'a [Box<[Option<u16>]>],
     wrapper_renders: &'a [(bool, bool)],
     settings: &'a [bool],
@@ -111,7 +114,7 @@ pub struct StoredTypesOf<'a> {
 #[derive(serde::Deserialize)]
 pub struct StoredTypes {
     field_types: Vec<Box<[Box<[TypeId]>]>>,
-    field_traits: Vec<((TypeId, usize), Box<[TraitId]>)>,
+    field_traits: Vec<(FieldAt, Box<[TraitId]>)>,
     field_wrappers: Vec<Box<[Option<u16>]>>,
     wrapper_renders: Vec<(bool, bool)>,
     settings: Vec<bool>,
@@ -137,7 +140,9 @@ impl StoredTypes {
 
 impl TypeFacts {
     pub fn stored(&self) -> StoredTypesOf<'_> {
-        let mut field_traits: Vec<_> = self.field_traits.iter().collect();
+        let mut field_traits: Vec<(&FieldAt, &[TraitId])> = (self.field_traits.iter())
+            .map(|(at, traits)| (at, &traits[..]))
+            .collect();
         field_traits.sort_unstable_by_key(|(at, _)| **at);
         StoredTypesOf {
             field_types: &self.field_types,
