@@ -599,6 +599,30 @@ fn a_reanalysis_after_functions_are_added_or_renamed_equals_a_fresh_run() {
     assert_eq!(reused, 0);
 }
 
+/// An edit that writes a function a `[[data]]` entry names numbers the declarations after it anew: the
+/// re-analysis, which finds the fields carrying a personal-data type again then (they name its declaration
+/// by number), equals a fresh run.
+#[test]
+fn a_reanalysis_after_the_declarations_are_numbered_anew_equals_a_fresh_run() {
+    let models = "#[derive(Debug)]\npub struct Phone(pub String);\n\n#[derive(Debug)]\npub struct Contact {\n    pub phone: Phone,\n}\n";
+    let orders = "pub fn load() -> crate::models::Contact {\n    todo!()\n}\n";
+    let audit =
+        "pub fn dump() {\n    let c = crate::orders::load();\n    println!(\"{:?}\", c);\n}\n";
+    // The return value of `token` (not written yet) is declared before the type `Phone`.
+    let config = "[[data]]\npath = \"shop::orders::token\"\nreturns = true\ncategory = \"name\"\npurpose = \"service\"\n\n[[data]]\npath = \"shop::models::Phone\"\ncategory = \"phone\"\npurpose = \"service\"\n";
+    let mut server = OrdersEdits::new(models, orders, audit, Some(config));
+    let before = server.edit(&format!("{orders}\npub fn other() {{}}\n"));
+    assert_eq!(
+        before.leaks, 1,
+        "`dump` prints the contact, its phone with it"
+    );
+    // The edit only adds a function; every finding (checked by `edit`) names the phone, not the token.
+    let after = server.edit(&format!(
+        "{orders}\npub fn token() -> String {{\n    String::new()\n}}\n"
+    ));
+    assert_eq!(after.leaks, 1);
+}
+
 /// A method added to an impl of a workspace trait is an edit of functions: the functions that call a method
 /// of that name are evaluated again, the others taken. A method of an impl of a trait from outside (called
 /// by Rust where no name is written) makes the flow computed in full.

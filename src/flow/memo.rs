@@ -136,7 +136,7 @@ impl Evaluation {
 pub struct FlowMemo {
     /// Which function each id was (`function_keys`).
     pub(super) keys: Vec<u64>,
-    /// What the declarations were (`declarations_key`).
+    /// What the declarations were (`Catalogue::declarations_key`).
     pub(super) declarations: u64,
     /// Per function (`FnId` order), its evaluations in the order they were made.
     pub(super) evaluations: Vec<Vec<Arc<Evaluation>>>,
@@ -166,7 +166,7 @@ impl FlowMemo {
     ) -> FlowMemo {
         FlowMemo {
             keys: keys.unwrap_or_else(|| function_keys(index)),
-            declarations: declarations_key(index),
+            declarations: index.catalogue.declarations_key(),
             evaluations: vec![Vec::new(); callees.len()],
             hand: hand_key(&tables.types.hand),
             consents: tables.consents.names.clone(),
@@ -201,35 +201,6 @@ fn function_keys(index: &Index) -> Vec<u64> {
             hasher.finish()
         })
         .collect()
-}
-
-/// A hash of the declarations in `DeclId` order, without places and function ids: a `[[data]]` entry
-/// for a function's return value or parameter declares one datum per function it names, so adding or
-/// removing such a function numbers the declarations after it anew (values name declarations by id).
-fn declarations_key(index: &Index) -> u64 {
-    use crate::index::catalogue::DeclTarget;
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    for decl in &index.catalogue.decls {
-        match &decl.target {
-            DeclTarget::Type(ty) => (0u8, ty.0).hash(&mut hasher),
-            DeclTarget::Param(_, name) => (1u8, name).hash(&mut hasher),
-            DeclTarget::Returns(_) => 2u8.hash(&mut hasher),
-            DeclTarget::Foreign(path) => (3u8, path).hash(&mut hasher),
-        }
-        (
-            &decl.type_name,
-            decl.field,
-            &decl.field_name,
-            &decl.category.value,
-        )
-            .hash(&mut hasher);
-        for purpose in &decl.purposes {
-            purpose.value.hash(&mut hasher);
-        }
-        (decl.sensitive_flag, decl.protected, &decl.retention).hash(&mut hasher);
-    }
-    hasher.finish()
 }
 
 /// Whether every impl in the changed files of a trait named `traits` implements a workspace trait: the
@@ -314,7 +285,7 @@ impl<'a> Reuse<'a> {
         if changed_functions.is_empty()
             || !index.modules.names_only_functions(changed_functions)
             || !of_workspace_traits(index, &changed_file, &functions.traits)
-            || declarations_key(index) != memo.declarations
+            || index.catalogue.declarations_key() != memo.declarations
         {
             return None;
         }

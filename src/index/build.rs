@@ -136,7 +136,7 @@ pub fn build(
         let carried_fields = match resolved {
             Some(resolved) => {
                 builder.take_resolved(&resolved);
-                Some(resolved.carried_fields)
+                Some((resolved.carried_fields, resolved.declarations))
             }
             None => {
                 builder.resolve_impl_types();
@@ -197,8 +197,13 @@ pub fn build(
         .count();
     super::declare::declare_from_attributes(&mut index);
     config_entries::apply(&mut index);
-    let carried_fields =
-        carried_fields.unwrap_or_else(|| super::declare::fields_carrying_personal_types(&index));
+    // Taken only with the same declarations: an edit that adds a function a `[[data]]` entry names
+    // numbers the declarations after it anew.
+    let declarations = index.catalogue.declarations_key();
+    let carried_fields = match carried_fields {
+        Some((fields, then)) if then == declarations => fields,
+        _ => super::declare::fields_carrying_personal_types(&index),
+    };
     index
         .catalogue
         .field_data
@@ -210,6 +215,7 @@ pub fn build(
             impl_traits: index.impls.iter().map(|imp| imp.trait_id).collect(),
             supertraits: index.traits.iter().map(|t| t.supertraits.clone()).collect(),
             carried_fields,
+            declarations,
         });
     }
     index

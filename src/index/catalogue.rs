@@ -142,6 +142,35 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
+    /// A hash of the declarations in `DeclId` order, without places and function ids: a `[[data]]` entry
+    /// for a function's return value or parameter declares one datum per function it names, so adding
+    /// or removing such a function numbers the declarations after it anew (values and carried fields
+    /// name declarations by id).
+    pub fn declarations_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        for decl in &self.decls {
+            match &decl.target {
+                DeclTarget::Type(ty) => (0u8, ty.0).hash(&mut hasher),
+                DeclTarget::Param(_, name) => (1u8, name).hash(&mut hasher),
+                DeclTarget::Returns(_) => 2u8.hash(&mut hasher),
+                DeclTarget::Foreign(path) => (3u8, path).hash(&mut hasher),
+            }
+            (
+                &decl.type_name,
+                decl.field,
+                &decl.field_name,
+                &decl.category.value,
+            )
+                .hash(&mut hasher);
+            for purpose in &decl.purposes {
+                purpose.value.hash(&mut hasher);
+            }
+            (decl.sensitive_flag, decl.protected, &decl.retention).hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     pub fn with_config(config: &Config) -> Catalogue {
         let mut catalogue = Catalogue::default();
         for (name, sensitive) in BUILTIN_CATEGORIES {

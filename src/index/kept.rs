@@ -22,8 +22,10 @@ pub(super) struct Resolved {
     pub impl_types: Vec<Option<TypeId>>,
     pub impl_traits: Vec<Option<TraitId>>,
     pub supertraits: Vec<Vec<TraitId>>,
-    /// Fields whose values carry a personal-data type (`declare_fields_of_personal_types`).
+    /// Fields whose values carry a personal-data type (`declare_fields_of_personal_types`), and the
+    /// declarations they were found with (`Catalogue::declarations_key`): they name declarations by id.
     pub carried_fields: Vec<((TypeId, usize), FieldData)>,
+    pub declarations: u64,
 }
 
 impl IndexMemo {
