@@ -18,6 +18,8 @@ const BLOBS: &str = "flow-blobs";
 struct Written<'a> {
     files: &'a [(String, Key)],
     layout: u64,
+    /// What the index resolved from the items (`index::IndexMemo::resolutions`), empty if nothing.
+    resolutions: Bytes<'a>,
     flow: Bytes<'a>,
 }
 
@@ -25,6 +27,8 @@ struct Written<'a> {
 struct Read<'a> {
     files: Vec<(String, Key)>,
     layout: u64,
+    #[serde(borrow)]
+    resolutions: &'a [u8],
     #[serde(borrow)]
     flow: &'a [u8],
 }
@@ -38,6 +42,8 @@ pub struct LastRun {
     /// What changed since the record was made, when it is of the same files in the same places, with
     /// the same layout.
     edit: Option<Edit>,
+    /// What the record's index resolved, when the flow can take from it.
+    resolutions: Option<Vec<u8>>,
     /// The record's flow memo, being decoded (while the index is built) when the flow can take from it.
     decoding: Option<std::thread::JoinHandle<Option<FlowMemo>>>,
     /// Whether the record's flow memo read back whole.
@@ -68,6 +74,7 @@ impl LastRun {
         let layout = layout_key(workspace);
         let pack = cache.side_pack(PACK);
         let mut decoding = None;
+        let mut resolutions = None;
         let edit = files.as_ref().and_then(|files| {
             let bytes = pack.read()?;
             let read: Read = postcard::from_bytes(&bytes).ok()?;
@@ -95,6 +102,7 @@ impl LastRun {
             let before = |i: usize| earlier[i].as_ref();
             let edit = Edit::between(workspace, &unchanged, Some(&before), summaries);
             if edit.changed_functions.is_some() {
+                resolutions = Some(read.resolutions.to_vec());
                 let at = read.flow.as_ptr() as usize - bytes.as_ptr() as usize;
                 let flow = at..at + read.flow.len();
                 let blobs = cache.keyed_pack(BLOBS);
@@ -110,6 +118,7 @@ impl LastRun {
             files,
             layout,
             edit,
+            resolutions,
             decoding,
             memo_read: false,
         }
@@ -119,6 +128,11 @@ impl LastRun {
     /// and functions changed).
     pub fn edit(&self) -> Option<&Edit> {
         (self.edit.as_ref()).filter(|edit| edit.changed_functions.is_some())
+    }
+
+    /// What the record's index resolved, when the flow can take from the record.
+    pub fn resolutions(&self) -> Option<&[u8]> {
+        self.resolutions.as_deref().filter(|bytes| !bytes.is_empty())
     }
 
     /// The record's flow memo, decoded (`None` if it does not read back).
@@ -134,8 +148,8 @@ impl LastRun {
     }
 
     /// Leaves this run's record, unless it is the one read (nothing changed since): `memo` the flow's,
-    /// `read` the one `take_memo` gave.
-    pub fn record(self, memo: &FlowMemo, read: Option<&FlowMemo>) {
+    /// `read` the one `take_memo` gave, `resolutions` what the index resolved.
+    pub fn record(self, memo: &FlowMemo, read: Option<&FlowMemo>, resolutions: Option<Vec<u8>>) {
         let unchanged =
             self.memo_read && (self.edit.as_ref()).is_some_and(|edit| edit.changed.is_empty());
         let Some(files) = self.files.filter(|_| !unchanged) else {
@@ -147,6 +161,7 @@ impl LastRun {
         let written = Written {
             files: &files,
             layout: self.layout,
+            resolutions: Bytes(resolutions.as_deref().unwrap_or_default()),
             flow: Bytes(&flow),
         };
         if let Ok(bytes) = postcard::to_allocvec(&written) {

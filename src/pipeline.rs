@@ -222,6 +222,12 @@ pub fn check_reusing(
             .cloned(),
     };
     let index = timings.time("index", || {
+        if let Some(last_run) = &last_run {
+            memo.index.record_resolutions();
+            if let Some(bytes) = last_run.resolutions() {
+                memo.index.load_resolutions(bytes);
+            }
+        }
         if let Some(pack) = &expansions_pack {
             let written = pack.read().unwrap_or_default();
             memo.index.load_expansions(&written, &workspace.files);
@@ -275,7 +281,10 @@ pub fn check_reusing(
     });
     // The CLI's record for its next run, from this run's evaluations.
     if let (Some(last_run), Some(kept)) = (last_run, &kept) {
-        timings.time("record", || last_run.record(kept, read.as_ref()));
+        let index_memo = &memo.index;
+        timings.time("record", || {
+            last_run.record(kept, read.as_ref(), index_memo.resolutions())
+        });
     }
     // Evaluations no later analysis takes are freed on another thread (a process that exits once it has
     // answered need not wait for it).

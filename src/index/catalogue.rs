@@ -116,7 +116,7 @@ impl DataDecl {
 }
 
 /// Why a field is personal data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FieldData {
     /// Its own `#[pii]` or `[[data]]` declaration.
     Declared(DeclId),

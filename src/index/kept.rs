@@ -10,12 +10,14 @@ use super::{FieldData, TraitId, TypeId};
 #[derive(Default)]
 pub struct IndexMemo {
     keep: bool,
+    /// Keeps what was resolved for the CLI's record of its run (`resolutions`).
+    record: bool,
     pub(super) expansions: ExpansionMemo,
     resolved: Option<Resolved>,
 }
 
 /// Resolutions that depend only on the items, by position.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct Resolved {
     /// How many types there were (`carried_fields` names them by id).
     pub types: usize,
@@ -32,9 +34,25 @@ impl IndexMemo {
     pub fn kept() -> IndexMemo {
         IndexMemo {
             keep: true,
+            record: false,
             expansions: ExpansionMemo::kept(),
             resolved: None,
         }
+    }
+
+    /// What the index of a run resolved, written for the CLI's record of it, and read back for the run
+    /// after (`take_resolved` checks it fits the items then).
+    pub fn resolutions(&self) -> Option<Vec<u8>> {
+        postcard::to_allocvec(self.resolved.as_ref()?).ok()
+    }
+
+    pub fn load_resolutions(&mut self, bytes: &[u8]) {
+        self.resolved = postcard::from_bytes(bytes).ok();
+    }
+
+    /// This run's resolutions are kept for `resolutions`.
+    pub fn record_resolutions(&mut self) {
+        self.record = true;
     }
 
     /// The macro expansions an earlier run left in the on-disk cache (`ExpansionMemo::pack`), taken by
@@ -60,7 +78,7 @@ impl IndexMemo {
     }
 
     pub(super) fn keeps(&self) -> bool {
-        self.keep
+        self.keep || self.record
     }
 
     /// What the last index resolved, when the edit since kept the types, traits and impls (`same_items`)
@@ -71,9 +89,17 @@ impl IndexMemo {
         (types, impls, traits): (usize, usize, usize),
     ) -> Option<Resolved> {
         let resolved = self.resolved.take()?;
+        let type_ok = |t: &TypeId| (t.0 as usize) < types;
+        let trait_ok = |t: &TraitId| (t.0 as usize) < traits;
+        // (Read back from disk, it is checked whole.)
         let fits = resolved.types == types
             && resolved.impl_types.len() == impls
-            && resolved.supertraits.len() == traits;
+            && resolved.impl_traits.len() == impls
+            && resolved.supertraits.len() == traits
+            && resolved.impl_types.iter().flatten().all(type_ok)
+            && resolved.impl_traits.iter().flatten().all(trait_ok)
+            && resolved.supertraits.iter().flatten().all(trait_ok)
+            && resolved.carried_fields.iter().all(|((t, _), _)| type_ok(t));
         (same_items && fits).then_some(resolved)
     }
 
