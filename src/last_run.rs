@@ -132,7 +132,9 @@ impl LastRun {
 
     /// What the record's index resolved, when the flow can take from the record.
     pub fn resolutions(&self) -> Option<&[u8]> {
-        self.resolutions.as_deref().filter(|bytes| !bytes.is_empty())
+        self.resolutions
+            .as_deref()
+            .filter(|bytes| !bytes.is_empty())
     }
 
     /// The record's flow memo, decoded (`None` if it does not read back).
