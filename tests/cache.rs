@@ -153,6 +153,18 @@ fn a_warm_run_reports_what_a_cold_run_does_after_edits() {
     assert!(read > 10 && read < files, "{read} of {files}");
 }
 
+/// A file's bytes damaged four ways: garbage, nothing, cut in half, and one byte in the middle changed.
+fn damaged_copies(bytes: &[u8]) -> [Vec<u8>; 4] {
+    let mut flipped = bytes.to_vec();
+    flipped[bytes.len() / 2] ^= 0x5a;
+    [
+        b"not a pack".to_vec(),
+        Vec::new(),
+        bytes[..bytes.len() / 2].to_vec(),
+        flipped,
+    ]
+}
+
 #[test]
 fn a_damaged_cache_is_parsed_again_and_rewritten() {
     let shop = shop_copy();
@@ -165,15 +177,7 @@ fn a_damaged_cache_is_parsed_again_and_rewritten() {
         .collect();
     assert_eq!(written.len(), 1, "one pack: {written:?}");
     let pack = std::fs::read(&written[0]).expect("read pack");
-    // Garbage, an empty file, a truncated pack, and a pack with one byte in the middle changed.
-    let mut flipped = pack.clone();
-    flipped[pack.len() / 2] ^= 0x5a;
-    for damaged in [
-        b"not a pack".to_vec(),
-        Vec::new(),
-        pack[..pack.len() / 2].to_vec(),
-        flipped,
-    ] {
+    for damaged in damaged_copies(&pack) {
         std::fs::write(&written[0], &damaged).expect("damage");
         let warm = run(shop.path(), Some(&target), &[]);
         assert_eq!(stdout(&warm), stdout(&cold));
@@ -429,14 +433,7 @@ fn a_damaged_record_of_the_last_run_is_not_used_and_is_written_again() {
         .find(|p| p.file_name().is_some_and(|n| n == "flow.pack"))
         .expect("a record");
     let bytes = std::fs::read(&record).expect("read record");
-    let mut flipped = bytes.clone();
-    flipped[bytes.len() / 2] ^= 0x5a;
-    for damaged in [
-        b"not a record".to_vec(),
-        Vec::new(),
-        bytes[..bytes.len() / 2].to_vec(),
-        flipped,
-    ] {
+    for damaged in damaged_copies(&bytes) {
         std::fs::write(&record, &damaged).expect("damage");
         let warm = run(shop.path(), Some(&target), &[]);
         assert_eq!(stdout(&warm), stdout(&cold));

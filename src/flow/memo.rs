@@ -27,7 +27,7 @@ use std::sync::Arc;
 pub struct Evaluation {
     /// The functions whose summaries it read, with those summaries' fingerprints then.
     #[serde(with = "super::stored::functions_read")]
-    pub(super) read: Box<[(u32, u64)]>,
+    read: Box<[(u32, u64)]>,
     pub facts: Arc<FnFacts>,
     /// Shared by the evaluation renumbered from it.
     pub used_fields: Arc<[String]>,
