@@ -13,7 +13,7 @@ use super::memo::{old_ids, Evaluation, FlowMemo};
 use super::types::{StoredTypes, StoredTypesOf};
 use super::value::{Step, Trace};
 use crate::index::FnId;
-use crate::parse::cache::{Bytes, Entries, Key, KeyedPack};
+use crate::parse::cache::{content_key, Bytes, Entries, Key, KeyedPack};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -304,17 +304,6 @@ fn decode(bytes: &[u8], functions: &[u32]) -> Option<Vec<Arc<Evaluation>>> {
     evaluations
 }
 
-/// What names a blob: a hash of its bytes.
-fn blob_key(bytes: &[u8]) -> Key {
-    use std::hash::{Hash, Hasher};
-    let hash = |salt: u8| {
-        let mut hasher = std::hash::DefaultHasher::new();
-        (salt, bytes).hash(&mut hasher);
-        hasher.finish()
-    };
-    [hash(1), hash(2)]
-}
-
 /// Whether `now` are `then`, or what renumbering the functions made of them (which shares their facts
 /// but the calls: an evaluation made again shares nothing with one before).
 fn same_evaluations(now: &[Arc<Evaluation>], then: &[Arc<Evaluation>]) -> bool {
@@ -358,7 +347,7 @@ impl FlowMemo {
                 Some(named) => Some((named, None)),
                 None => {
                     let (blob, functions) = encode(&self.evaluations[f])?;
-                    Some(((blob_key(&blob), functions), Some(blob)))
+                    Some(((content_key(&blob), functions), Some(blob)))
                 }
             })
             .collect::<Option<_>>()?;

@@ -95,10 +95,13 @@ fn checksum(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
-/// Two different hashes, each of 64 bits (one pass of SipHash and one of FxHash, the text being most of
-/// a warm run's hashing).
 fn key(source: &SourceFile, text: &str, options: &ParseOptions) -> Key {
-    let what = (&source.rel_path, options.include_tests, text);
+    content_key(&(&source.rel_path, options.include_tests, text))
+}
+
+/// What names an entry made of `what`: two different hashes of 64 bits each (one pass of SipHash and one
+/// of FxHash: the files' texts are most of a warm run's hashing).
+pub fn content_key(what: &impl Hash) -> Key {
     let mut sip = std::collections::hash_map::DefaultHasher::new();
     what.hash(&mut sip);
     let mut fx = rustc_hash::FxHasher::default();
